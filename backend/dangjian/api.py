@@ -1,0 +1,19 @@
+"""/api/v1 — every domain router in one place: the whole surface at a glance."""
+
+from fastapi import APIRouter
+
+from dangjian.audit.router import router as audit_router
+from dangjian.auth.router import router as auth_router
+from dangjian.dashboard.router import router as dashboard_router
+from dangjian.organizations.router import router as organizations_router
+from dangjian.users.router import router as users_router
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(auth_router)
+api_router.include_router(organizations_router)
+api_router.include_router(users_router)
+api_router.include_router(audit_router)
+api_router.include_router(dashboard_router)
+
+# Routes that accept bodies above the default cap (multipart uploads).
+UPLOAD_ROUTES: frozenset[str] = frozenset()

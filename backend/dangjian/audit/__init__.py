@@ -1,0 +1,1 @@
+"""Append-only, hash-chained audit log (ROLES.md rule of access 5)."""

@@ -1,0 +1,1 @@
+"""Sign-in, sessions, refresh, clients, second factor, passwords."""

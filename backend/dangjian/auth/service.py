@@ -1,0 +1,343 @@
+"""Sign-in, sessions and tokens.
+
+Nothing that must be shared lives in process memory: the failure counter, sessions and refresh
+tokens are rows, so any number of API processes enforce the same lock-out and revocation.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pyotp
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dangjian.audit import service as audit
+from dangjian.authz.capabilities import ADMIN_CAPABILITIES, CLIENT_SCOPES, POST_CAPABILITIES, Cap
+from dangjian.authz.principal import Grant, Principal, PrincipalKind
+from dangjian.core import security
+from dangjian.core.config import Settings
+from dangjian.core.crypto import PersonalDataCipher
+from dangjian.core.errors import AppError, TooManyRequests, Unauthorized, Unprocessable
+from dangjian.models import (
+    ApiClient,
+    AuthSession,
+    LoginThrottle,
+    Member,
+    Organization,
+    Post,
+    RefreshToken,
+    User,
+)
+from dangjian.models.enums import PostKind
+
+# How often a request may move `last_seen_at` forward (one write per minute, not per request).
+_TOUCH_INTERVAL = timedelta(seconds=60)
+# Categories (MEM-02) that make a member an in-service member of this community.
+INSERVICE_CATEGORY = "inservice"
+
+
+class InvalidCredentials(Unauthorized):
+    code, title = "invalid_credentials", "用户名或密码错误"
+
+
+@dataclass
+class IssuedTokens:
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    session: AuthSession
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+# ---------------------------------------------------------------- lock-out (shared, in the DB)
+
+def _insert_ignore(session: AsyncSession, username: str):  # type: ignore[no-untyped-def]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(LoginThrottle).values(username=username, failures=0).on_conflict_do_nothing()
+
+
+async def locked_until(session: AsyncSession, username: str) -> datetime | None:
+    row = await session.get(LoginThrottle, username, populate_existing=True)
+    if row and row.locked_until and row.locked_until > now():
+        return row.locked_until
+    return None
+
+
+async def register_failure(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings,
+                           username: str, ip: str | None, reason: str) -> None:
+    """Count a failure in its own transaction (the request's own is rolled back)."""
+    async with sessionmaker() as session, session.begin():
+        await session.execute(_insert_ignore(session, username))
+        failures = (
+            await session.execute(
+                update(LoginThrottle).where(LoginThrottle.username == username)
+                .values(failures=LoginThrottle.failures + 1).returning(LoginThrottle.failures)
+            )
+        ).scalar_one()
+        locked = failures >= settings.login_max_failures
+        if locked:
+            await session.execute(
+                update(LoginThrottle).where(LoginThrottle.username == username)
+                .values(failures=0, locked_until=now() + timedelta(seconds=settings.login_lockout_seconds))
+            )
+        await audit.record(session, actor=None, action="auth.login_failed", entity="user",
+                           entity_id=None, actor_label=username[:100], ip=ip,
+                           after={"reason": reason, "failures": failures, "locked": locked})
+
+
+def lock_error(until: datetime) -> TooManyRequests:
+    minutes = max(1, int((until - now()).total_seconds() + 59) // 60)
+    return TooManyRequests(
+        f"连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试",
+        code="account_locked",
+        headers={"Retry-After": str(int((until - now()).total_seconds()) + 1)},
+    )
+
+
+# ---------------------------------------------------------------- sessions and tokens
+
+async def _issue_refresh(session: AsyncSession, auth_session: AuthSession) -> str:
+    token = security.new_opaque_token()
+    session.add(RefreshToken(session_id=auth_session.id, token_hash=security.token_digest(token)))
+    await session.flush()
+    return token
+
+
+def _access_token(settings: Settings, auth_session: AuthSession, subject: str, ttl: int) -> str:
+    token, _ = security.create_access_token(subject=subject, session_id=auth_session.id,
+                                            key=settings.signing_key(), ttl_seconds=ttl)
+    return token
+
+
+async def requires_totp_setup(session: AsyncSession, settings: Settings, user: User) -> bool:
+    """Street staff and administrators must use a second factor when the setting says so."""
+    if not settings.totp_required_for_staff or user.totp_enabled:
+        return False
+    if user.is_admin:
+        return True
+    street_posts = await session.scalar(
+        select(func.count()).select_from(Post).where(
+            Post.user_id == user.id, Post.kind == PostKind.street_staff, *_active_post_filter()
+        )
+    )
+    return bool(street_posts)
+
+
+async def start_user_session(session: AsyncSession, settings: Settings, user: User, *,
+                             ip: str | None, user_agent: str | None, restricted: bool) -> IssuedTokens:
+    t = now()
+    auth_session = AuthSession(
+        id=secrets.token_hex(16), user_id=user.id, created_at=t, last_seen_at=t,
+        expires_at=t + timedelta(seconds=settings.session_absolute_timeout_seconds),
+        restricted=restricted, ip=ip, user_agent=(user_agent or "")[:255] or None,
+    )
+    session.add(auth_session)
+    await session.flush()
+    refresh = await _issue_refresh(session, auth_session)
+    access = _access_token(settings, auth_session, f"user:{user.id}", settings.access_token_ttl_seconds)
+    return IssuedTokens(access, settings.access_token_ttl_seconds, refresh, auth_session)
+
+
+def verify_totp(cipher: PersonalDataCipher, user: User, code: str | None) -> bool:
+    if not user.totp_secret or not code:
+        return False
+    return pyotp.TOTP(cipher.decrypt(user.totp_secret)).verify(code, valid_window=1)
+
+
+async def revoke_session(session: AsyncSession, session_id: str, reason: str) -> None:
+    await session.execute(
+        update(AuthSession).where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now(), revoked_reason=reason)
+    )
+
+
+async def revoke_user_sessions(session: AsyncSession, user_id: int, reason: str,
+                               except_session: str | None = None) -> None:
+    stmt = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    if except_session:
+        stmt = stmt.where(AuthSession.id != except_session)
+    await session.execute(stmt.values(revoked_at=now(), revoked_reason=reason))
+
+
+def session_problem(auth_session: AuthSession | None, settings: Settings) -> str | None:
+    """Why a session no longer authorises anything (None when it does)."""
+    if auth_session is None or auth_session.revoked_at is not None:
+        return "revoked"
+    t = now()
+    if t >= auth_session.expires_at:
+        return "expired"
+    if auth_session.user_id is not None and \
+            t - auth_session.last_seen_at > timedelta(seconds=settings.session_idle_timeout_seconds):
+        return "idle"
+    return None
+
+
+class RefreshInvalid(Unauthorized):
+    code, title = "refresh_invalid", "登录已失效，请重新登录"
+
+
+async def refresh(session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession],
+                  settings: Settings, token: str) -> tuple[IssuedTokens, User]:
+    """Rotate a refresh token. Using an already-used token revokes the whole session."""
+    digest = security.token_digest(token)
+    row = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == digest))
+    if row is None:
+        raise RefreshInvalid()
+    marked = await session.execute(
+        update(RefreshToken).where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
+        .values(used_at=now())
+    )
+    if marked.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()  # release SQLite's write lock before the revoking transaction
+        async with sessionmaker() as other, other.begin():
+            await revoke_session(other, row.session_id, "refresh_reuse")
+            await audit.record(other, actor=None, action="auth.refresh_reuse", entity="session",
+                               entity_id=row.session_id)
+        raise RefreshInvalid("刷新令牌已被使用过，为安全起见本次登录已注销，请重新登录")
+    auth_session = await session.get(AuthSession, row.session_id, populate_existing=True)
+    problem = session_problem(auth_session, settings)
+    user = await session.get(User, auth_session.user_id) if auth_session and auth_session.user_id else None
+    if problem or auth_session is None or user is None or not user.is_active:
+        raise RefreshInvalid()
+    auth_session.last_seen_at = now()
+    new_refresh = await _issue_refresh(session, auth_session)
+    access = _access_token(settings, auth_session, f"user:{user.id}", settings.access_token_ttl_seconds)
+    return IssuedTokens(access, settings.access_token_ttl_seconds, new_refresh, auth_session), user
+
+
+async def session_of_refresh_token(session: AsyncSession, token: str) -> str | None:
+    return await session.scalar(
+        select(RefreshToken.session_id).where(RefreshToken.token_hash == security.token_digest(token))
+    )
+
+
+# ---------------------------------------------------------------- clients
+
+class InvalidClient(Unauthorized):
+    code, title = "invalid_client", "客户端认证失败"
+
+
+async def issue_client_token(session: AsyncSession, settings: Settings, *, client_id: str,
+                             client_secret: str, scope: str | None, ip: str | None
+                             ) -> tuple[str, int, list[str]]:
+    client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    secret_ok = client is not None and security.constant_time_equals(
+        client.secret_hash, security.token_digest(client_secret))
+    if client is None or not secret_ok or not client.is_active:
+        raise InvalidClient()
+    allowed = sorted(set(client.scopes) & {c.value for c in CLIENT_SCOPES[client.kind]})
+    requested = scope.split() if scope else allowed
+    if not set(requested) <= set(allowed):
+        raise AppError("请求的授权范围超出该客户端的授权", code="invalid_scope")
+    t = now()
+    auth_session = AuthSession(id=secrets.token_hex(16), client_id=client.id, created_at=t,
+                               last_seen_at=t, ip=ip,
+                               expires_at=t + timedelta(seconds=settings.client_token_ttl_seconds))
+    session.add(auth_session)
+    await session.flush()
+    token, _ = security.create_access_token(
+        subject=f"client:{client.id}", session_id=auth_session.id, key=settings.signing_key(),
+        ttl_seconds=settings.client_token_ttl_seconds, extra={"scope": " ".join(requested)})
+    await audit.record(session, actor=None, action="auth.client_token", entity="api_client",
+                       entity_id=client.client_id, actor_label=client.name, ip=ip,
+                       after={"scope": requested})
+    return token, settings.client_token_ttl_seconds, requested
+
+
+# ---------------------------------------------------------------- the principal of a request
+
+def _active_post_filter(today: date | None = None) -> list[object]:
+    d = today or date.today()
+    return [Post.start_date <= d, (Post.end_date.is_(None)) | (Post.end_date >= d)]
+
+
+async def load_principal(session: AsyncSession, settings: Settings, token: str,
+                         ip: str | None) -> Principal:
+    claims = security.decode_access_token(token, key=settings.signing_key())
+    if claims is None:
+        raise Unauthorized("登录已失效，请重新登录", code="token_invalid")
+    auth_session = await session.get(AuthSession, claims.session_id)
+    problem = session_problem(auth_session, settings)
+    if problem or auth_session is None:
+        if problem == "idle" and auth_session is not None:
+            await revoke_session(session, auth_session.id, "idle")
+            await session.commit()
+        raise Unauthorized("登录已失效，请重新登录", code="session_invalid")
+    kind, _, raw_id = claims.subject.partition(":")
+    if kind == "client":
+        return await _client_principal(session, auth_session, int(raw_id), ip)
+    if kind != "user" or auth_session.user_id != int(raw_id):
+        raise Unauthorized("登录已失效，请重新登录", code="token_invalid")
+    user = await session.get(User, auth_session.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("账号已停用", code="session_invalid")
+    if now() - auth_session.last_seen_at > _TOUCH_INTERVAL:
+        await session.execute(update(AuthSession).where(AuthSession.id == auth_session.id)
+                              .values(last_seen_at=now()))
+        await session.commit()
+    return await user_principal(session, user, auth_session.id, ip, restricted=auth_session.restricted)
+
+
+async def user_principal(session: AsyncSession, user: User, session_id: str, ip: str | None, *,
+                         restricted: bool = False) -> Principal:
+    rows = (
+        await session.execute(
+            select(Post.kind, Organization.id, Organization.path)
+            .join(Organization, Organization.id == Post.organization_id)
+            .where(Post.user_id == user.id, *_active_post_filter())
+        )
+    ).all()
+    by_org: dict[tuple[int, str], set[Cap]] = {}
+    for post_kind, org_id, path in rows:
+        by_org.setdefault((org_id, path), set()).update(POST_CAPABILITIES[post_kind])
+    grants = [Grant(org_id, path, frozenset(caps)) for (org_id, path), caps in by_org.items()]
+    member = await session.get(Member, user.member_id) if user.member_id else None
+    if user.is_admin:
+        kind = PrincipalKind.admin
+    elif grants:
+        kind = PrincipalKind.post_holder
+    elif member is not None:
+        kind = (PrincipalKind.inservice_member if INSERVICE_CATEGORY in (member.categories or [])
+                else PrincipalKind.member)
+    else:
+        kind = PrincipalKind.resident
+    return Principal(kind=kind, session_id=session_id, grants=grants, user=user, member=member,
+                     global_capabilities=ADMIN_CAPABILITIES if user.is_admin else frozenset(),
+                     ip=ip, restricted=restricted)
+
+
+async def _client_principal(session: AsyncSession, auth_session: AuthSession, client_pk: int,
+                            ip: str | None) -> Principal:
+    client = await session.get(ApiClient, client_pk)
+    if client is None or not client.is_active or auth_session.client_id != client.id:
+        raise Unauthorized("客户端已停用", code="session_invalid")
+    org = await session.get(Organization, client.organization_id)
+    caps = frozenset(Cap(c) for c in client.scopes if Cap(c) in CLIENT_SCOPES[client.kind])
+    grants = [Grant(org.id, org.path, caps)] if org is not None and caps else []
+    return Principal(kind=PrincipalKind.client, session_id=auth_session.id, grants=grants,
+                     client=client, ip=ip)
+
+
+def check_password_policy(settings: Settings, password: str, username: str) -> None:
+    problems = security.password_problems(password, min_length=settings.password_min_length,
+                                          min_classes=settings.password_min_classes,
+                                          username=username)
+    if problems:
+        raise Unprocessable("；".join(problems), code="password_policy")
+
+
+async def clear_failures(session: AsyncSession, username: str) -> None:
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.username == username))
+

@@ -1,0 +1,72 @@
+"""Capabilities by post, transcribed from ROLES.md ("Capabilities by post").
+
+A post held at organisation O grants its capabilities over O's whole subtree (rule of access 1).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dangjian.models.enums import ClientKind, PostKind
+
+
+class Cap(StrEnum):
+    org_read = "org.read"
+    org_manage = "org.manage"
+    policy_manage = "policy.manage"
+    roster_read = "roster.read"
+    roster_full = "roster.full"
+    roster_write = "roster.write"
+    meeting_read = "meeting.read"
+    meeting_manage = "meeting.manage"
+    meeting_agenda = "meeting.agenda"
+    minutes_confidential = "minutes.confidential"
+    dues_read = "dues.read"
+    dues_manage = "dues.manage"
+    audit_read = "audit.read"
+    users_manage = "users.manage"
+    stats_export = "stats.export"
+    clients_manage = "clients.manage"
+
+
+_ALL_POSTS = frozenset(PostKind)
+_P = PostKind
+
+# capability → posts that hold it (ROLES.md table; "R" rows grant the read capability only)
+_MATRIX: dict[Cap, frozenset[PostKind]] = {
+    Cap.org_read: _ALL_POSTS,
+    Cap.org_manage: frozenset({_P.secretary, _P.organization_member, _P.street_staff}),
+    Cap.policy_manage: frozenset({_P.secretary, _P.street_staff}),
+    Cap.roster_read: _ALL_POSTS,
+    Cap.roster_full: frozenset({_P.secretary, _P.organization_member, _P.clerk, _P.street_staff}),
+    Cap.roster_write: frozenset({_P.secretary, _P.organization_member, _P.clerk}),
+    Cap.meeting_read: _ALL_POSTS,
+    Cap.meeting_manage: _ALL_POSTS - {_P.street_staff},
+    Cap.meeting_agenda: frozenset({_P.secretary, _P.deputy_secretary, _P.group_leader}),
+    Cap.minutes_confidential: frozenset(
+        {_P.secretary, _P.deputy_secretary, _P.discipline_member, _P.street_staff}
+    ),
+    Cap.dues_read: _ALL_POSTS - {_P.propaganda_member},
+    Cap.dues_manage: frozenset({_P.secretary, _P.organization_member, _P.group_leader, _P.clerk}),
+    Cap.audit_read: frozenset({_P.secretary, _P.discipline_member, _P.street_staff}),
+    # Accounts for the people of a subtree: those who run its organisation (ROLES.md row 1).
+    Cap.users_manage: frozenset({_P.secretary, _P.organization_member, _P.street_staff}),
+    Cap.stats_export: _ALL_POSTS - {_P.group_leader},
+    Cap.clients_manage: frozenset(),
+}
+
+POST_CAPABILITIES: dict[PostKind, frozenset[Cap]] = {
+    post: frozenset(cap for cap, posts in _MATRIX.items() if post in posts) for post in PostKind
+}
+
+# The administrator runs the platform (users, clients, the organisation structure) and holds no
+# right to personal data, confidential minutes or the audit trail unless it also holds a post.
+ADMIN_CAPABILITIES: frozenset[Cap] = frozenset({Cap.org_read, Cap.org_manage, Cap.users_manage,
+                                                 Cap.clients_manage})
+
+# Scopes an API client may be granted, by kind (ROLES.md: unit and district clients).
+CLIENT_SCOPES: dict[ClientKind, frozenset[Cap]] = {
+    ClientKind.unit: frozenset(),
+    ClientKind.district: frozenset({Cap.org_read, Cap.stats_export, Cap.roster_read,
+                                    Cap.roster_full}),
+}

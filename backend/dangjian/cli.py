@@ -1,0 +1,128 @@
+"""`dangjian` command: serve, migrate, seed-demo, create-user, audit verify, export-openapi."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from dangjian.core.config import REPO_ROOT, get_settings
+
+ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    cfg = Config(str(ALEMBIC_INI))
+    cfg.attributes["database_url"] = url or get_settings().resolved_database_url()
+    return cfg
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    command.upgrade(alembic_config(), args.revision)
+    print(f"数据库已迁移到 {args.revision}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    host = args.host or os.environ.get("HOST", "127.0.0.1")
+    port = int(args.port or os.environ.get("PORT", "8000"))
+    uvicorn.run("dangjian.main:create_app", factory=True, host=host, port=port,
+                workers=args.workers, proxy_headers=True, log_level="info")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from dangjian.demo import seed_demo
+
+    return asyncio.run(seed_demo(extra_members=args.members))
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from dangjian.demo import create_user
+
+    password = args.password or os.environ.get("DANGJIAN_NEW_PASSWORD") or getpass.getpass("密码：")
+    return asyncio.run(create_user(args.username, args.display_name or args.username, password,
+                                   is_admin=args.admin, organization_id=args.organization_id))
+
+
+def cmd_audit_verify(_args: argparse.Namespace) -> int:
+    from dangjian.audit.service import verify
+    from dangjian.core.db import Database
+
+    async def run() -> int:
+        db = Database(get_settings().resolved_database_url())
+        async with db.sessionmaker() as session:
+            result = await verify(session)
+        await db.dispose()
+        if result.ok:
+            print(f"审计链完整：共 {result.rows} 条记录")
+            return 0
+        print(f"审计链被破坏：{result.problem}（首个异常序号 {result.first_bad_seq}）")
+        return 1
+
+    return asyncio.run(run())
+
+
+def cmd_export_openapi(args: argparse.Namespace) -> int:
+    from dangjian.main import create_app
+
+    spec = create_app().openapi()
+    text = json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"已写入 {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dangjian", description="社区党建工作平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="启动服务（HOST、PORT 环境变量亦可）")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="迁移数据库到最新结构")
+    p.add_argument("revision", nargs="?", default="head")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("seed-demo", help="载入演示数据（已有数据时不重复载入）")
+    p.add_argument("--members", type=int, default=0,
+                   help="另外生成 N 名党员（至多 100000），用于性能测试")
+    p.set_defaults(func=cmd_seed_demo)
+
+    p = sub.add_parser("create-user", help="新建账号")
+    p.add_argument("username")
+    p.add_argument("--display-name")
+    p.add_argument("--password", help="不提供则从 DANGJIAN_NEW_PASSWORD 或交互输入读取")
+    p.add_argument("--admin", action="store_true", help="系统管理员")
+    p.add_argument("--organization-id", type=int)
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("audit", help="审计日志")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True)
+    v = audit_sub.add_parser("verify", help="校验审计哈希链，报告第一条被改动或缺失的记录")
+    v.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("export-openapi", help="导出 OpenAPI 规范")
+    p.add_argument("--output", default=str(REPO_ROOT / "openapi" / "openapi.json"))
+    p.set_defaults(func=cmd_export_openapi)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

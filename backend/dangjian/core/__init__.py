@@ -1,0 +1,1 @@
+"""Cross-cutting foundations: settings, database, security, errors, pagination, types."""

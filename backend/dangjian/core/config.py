@@ -1,0 +1,96 @@
+"""One typed settings object, read from `DANGJIAN_*` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Settings(BaseSettings):
+    """Platform settings. Every field can be set as `DANGJIAN_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="DANGJIAN_", extra="ignore")
+
+    environment: str = Field("development", description="development | production | test")
+    var_dir: Path = Field(REPO_ROOT / "var", description="where the SQLite file and keys live")
+    database_url: str = Field("", description="SQLAlchemy async URL; default SQLite under var/")
+    secret_key: str = Field("", description="JWT signing key; generated into var/ if empty")
+    data_key: str = Field("", description="personal-data encryption key; generated into var/")
+
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 12 * 60 * 60
+    session_idle_timeout_seconds: int = 30 * 60
+    session_absolute_timeout_seconds: int = 12 * 60 * 60
+    client_token_ttl_seconds: int = 15 * 60
+
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 15 * 60
+    password_min_length: int = 8
+    password_min_classes: int = 3
+    totp_required_for_staff: bool = False
+
+    cors_origins: list[str] = Field(default_factory=list)
+    cookie_secure: bool | None = Field(None, description="default: True outside development")
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
+    docs_enabled: bool = True
+    spa_dir: Path = REPO_ROOT / "frontend" / "dist"
+    demo_password: str = "Dangjian#2026"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str) and not value.startswith("["):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in {"development", "test"}
+
+    @property
+    def secure_cookies(self) -> bool:
+        return (not self.is_development) if self.cookie_secure is None else self.cookie_secure
+
+    @property
+    def refresh_cookie_name(self) -> str:
+        # The __Host- prefix needs Secure, Path=/ and no Domain.
+        return "__Host-dj_refresh" if self.secure_cookies else "dj_refresh"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{self.var_dir / 'dangjian.db'}"
+
+    def _key_from_file(self, name: str) -> str:
+        path = self.var_dir / name
+        if path.exists():
+            return path.read_text().strip()
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value
+
+    def signing_key(self) -> str:
+        """The JWT key: from settings, else generated once into var/ (never a constant)."""
+        if self.secret_key:
+            if not self.is_development and len(self.secret_key) < 32:
+                raise RuntimeError("DANGJIAN_SECRET_KEY must be at least 32 characters")
+            return self.secret_key
+        return self._key_from_file("secret_key")
+
+    def personal_data_key(self) -> str:
+        return self.data_key or self._key_from_file("data_key")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,45 @@
+"""One transaction per request, committed at the route boundary.
+
+The route class opens the request's database session, runs the endpoint, commits when the answer
+is a success and rolls back otherwise — before the response leaves, so a failed commit can never
+follow a 2xx that was already sent. Services only `flush()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class TransactionalRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            factory = request.app.state.db.sessionmaker
+            async with factory() as session:
+                request.state.db_session = session
+                try:
+                    response = await handler(request)
+                except BaseException:
+                    await session.rollback()
+                    raise
+                if response.status_code < 400:
+                    await session.commit()
+                else:
+                    await session.rollback()
+                return response
+
+        return route_handler
+
+
+def request_session(request: Request) -> AsyncSession:
+    session: Any = getattr(request.state, "db_session", None)
+    if session is None:
+        raise RuntimeError("route is not a TransactionalRoute")
+    assert isinstance(session, AsyncSession)
+    return session

@@ -1,0 +1,134 @@
+"""The only module that touches JWT and password hashing.
+
+- Passwords: argon2id through passlib's CryptContext (installed as `libpass`, the maintained
+  fork: passlib 1.7.4 breaks with bcrypt 5). Argon2 has no input truncation.
+- Access tokens: HS256 JWT via python-jose with an explicit algorithm allowlist, so `alg: none`
+  or an RSA/HMAC confusion is rejected before the signature is even looked at.
+- Refresh tokens and client secrets: opaque random strings, stored as SHA-256 digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jose import JWTError, jwt
+from passlib.context import CryptContext
+
+ALGORITHM = "HS256"
+ALLOWED_ALGORITHMS = [ALGORITHM]
+
+_pwd_context = CryptContext(schemes=["argon2"], deprecated="auto", argon2__type="ID")
+# A hash of a random password, verified against when the user does not exist, so that an
+# unknown user and a wrong password take the same time.
+_DUMMY_HASH = _pwd_context.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _pwd_context.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    if password_hash is None:
+        _pwd_context.verify(password, _DUMMY_HASH)
+        return False
+    return bool(_pwd_context.verify(password, password_hash))
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    return bool(_pwd_context.needs_update(password_hash))
+
+
+@lru_cache
+def _common_passwords() -> frozenset[str]:
+    text = resources.files("dangjian.core").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+
+
+def password_problems(password: str, *, min_length: int, min_classes: int, username: str = "") -> list[str]:
+    """Chinese reasons a password is refused (等保 level 3); empty when it is acceptable."""
+    problems: list[str] = []
+    if len(password) < min_length:
+        problems.append(f"密码长度至少 {min_length} 位")
+    classes = sum(
+        any(c in chars for c in password)
+        for chars in (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+    ) + any(not c.isalnum() for c in password)
+    if classes < min_classes:
+        problems.append(f"密码须包含大写字母、小写字母、数字、特殊字符中的至少 {min_classes} 类")
+    if password.lower() in _common_passwords():
+        problems.append("密码过于常见，请换一个")
+    if username and username.lower() in password.lower():
+        problems.append("密码不能包含用户名")
+    return problems
+
+
+def generate_password(length: int = 14) -> str:
+    """A random password that satisfies the policy (for new accounts and resets)."""
+    alphabet = string.ascii_letters + string.digits + "#@%+=-"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if not password_problems(candidate, min_length=8, min_classes=4):
+            return candidate
+
+
+def new_opaque_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def constant_time_equals(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    subject: str
+    session_id: str
+    expires_at: datetime
+
+
+def create_access_token(*, subject: str, session_id: str, key: str, ttl_seconds: int,
+                        extra: dict[str, Any] | None = None) -> tuple[str, datetime]:
+    now = datetime.now(UTC)
+    expires = now + timedelta(seconds=ttl_seconds)
+    payload: dict[str, Any] = {
+        "sub": subject,
+        "sid": session_id,
+        "typ": "access",
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+        "jti": secrets.token_hex(8),
+        **(extra or {}),
+    }
+    return jwt.encode(payload, key, algorithm=ALGORITHM), expires
+
+
+def decode_access_token(token: str, *, key: str) -> AccessClaims | None:
+    """Claims of a valid access token; None for anything else (any alg but HS256, bad
+    signature, tampered payload, expired, or not an access token)."""
+    try:
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") not in ALLOWED_ALGORITHMS:
+            return None
+        payload = jwt.decode(token, key, algorithms=ALLOWED_ALGORITHMS,
+                             options={"require_exp": True, "require_sub": True})
+    except JWTError:
+        return None
+    if payload.get("typ") != "access" or not isinstance(payload.get("sid"), str):
+        return None
+    return AccessClaims(
+        subject=str(payload["sub"]),
+        session_id=payload["sid"],
+        expires_at=datetime.fromtimestamp(int(payload["exp"]), UTC),
+    )

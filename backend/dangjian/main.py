@@ -1,0 +1,97 @@
+"""create_app(): middleware, error handlers, routers, the built SPA."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import text
+
+from dangjian.api import UPLOAD_ROUTES, api_router
+from dangjian.core.config import Settings, get_settings
+from dangjian.core.crypto import PersonalDataCipher
+from dangjian.core.db import Database
+from dangjian.core.errors import install_error_handlers, problem_response
+from dangjian.core.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids `{tag}-{name}` for the generated client."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if database is None:
+            await app.state.db.dispose()
+
+    app = FastAPI(
+        title="社区党建工作平台 API",
+        version="1.0.0",
+        description="社区党建工作平台的 REST 接口：党组织、职务、账号、审计……",
+        openapi_url="/api/v1/openapi.json" if settings.docs_enabled else None,
+        docs_url="/api/docs" if settings.docs_enabled else None,
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database or Database(settings.resolved_database_url())
+    app.state.cipher = PersonalDataCipher(settings.personal_data_key())
+    settings.signing_key()  # generate var/secret_key at start-up, not on the first request
+
+    install_error_handlers(app)
+    app.include_router(api_router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Response:
+        try:
+            async with request.app.state.db.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            return problem_response(503, "database_unavailable", "数据库不可用", "数据库暂时无法连接")
+        return JSONResponse({"status": "ready"})
+
+    _mount_spa(app, settings.spa_dir)
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_credentials=True, allow_methods=["*"],
+                           allow_headers=["Authorization", "Content-Type", "X-CSRF-Token",
+                                          "If-Match", "Idempotency-Key"])
+    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes,
+                       upload_limit=settings.max_upload_bytes, upload_routes=lambda: UPLOAD_ROUTES)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    return app
+
+
+def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
+    """Serve the built SPA at / with history fallback (unknown paths get index.html)."""
+    root = spa_dir.resolve()
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> Response:
+        if path.startswith("api/") or path == "api":
+            return problem_response(404, "not_found", "对象不存在或无权访问", "接口不存在")
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            cache = "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+            return FileResponse(candidate, headers={"Cache-Control": cache})
+        index = root / "index.html"
+        if index.is_file():
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return problem_response(404, "spa_not_built", "页面未构建",
+                                "前端页面尚未构建：请运行 make run（会自动构建前端）")

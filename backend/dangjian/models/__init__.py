@@ -1,0 +1,13 @@
+"""All ORM models; importing this module registers every table on `Base.metadata`."""
+
+from dangjian.core.db import Base
+from dangjian.models.audit import AuditHead, AuditLog
+from dangjian.models.auth import AuthSession, LoginThrottle, RefreshToken
+from dangjian.models.member import Member
+from dangjian.models.organization import Organization, OrganizationTerm
+from dangjian.models.user import ApiClient, Post, User
+
+__all__ = [
+    "ApiClient", "AuditHead", "AuditLog", "AuthSession", "Base", "LoginThrottle", "Member",
+    "Organization", "OrganizationTerm", "Post", "RefreshToken", "User",
+]

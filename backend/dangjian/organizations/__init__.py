@@ -1,0 +1,1 @@
+"""Organisation tree, committees, posts and terms (ORG-01..07)."""

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from dangjian.core.schemas import InputModel, OutputModel
+
+
+class UserCreate(InputModel):
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    display_name: str = Field(min_length=1, max_length=64)
+    organization_id: int
+    member_id: int | None = None
+
+
+class UserUpdate(InputModel):
+    display_name: str | None = Field(None, min_length=1, max_length=64)
+    is_active: bool | None = None
+
+
+class UserRead(OutputModel):
+    id: int
+    username: str
+    display_name: str
+    organization_id: int | None
+    member_id: int | None
+    is_active: bool
+    is_admin: bool
+    must_change_password: bool
+    totp_enabled: bool
+    last_login_at: datetime | None
+
+
+class UserCreated(OutputModel):
+    user: UserRead
+    initial_password: str = Field(description="初始密码，仅显示这一次；首次登录须修改")
+
+
+class PasswordReset(OutputModel):
+    initial_password: str

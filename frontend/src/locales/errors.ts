@@ -1,0 +1,95 @@
+/**
+ * Backend error codes → messages, in ONE place. The backend's `detail` is already Chinese, so
+ * zh-CN falls back to it; codes whose `detail` carries specifics (how long an account is locked,
+ * which rule a password broke) prefer the detail in zh-CN.
+ */
+import { ApiError } from '@/api/errors'
+import type { Locale } from './enums'
+
+interface ErrorText {
+  'zh-CN': string
+  en: string
+  /** Show the backend's (Chinese) detail instead of the fixed zh-CN text when there is one. */
+  preferDetail?: boolean
+}
+
+export const errorTexts: Record<string, ErrorText> = {
+  invalid_credentials: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password.' },
+  otp_required: { 'zh-CN': '请输入身份验证器中的6位动态验证码', en: 'Enter the 6-digit code from your authenticator app.' },
+  otp_invalid: { 'zh-CN': '动态验证码不正确或已过期', en: 'The verification code is wrong or has expired.' },
+  account_locked: {
+    'zh-CN': '登录失败次数过多，账号已被临时锁定，请稍后再试',
+    en: 'Too many failed attempts; the account is locked for a while. Try again later.',
+    preferDetail: true,
+  },
+  account_disabled: { 'zh-CN': '该账号已停用，请联系管理员', en: 'This account is deactivated. Contact an administrator.' },
+  refresh_invalid: { 'zh-CN': '登录已失效，请重新登录', en: 'Your session has expired. Please sign in again.' },
+  unauthorized: { 'zh-CN': '请先登录', en: 'Please sign in.' },
+  password_policy: {
+    'zh-CN': '新密码不符合安全要求',
+    en: 'The new password does not meet the security policy.',
+    preferDetail: true,
+  },
+  password_wrong: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong.' },
+  password_reused: { 'zh-CN': '新密码不能与当前密码相同', en: 'The new password must differ from the current one.' },
+  forbidden: { 'zh-CN': '无权执行此操作', en: 'You are not allowed to do this.' },
+  not_found: { 'zh-CN': '对象不存在或无权访问', en: 'Not found, or you have no access to it.' },
+  conflict: { 'zh-CN': '与现有数据冲突', en: 'This conflicts with existing data.', preferDetail: true },
+  validation_error: {
+    'zh-CN': '提交的数据不符合要求',
+    en: 'Some fields are invalid.',
+    preferDetail: true,
+  },
+  invalid: { 'zh-CN': '提交的数据不符合要求', en: 'The request is invalid.', preferDetail: true },
+  too_many_requests: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later.', preferDetail: true },
+  payload_too_large: { 'zh-CN': '请求内容过大', en: 'The request is too large.' },
+  org_has_children: { 'zh-CN': '该组织下还有下级组织，不能删除', en: 'The organisation still has sub-organisations.' },
+  org_has_members: { 'zh-CN': '该组织下还有党员，不能删除', en: 'The organisation still has members.' },
+  org_move_cycle: { 'zh-CN': '不能移动到自身或其下级组织之下', en: 'Cannot move an organisation under itself or its descendants.' },
+  org_kind_not_allowed: { 'zh-CN': '该类型的组织不能设在所选上级组织之下', en: 'This kind of organisation cannot sit under the chosen parent.', preferDetail: true },
+  username_taken: { 'zh-CN': '用户名已被使用', en: 'This username is taken.' },
+  post_overlap: { 'zh-CN': '该职务在此期间已有人担任', en: 'Someone already holds this post in that period.', preferDetail: true },
+  totp_already_enabled: { 'zh-CN': '已启用两步验证', en: 'Two-step verification is already on.' },
+  totp_not_enabled: { 'zh-CN': '尚未启用两步验证', en: 'Two-step verification is not on.' },
+  csrf_invalid: { 'zh-CN': '请求校验失败，请刷新页面后重试', en: 'Request check failed; reload the page and try again.' },
+  internal_error: { 'zh-CN': '服务器内部错误，请稍后再试', en: 'Server error; please try again later.' },
+  network_error: { 'zh-CN': '无法连接服务器，请检查网络', en: 'Cannot reach the server; check your connection.' },
+}
+
+const genericByStatus: Record<number, string> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  422: 'invalid',
+  429: 'too_many_requests',
+  500: 'internal_error',
+}
+
+const fallback = { 'zh-CN': '操作失败，请稍后再试', en: 'Something went wrong; please try again.' }
+
+/** The message to show a person for an error thrown by an API call (or anything else). */
+export function errorMessage(err: unknown, locale: Locale = 'zh-CN'): string {
+  if (err instanceof ApiError) {
+    const text = errorTexts[err.code] ?? errorTexts[genericByStatus[err.status] ?? '']
+    if (locale === 'zh-CN') {
+      if (text?.preferDetail && err.detail) return err.detail
+      if (errorTexts[err.code]) return errorTexts[err.code]['zh-CN']
+      if (err.detail) return err.detail
+      return text?.['zh-CN'] ?? fallback['zh-CN']
+    }
+    return text?.en ?? fallback.en
+  }
+  return fallback[locale]
+}
+
+/** Field → message map from a 422 answer, for showing next to form fields. */
+export function fieldErrors(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (err instanceof ApiError) {
+    for (const e of err.fieldErrors) {
+      if (!(e.field in out)) out[e.field] = e.message
+    }
+  }
+  return out
+}
