@@ -3,7 +3,7 @@ import { defineConfig } from '@hey-api/openapi-ts'
 // The API client is generated from the committed spec (../openapi/openapi.json) — never edit
 // src/api/generated/ by hand; run `npm run generate` after the spec changes.
 export default defineConfig({
-  input: '../openapi/openapi.json',
+  input: process.env.OPENAPI_SPEC ?? '../openapi/openapi.json',
   output: {
     path: 'src/api/generated',
     clean: true,

@@ -49,7 +49,7 @@ async def get_user(session: AsyncSession, principal: Principal, user_id: int) ->
 
 
 async def create(session: AsyncSession, principal: Principal, body: UserCreate) -> tuple[User, str]:
-    org = await visible_organization(session, principal, body.organization_id, Cap.users_manage)
+    org = await visible_organization(session, principal, body.organization_id)
     require(principal, Cap.users_manage, org)
     username = auth_service.normalise_username(body.username)
     if await session.scalar(select(User.id).where(User.username == username)):

@@ -1,0 +1,68 @@
+# 社区党建工作平台 — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DANGJIAN_DEMO_PASSWORD ?= Dangjian\#2026
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts -type f 2>/dev/null)
+
+.PHONY: run dev test test-backend test-frontend e2e lint openapi bench install frontend clean
+
+$(STAMP): backend/pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e "backend[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+# Build the SPA only when dist is missing or older than the sources.
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+run: $(STAMP) frontend
+	$(BIN)/dangjian migrate
+	$(BIN)/dangjian seed-demo
+	@echo "服务地址 http://$(HOST):$(PORT)  (API 文档 /api/docs)"
+	$(BIN)/dangjian serve --host $(HOST) --port $(PORT)
+
+dev: $(STAMP) frontend/node_modules/.package-lock.json
+	$(BIN)/dangjian migrate
+	$(BIN)/dangjian seed-demo
+	$(BIN)/dangjian serve --host $(HOST) --port $(PORT) & \
+	  trap "kill $$!" EXIT; cd frontend && npm run dev
+
+test: test-backend test-frontend e2e
+
+test-backend: $(STAMP)
+	$(BIN)/pytest tests/backend -q -p no:cacheprovider
+
+test-frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run test:unit
+
+e2e: $(STAMP) frontend
+	bash tests/e2e/run.sh
+
+lint: $(STAMP) frontend/node_modules/.package-lock.json
+	cd backend && ../$(BIN)/ruff check . ../tests/backend && ../$(BIN)/ruff format --check . ../tests/backend
+	cd backend && ../$(BIN)/mypy dangjian
+	cd frontend && npm run lint && npm run typecheck
+
+openapi: $(STAMP)
+	$(BIN)/dangjian export-openapi
+	cd frontend && npm run generate
+
+bench: $(STAMP)
+	bash tests/bench/run.sh
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist

@@ -1,0 +1,31 @@
+/** TanStack Query: the cache for server state. */
+import { QueryClient } from '@tanstack/vue-query'
+import { ApiError } from './errors'
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+        // Client errors (403/404/422…) will not change on retry; network hiccups may.
+        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+      },
+      mutations: { retry: false },
+    },
+  })
+}
+
+/** Query keys, one family per backend domain. */
+export const qk = {
+  me: ['auth', 'me'] as const,
+  sessions: ['auth', 'sessions'] as const,
+  dashboard: ['dashboard'] as const,
+  orgTree: ['organizations', 'tree'] as const,
+  org: (id: number) => ['organizations', id] as const,
+  posts: (id: number) => ['organizations', id, 'posts'] as const,
+  terms: (id: number) => ['organizations', id, 'terms'] as const,
+  users: (params: Record<string, unknown>) => ['users', params] as const,
+  userSearch: (q: string) => ['users', 'search', q] as const,
+  audit: (params: Record<string, unknown>) => ['audit', params] as const,
+}

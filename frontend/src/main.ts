@@ -1,0 +1,66 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import { VueQueryPlugin } from '@tanstack/vue-query'
+import 'element-plus/dist/index.css'
+import './styles/main.css'
+
+import App from './App.vue'
+import { setupApiClient, installAuth } from './api/client'
+import { createQueryClient } from './api/query'
+import { i18n, currentLocale } from './locales'
+import { createAppRouter } from './router'
+import { installGuard, LOGIN } from './router/guard'
+import { useSessionStore } from './stores/session'
+import { useLayoutStore } from './stores/layout'
+import { vCan } from './directives/can'
+
+setupApiClient()
+
+const app = createApp(App)
+const pinia = createPinia()
+const router = createAppRouter()
+const queryClient = createQueryClient()
+
+app.use(pinia)
+app.use(i18n)
+app.use(VueQueryPlugin, { queryClient })
+app.directive('can', vCan)
+
+const session = useSessionStore()
+const layout = useLayoutStore()
+document.documentElement.lang = currentLocale()
+
+installAuth({
+  getToken: () => session.accessToken,
+  refresh: () => session.refresh(),
+  onUnauthorized: () => {
+    session.expire()
+    queryClient.clear()
+    const here = router.currentRoute.value
+    if (here.name !== LOGIN) {
+      void router.replace({ name: LOGIN, query: here.fullPath !== '/' ? { redirect: here.fullPath } : undefined })
+    }
+  },
+})
+
+installGuard(router, {
+  bootstrap: () => session.bootstrap(),
+  session: () => ({
+    status: session.status,
+    mustChangePassword: session.mustChangePassword,
+    totpSetupRequired: session.me?.restricted === true,
+    hasCapability: (cap) => session.hasCapability(cap),
+  }),
+  setDenied: (denied) => {
+    layout.accessDenied = denied
+  },
+})
+
+router.afterEach((to) => {
+  const { t } = i18n.global
+  const title = to.meta.title ? t(to.meta.title) : ''
+  document.title = title ? `${title} - ${t('app.name')}` : t('app.name')
+})
+
+app.use(router)
+void router.isReady().then(() => app.mount('#app'))

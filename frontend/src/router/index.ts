@@ -1,0 +1,36 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import './meta'
+import AppLayout from '@/layouts/AppLayout.vue'
+import { authBlankRoutes, authRoutes } from '@/modules/auth/routes'
+import { dashboardRoutes } from '@/modules/dashboard/routes'
+import { organizationRoutes } from '@/modules/organizations/routes'
+import { userRoutes } from '@/modules/users/routes'
+import { auditRoutes } from '@/modules/audit/routes'
+
+/** Children of the application frame, in menu order. */
+export const appChildren: RouteRecordRaw[] = [
+  ...dashboardRoutes,
+  ...organizationRoutes,
+  ...userRoutes,
+  ...auditRoutes,
+  ...authRoutes,
+  {
+    path: ':pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/NotFoundView.vue'),
+    meta: { title: 'error.notFoundTitle' },
+  },
+]
+
+export const routes: RouteRecordRaw[] = [
+  ...authBlankRoutes,
+  { path: '/', component: AppLayout, children: appChildren },
+]
+
+export function createAppRouter() {
+  return createRouter({
+    history: createWebHistory(import.meta.env.BASE_URL),
+    routes,
+    scrollBehavior: () => ({ top: 0 }),
+  })
+}

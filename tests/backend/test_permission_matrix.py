@@ -1,0 +1,502 @@
+"""The permission matrix (ROLES.md): every route × principal × target.
+
+The expected outcomes below are written out by hand from ROLES.md; they are not computed from the
+product code. The test enumerates `app.routes`, so a route without a row fails. Denied writes
+must leave the database unchanged.
+
+Targets (organisation tree of the demo data, see conftest):
+  own       东风社区党委            /1/2/        (secretary, deputy, zuzhi, … hold posts here)
+  child     第一党支部             /1/2/3/4/
+  group     第一党小组             /1/2/3/4/6/  (xiaozu's group)
+  parent    东风街道党工委          /1/          (street staff's organisation)
+  sibling   向阳社区党支部          /1/12/       (secretary2's community)
+  lookalike 相似路径社区党委        /1/20/       (string-prefix look-alike of /1/2/)
+  outside   区税务局机关党支部       /14/         (a home unit outside the street's tree)
+Cell values: an HTTP status; "ok" = the route's success status; "+"/"-" = 200 and the target is /
+is not in the answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import func, select
+
+from conftest import Ctx
+from dangjian.main import create_app
+from dangjian.models import (
+    AuditHead,
+    Member,
+    Organization,
+    OrganizationTerm,
+    Post,
+    User,
+)
+from dangjian.models.enums import OrgCategory, OrgKind, PostKind
+
+TARGETS = ["own", "child", "group", "parent", "sibling", "lookalike", "outside"]
+PRINCIPALS = ["secretary", "deputy", "zuzhi", "xuanchuan", "jijian", "xiaozu", "clerk", "street",
+              "member", "inservice", "resident", "unit_client", "district_client", "admin",
+              "anonymous"]
+
+
+def grid(text: str) -> dict[str, dict[str, str]]:
+    lines = [line.split() for line in text.strip().splitlines() if line.strip()]
+    header, rows = lines[0], lines[1:]
+    table = {row[0]: dict(zip(header, row[1:], strict=True)) for row in rows}
+    assert sorted(table) == sorted(PRINCIPALS), sorted(set(PRINCIPALS) ^ set(table))
+    return table
+
+
+# Reading an organisation-scoped object (org.read: every post; district client; administrator).
+ORG_READ = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       ok   ok    ok    404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client ok   ok    ok    ok     ok      ok        404
+admin           ok   ok    ok    ok     ok      ok        ok
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Listing: is the target among what the caller sees?
+ORG_LIST = grid("""
+                own  child group parent sibling lookalike outside
+secretary       +    +     +     -      -       -         -
+deputy          +    +     +     -      -       -         -
+zuzhi           +    +     +     -      -       -         -
+xuanchuan       +    +     +     -      -       -         -
+jijian          +    +     +     -      -       -         -
+xiaozu          -    -     +     -      -       -         -
+clerk           +    +     +     -      -       -         -
+street          +    +     +     +      +       +         -
+member          -    -     -     -      -       -         -
+inservice       -    -     -     -      -       -         -
+resident        -    -     -     -      -       -         -
+unit_client     -    -     -     -      -       -         -
+district_client +    +     +     +      +       +         -
+admin           +    +     +     +      +       +         +
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Changing organisations, committees and terms (org.manage: 书记, 组织委员, street staff, admin).
+ORG_MANAGE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       403  403   403   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           403  403   403   404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 403  403   403   403    403     403       404
+admin           ok   ok    ok    ok     ok      ok        ok
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Creating under (or moving into) the target: as ORG_MANAGE, but nothing may stand under a group
+# (ORG-01), so an allowed caller gets 422 there.
+ORG_CREATE_UNDER = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    422   404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           ok   ok    422   404    404     404       404
+xuanchuan       403  403   403   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           403  403   403   404    404     404       404
+street          ok   ok    422   ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 403  403   403   403    403     403       404
+admin           ok   ok    422   ok     ok      ok        ok
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Accounts of the target organisation's people (users.manage: 书记, 组织委员, street staff, admin);
+# an account outside that scope is not visible at all.
+USERS = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          404  404   404   404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          404  404   404   404    404     404       404
+xiaozu          404  404   404   404    404     404       404
+clerk           404  404   404   404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           ok   ok    ok    ok     ok      ok        ok
+anonymous       401  401   401   401    401     401       401
+""")
+
+USERS_LIST = grid("\n".join(
+    line.replace(" ok ", " + ").replace(" ok", " +").replace(" 404", " -")
+    if not line.startswith("anonymous") else line
+    for line in """
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          404  404   404   404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          404  404   404   404    404     404       404
+xiaozu          404  404   404   404    404     404       404
+clerk           404  404   404   404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           ok   ok    ok    ok     ok      ok        ok
+anonymous       401  401   401   401    401     401       401
+""".splitlines()))
+
+# Creating an account in the target organisation: visible organisation but no users.manage → 403.
+USERS_CREATE = ORG_MANAGE
+
+# The audit log (书记 and 纪检委员 for their subtree, street staff; not the administrator).
+AUDIT = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          404  404   404   404    404     404       404
+zuzhi           404  404   404   404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   404   404    404     404       404
+clerk           404  404   404   404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+
+def untargeted(users: str, clients: str, anonymous: str) -> dict[str, dict[str, str]]:
+    """Routes about the caller itself (no organisation target)."""
+    out = {}
+    for p in PRINCIPALS:
+        value = anonymous if p == "anonymous" else clients if p.endswith("_client") else users
+        out[p] = {"none": value}
+    return out
+
+
+SELF_ANY = untargeted("ok", "ok", "401")          # any signed-in caller
+SELF_USER = untargeted("ok", "403", "401")        # user accounts only
+PUBLIC_401 = untargeted("401", "401", "401")      # public; the test sends wrong credentials
+PUBLIC_OK = untargeted("ok", "ok", "ok")          # public and harmless
+
+
+@dataclass
+class Case:
+    """How to call one route for one target, and what the table expects."""
+
+    table: dict[str, dict[str, str]]
+    success: int
+    build: Callable[[Ctx, str, int], Awaitable[tuple[str, dict[str, Any]]]]
+    public: bool = False
+
+
+_seq = itertools.count(1)
+
+
+async def _add(ctx: Ctx, obj: Any) -> Any:
+    async with ctx.db.sessionmaker() as session, session.begin():
+        session.add(obj)
+        await session.flush()
+        if isinstance(obj, Organization):
+            parent = await session.get(Organization, obj.parent_id)
+            assert parent is not None
+            obj.path = f"{parent.path}{obj.id}/"
+            obj.depth = parent.depth + 1
+    return obj
+
+
+async def fresh_child(ctx: Ctx, target: str) -> Organization:
+    """An empty organisation directly under the target (inserted as test data)."""
+    parent_id = ctx.ids[target]
+    kind = {"parent": OrgKind.community, "own": OrgKind.branch, "sibling": OrgKind.group,
+            "lookalike": OrgKind.branch, "outside": OrgKind.branch, "child": OrgKind.group,
+            "group": OrgKind.group}[target]
+    return await _add(ctx, Organization(name=f"测试组织{next(_seq)}", kind=kind,
+                                        category=OrgCategory.branch, parent_id=parent_id,
+                                        path=f"/pending-{next(_seq)}/", depth=0))
+
+
+async def fresh_user(ctx: Ctx, target: str) -> User:
+    return await _add(ctx, User(username=f"u{next(_seq)}", display_name="测试用户",
+                                password_hash="x", organization_id=ctx.ids[target]))
+
+
+async def assignee(ctx: Ctx, target: str) -> int:
+    """A fresh account of a formal member of the target organisation (never a test principal)."""
+    from conftest import fresh_member
+
+    member = await fresh_member(ctx, ctx.ids[target])
+    user = await _add(ctx, User(username=f"a{next(_seq)}", display_name=member.name,
+                                password_hash="x", organization_id=ctx.ids[target],
+                                member_id=member.id))
+    return int(user.id)
+
+
+def child_kind(target: str) -> str:
+    return {"own": "branch", "child": "group", "group": "group", "parent": "community",
+            "sibling": "group", "lookalike": "branch", "outside": "branch"}[target]
+
+
+def post_kind(target: str) -> str:
+    return {"parent": "street_staff", "group": "group_leader"}.get(target, "organization_member")
+
+
+async def b_org(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/organizations/{ctx.ids[t]}", {}
+
+
+async def b_org_patch(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/organizations/{ctx.ids[t]}", {"json": {"short_name": f"简称{n}"}}
+
+
+async def b_org_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/organizations", {"json": {"parent_id": ctx.ids[t], "name": f"新建组织{n}",
+                                              "kind": child_kind(t)}}
+
+
+async def b_org_delete(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    org = await fresh_child(ctx, t)
+    return f"/api/v1/organizations/{org.id}", {}
+
+
+async def b_org_move(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    # Move a fresh organisation of the right kind from `own`'s subtree… into the target: the
+    # caller must manage both the old and the new parent, so the source lies under the target too.
+    org = await fresh_child(ctx, t)
+    if t == "group":
+        # a group under a group cannot be moved anywhere inside one: exercise ORG-01 instead
+        return f"/api/v1/organizations/{org.id}/move", {"json": {"new_parent_id": ctx.ids[t]}}
+    return f"/api/v1/organizations/{org.id}/move", {"json": {"new_parent_id": ctx.ids[t]}}
+
+
+async def b_list_orgs(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/organizations", {"params": {"size": 100, "q": _target_name(t)}}
+
+
+def _target_name(t: str) -> str:
+    return {"own": "东风社区党委", "child": "第一党支部", "group": "第一党小组", "parent": "东风街道党工委",
+            "sibling": "向阳社区党支部", "lookalike": "相似路径社区党委", "outside": "区税务局机关党支部"}[t]
+
+
+async def b_tree(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/organizations/tree", {}
+
+
+async def b_posts(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/organizations/{ctx.ids[t]}/posts", {}
+
+
+async def b_post_create(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/organizations/{ctx.ids[t]}/posts", {"json": {
+        "user_id": await assignee(ctx, t), "kind": post_kind(t), "start_date": "2026-01-01"}}
+
+
+async def b_post_update(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    post = await _add(ctx, Post(organization_id=ctx.ids[t], user_id=await assignee(ctx, t),
+                                kind=PostKind(post_kind(t)), start_date=date(2025, 1, 1)))
+    return f"/api/v1/organizations/{ctx.ids[t]}/posts/{post.id}", {"json": {"end_date": "2026-12-31"}}
+
+
+async def b_terms(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/organizations/{ctx.ids[t]}/terms", {}
+
+
+async def b_term_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/organizations/{ctx.ids[t]}/terms", {"json": {"number": 10 + n % 80,
+                                                                  "elected_on": "2026-06-01"}}
+
+
+async def b_users(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    user = await fresh_user(ctx, t)
+    return "/api/v1/users", {"params": {"q": user.username}, "_expect_id": user.id}
+
+
+async def b_user(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/users/{(await fresh_user(ctx, t)).id}", {}
+
+
+async def b_user_patch(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/users/{(await fresh_user(ctx, t)).id}", {"json": {"display_name": "改名"}}
+
+
+async def b_user_reset(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/users/{(await fresh_user(ctx, t)).id}/reset-password", {}
+
+
+async def b_user_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/users", {"json": {"username": f"new{n}", "display_name": "新账号",
+                                      "organization_id": ctx.ids[t]}}
+
+
+async def b_audit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/audit", {"params": {"organization_id": ctx.ids[t]}}
+
+
+async def b_login(_ctx: Ctx, _t: str, n: int) -> tuple[str, dict[str, Any]]:
+    # a different name each time, so the lock-out (tested on its own) does not kick in
+    return "/api/v1/auth/login", {"data": {"username": f"nobody{n}", "password": "wrong-Pass1"}}
+
+
+def fixed(url: str, **kw: Any) -> Callable[[Ctx, str, int], Awaitable[tuple[str, dict[str, Any]]]]:
+    async def build(_ctx: Ctx, _t: str, _n: int) -> tuple[str, dict[str, Any]]:
+        return url, dict(kw)
+    return build
+
+
+MATRIX: dict[str, Case] = {
+    "GET /api/v1/organizations/tree": Case(ORG_LIST, 200, b_tree),
+    "GET /api/v1/organizations": Case(ORG_LIST, 200, b_list_orgs),
+    "POST /api/v1/organizations": Case(ORG_CREATE_UNDER, 201, b_org_create),
+    "GET /api/v1/organizations/{org_id}": Case(ORG_READ, 200, b_org),
+    "PATCH /api/v1/organizations/{org_id}": Case(ORG_MANAGE, 200, b_org_patch),
+    "DELETE /api/v1/organizations/{org_id}": Case(ORG_MANAGE, 204, b_org_delete),
+    "POST /api/v1/organizations/{org_id}/move": Case(ORG_CREATE_UNDER, 200, b_org_move),
+    "GET /api/v1/organizations/{org_id}/posts": Case(ORG_READ, 200, b_posts),
+    "POST /api/v1/organizations/{org_id}/posts": Case(ORG_MANAGE, 201, b_post_create),
+    "PATCH /api/v1/organizations/{org_id}/posts/{post_id}": Case(ORG_MANAGE, 200, b_post_update),
+    "GET /api/v1/organizations/{org_id}/terms": Case(ORG_READ, 200, b_terms),
+    "POST /api/v1/organizations/{org_id}/terms": Case(ORG_MANAGE, 201, b_term_create),
+    "GET /api/v1/users": Case(USERS_LIST, 200, b_users),
+    "POST /api/v1/users": Case(USERS_CREATE, 201, b_user_create),
+    "GET /api/v1/users/{user_id}": Case(USERS, 200, b_user),
+    "PATCH /api/v1/users/{user_id}": Case(USERS, 200, b_user_patch),
+    "POST /api/v1/users/{user_id}/reset-password": Case(USERS, 200, b_user_reset),
+    "GET /api/v1/audit": Case(AUDIT, 200, b_audit),
+    "GET /api/v1/dashboard": Case(untargeted("ok", "ok", "401"), 200, fixed("/api/v1/dashboard")),
+    "GET /api/v1/auth/me": Case(SELF_ANY, 200, fixed("/api/v1/auth/me")),
+    "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
+    "DELETE /api/v1/auth/sessions/{session_id}": Case(
+        untargeted("404", "403", "401"), 204, fixed("/api/v1/auth/sessions/no-such-session")),
+    "POST /api/v1/auth/password": Case(
+        untargeted("400", "403", "401"), 204,
+        fixed("/api/v1/auth/password", json={"current_password": "wrong-Pass1", "new_password": "x"})),
+    "POST /api/v1/auth/totp/setup": Case(SELF_USER, 200, fixed("/api/v1/auth/totp/setup")),
+    "POST /api/v1/auth/totp/enable": Case(untargeted("400", "403", "401"), 204,
+                                          fixed("/api/v1/auth/totp/enable", json={"code": "000000"})),
+    "POST /api/v1/auth/totp/disable": Case(untargeted("400", "403", "401"), 204,
+                                           fixed("/api/v1/auth/totp/disable", json={"code": "000000"})),
+    "POST /api/v1/auth/login": Case(PUBLIC_401, 200, b_login, public=True),
+    "POST /api/v1/auth/refresh": Case(PUBLIC_401, 200, fixed("/api/v1/auth/refresh", json={
+        "refresh_token": "not-a-token"}), public=True),
+    "POST /api/v1/auth/token": Case(PUBLIC_401, 200, fixed("/api/v1/auth/token", data={
+        "grant_type": "client_credentials", "client_id": "unit-demo", "client_secret": "wrong"}),
+        public=True),
+    "GET /healthz": Case(PUBLIC_OK, 200, fixed("/healthz"), public=True),
+    "GET /readyz": Case(PUBLIC_OK, 200, fixed("/readyz"), public=True),
+    # The SPA fallback never answers for /api/…: an unknown API path is a 404 problem for everyone.
+    "GET /{path:path}": Case(untargeted("404", "404", "404"), 200, fixed("/api/v1/no-such-route"),
+                             public=True),
+    # Logout ends whatever session the bearer token names; it is run last for each principal.
+    "POST /api/v1/auth/logout": Case(untargeted("204", "204", "204"), 204,
+                                     fixed("/api/v1/auth/logout"), public=True),
+}
+
+
+def api_routes() -> list[str]:
+    """Every route of the app, flattened through included routers."""
+    app = create_app()
+    return sorted(f"{m} {rc.path}" for rc in iter_route_contexts(app.routes)
+                  if isinstance(rc.original_route, APIRoute)
+                  for m in (rc.methods or ()) if m != "HEAD")
+
+
+def test_every_route_has_a_row() -> None:
+    routes = api_routes()
+    missing = [r for r in routes if r not in MATRIX]
+    stale = [r for r in MATRIX if r not in routes]
+    assert not missing, f"routes without a permission-matrix row: {missing}"
+    assert not stale, f"matrix rows for routes that no longer exist: {stale}"
+
+
+async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
+    """Row counts, the audit head and the last change time of every mutable table."""
+    async with ctx.db.sessionmaker() as session:
+        out: list[Any] = []
+        for model in (Organization, OrganizationTerm, Post, User, Member):
+            out.append(await session.scalar(select(func.count()).select_from(model)))
+            out.append(await session.scalar(select(func.max(model.updated_at))))
+        head = await session.get(AuditHead, 1)
+        assert head is not None
+        out.append((head.seq, head.hash))
+        out.append(await session.scalar(select(func.count()).select_from(User)
+                                        .where(User.totp_secret.is_not(None))))
+    return tuple(out)
+
+
+def _in_answer(body: Any, wanted_id: int, key: str = "id") -> bool:
+    if isinstance(body, dict):
+        if body.get(key) == wanted_id and "name" in body or body.get(key) == wanted_id and "username" in body:
+            return True
+        return any(_in_answer(v, wanted_id, key) for v in body.values())
+    if isinstance(body, list):
+        return any(_in_answer(v, wanted_id, key) for v in body)
+    return False
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+async def test_matrix(ctx: Ctx, route: str) -> None:
+    case = MATRIX[route]
+    method, _ = route.split(" ", 1)
+    targets = list(next(iter(case.table.values())))
+    failures = []
+    for n, (principal, target) in enumerate(itertools.product(PRINCIPALS, targets)):
+        expected = case.table[principal][target]
+        url, kw = await case.build(ctx, target, n)
+        expect_id = kw.pop("_expect_id", ctx.ids.get(target))
+        who = None if principal == "anonymous" else principal
+        denied = expected in {"401", "403", "404"}
+        before = await fingerprint(ctx) if denied and method != "GET" and not case.public else None
+        response = await ctx.client.request(method, url, headers=ctx.auth(who), **kw)
+        status = response.status_code
+        if expected in {"+", "-"}:
+            ok = status == 200 and _in_answer(response.json(), expect_id) == (expected == "+")
+        elif expected == "ok":
+            ok = status == case.success
+        else:
+            ok = status == int(expected)
+        if status >= 400 and status != 405:
+            assert response.headers["content-type"].startswith("application/problem+json")
+        if not ok:
+            failures.append(f"{principal}@{target}: expected {expected}, got {status} {response.text[:120]}")
+        if before is not None:
+            after = await fingerprint(ctx)
+            if after != before:
+                failures.append(f"{principal}@{target}: denied write changed the database")
+    assert not failures, "\n".join(failures)
