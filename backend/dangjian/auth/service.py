@@ -200,11 +200,12 @@ async def refresh(session: AsyncSession, sessionmaker: async_sessionmaker[AsyncS
         .values(used_at=now())
     )
     if marked.rowcount != 1:  # type: ignore[attr-defined]
+        session_id = row.session_id
         await session.rollback()  # release SQLite's write lock before the revoking transaction
         async with sessionmaker() as other, other.begin():
-            await revoke_session(other, row.session_id, "refresh_reuse")
+            await revoke_session(other, session_id, "refresh_reuse")
             await audit.record(other, actor=None, action="auth.refresh_reuse", entity="session",
-                               entity_id=row.session_id)
+                               entity_id=session_id)
         raise RefreshInvalid("刷新令牌已被使用过，为安全起见本次登录已注销，请重新登录")
     auth_session = await session.get(AuthSession, row.session_id, populate_existing=True)
     problem = session_problem(auth_session, settings)
