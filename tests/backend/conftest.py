@@ -236,7 +236,7 @@ async def ctx(template: Template, fresh_db_url: str, tmp_path: Path,
     settings = test_settings(fresh_db_url, tmp_path, **settings_overrides)
     db = Database(fresh_db_url)
     app = create_app(settings, database=db)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Ctx(template.kind, fresh_db_url, settings, db, client, dict(template.tokens),
                   dict(template.ids), app)
@@ -251,7 +251,7 @@ async def fresh_member(ctx: Ctx, organization_id: int, **overrides: Any) -> Memb
         builder = DemoBuilder(session, PersonalDataCipher(TEST_DATA_KEY), seed=next(_counter))
         builder.serial = 5000 + next(_counter)
         row = builder.member_row(organization_id)
-        row.update(kind=MemberKind.formal, **overrides)
+        row.update({"kind": MemberKind.formal, **overrides})
         member = Member(**row)
         session.add(member)
         await session.flush()

@@ -18,9 +18,14 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.authz.principal import Principal
+from dangjian.core.errors import AppError
 from dangjian.models import AuditHead, AuditLog
 
 GENESIS_HASH = "0" * 64
+
+
+class AuditUnavailable(AppError):
+    status, code, title = 503, "audit_unavailable", "审计记录无法写入，操作已取消"
 
 
 def jsonable(value: Any) -> Any:
@@ -75,7 +80,9 @@ async def record(
             update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
             .returning(AuditHead.seq, AuditHead.hash)
         )
-    ).one()
+    ).one_or_none()
+    if head is None:
+        raise AuditUnavailable()
     row = AuditLog(
         seq=head.seq,
         at=datetime.now(UTC),
