@@ -35,8 +35,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     host = args.host or os.environ.get("HOST", "127.0.0.1")
     port = int(args.port or os.environ.get("PORT", "8000"))
-    uvicorn.run("dangjian.main:create_app", factory=True, host=host, port=port,
-                workers=args.workers, proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "dangjian.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
     return 0
 
 
@@ -50,8 +57,15 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from dangjian.demo import create_user
 
     password = args.password or os.environ.get("DANGJIAN_NEW_PASSWORD") or getpass.getpass("密码：")
-    return asyncio.run(create_user(args.username, args.display_name or args.username, password,
-                                   is_admin=args.admin, organization_id=args.organization_id))
+    return asyncio.run(
+        create_user(
+            args.username,
+            args.display_name or args.username,
+            password,
+            is_admin=args.admin,
+            organization_id=args.organization_id,
+        )
+    )
 
 
 def cmd_audit_verify(_args: argparse.Namespace) -> int:
@@ -99,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("seed-demo", help="载入演示数据（已有数据时不重复载入）")
-    p.add_argument("--members", type=int, default=0,
-                   help="另外生成 N 名党员（至多 100000），用于性能测试")
+    p.add_argument(
+        "--members", type=int, default=0, help="另外生成 N 名党员（至多 100000），用于性能测试"
+    )
     p.set_defaults(func=cmd_seed_demo)
 
     p = sub.add_parser("create-user", help="新建账号")

@@ -44,8 +44,12 @@ CipherDep = Annotated[PersonalDataCipher, Depends(_cipher)]
 ClientIpDep = Annotated[str | None, Depends(client_ip)]
 
 
-async def _principal_any(request: Request, session: SessionDep, settings: SettingsDep,
-                         token: Annotated[str | None, Depends(_bearer)]) -> Principal:
+async def _principal_any(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(_bearer)],
+) -> Principal:
     if not token:
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     principal = await auth_service.load_principal(session, settings, token, client_ip(request))

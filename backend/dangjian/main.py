@@ -62,18 +62,33 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             async with request.app.state.db.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except Exception:
-            return problem_response(503, "database_unavailable", "数据库不可用", "数据库暂时无法连接")
+            return problem_response(
+                503, "database_unavailable", "数据库不可用", "数据库暂时无法连接"
+            )
         return JSONResponse({"status": "ready"})
 
     _mount_spa(app, settings.spa_dir)
 
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_credentials=True, allow_methods=["*"],
-                           allow_headers=["Authorization", "Content-Type", "X-CSRF-Token",
-                                          "If-Match", "Idempotency-Key"])
-    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes,
-                       upload_limit=settings.max_upload_bytes, upload_routes=lambda: UPLOAD_ROUTES)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "X-CSRF-Token",
+                "If-Match",
+                "Idempotency-Key",
+            ],
+        )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        upload_limit=settings.max_upload_bytes,
+        upload_routes=lambda: UPLOAD_ROUTES,
+    )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     return app
 
@@ -88,10 +103,16 @@ def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
             return problem_response(404, "not_found", "对象不存在或无权访问", "接口不存在")
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
-            cache = "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+            cache = (
+                "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+            )
             return FileResponse(candidate, headers={"Cache-Control": cache})
         index = root / "index.html"
         if index.is_file():
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
-        return problem_response(404, "spa_not_built", "页面未构建",
-                                "前端页面尚未构建：请运行 make run（会自动构建前端）")
+        return problem_response(
+            404,
+            "spa_not_built",
+            "页面未构建",
+            "前端页面尚未构建：请运行 make run（会自动构建前端）",
+        )

@@ -17,8 +17,9 @@ from dangjian.core.schemas import OutputModel, Page, PageDep
 from dangjian.deps import PrincipalDep, SessionDep
 from dangjian.models import AuditLog
 
-router = APIRouter(prefix="/audit", tags=["audit"], route_class=TransactionalRoute,
-                   responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/audit", tags=["audit"], route_class=TransactionalRoute, responses=PROBLEM_RESPONSES
+)
 
 
 class AuditRead(OutputModel):
@@ -37,24 +38,43 @@ class AuditRead(OutputModel):
 
 
 def audit_read(row: AuditLog) -> AuditRead:
-    return AuditRead(id=row.id, seq=row.seq, at=row.at, actor=row.actor_label,
-                     actor_kind=row.actor_kind, action=row.action, entity=row.entity,
-                     entity_id=row.entity_id, organization_path=row.organization_path, ip=row.ip,
-                     before=row.before, after=row.after)
+    return AuditRead(
+        id=row.id,
+        seq=row.seq,
+        at=row.at,
+        actor=row.actor_label,
+        actor_kind=row.actor_kind,
+        action=row.action,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        organization_path=row.organization_path,
+        ip=row.ip,
+        before=row.before,
+        after=row.after,
+    )
 
 
 @router.get("", response_model=Page[AuditRead])
-async def list_audit(session: SessionDep, principal: PrincipalDep, page: PageDep,
-                     organization_id: int | None = None, action: str | None = None
-                     ) -> Page[AuditRead]:
+async def list_audit(
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    organization_id: int | None = None,
+    action: str | None = None,
+) -> Page[AuditRead]:
     """审计日志（本人可查阅范围内，按时间倒序）。"""
-    stmt = select(AuditLog).where(scope_clause(principal, Cap.audit_read, AuditLog.organization_path))
+    stmt = select(AuditLog).where(
+        scope_clause(principal, Cap.audit_read, AuditLog.organization_path)
+    )
     if organization_id is not None:
         org = await visible_organization(session, principal, organization_id, Cap.audit_read)
         stmt = stmt.where(AuditLog.organization_path.startswith(org.path, autoescape=True))
     if action:
         stmt = stmt.where(AuditLog.action == action)
     total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (await session.scalars(stmt.order_by(AuditLog.seq.desc()).offset(page.offset)
-                                  .limit(page.size))).all()
+    rows = (
+        await session.scalars(
+            stmt.order_by(AuditLog.seq.desc()).offset(page.offset).limit(page.size)
+        )
+    ).all()
     return Page(items=[audit_read(r) for r in rows], total=total, page=page.page, size=page.size)

@@ -77,7 +77,9 @@ async def record(
     """Append one audit row in the caller's transaction; if it fails, the change fails too."""
     head = (
         await session.execute(
-            update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+            update(AuditHead)
+            .where(AuditHead.id == 1)
+            .values(seq=AuditHead.seq + 1)
             .returning(AuditHead.seq, AuditHead.hash)
         )
     ).one_or_none()
@@ -138,12 +140,16 @@ async def verify(session: AsyncSession) -> VerifyResult:
         if row.seq != expected_seq:
             return VerifyResult(False, count, expected_seq, f"第 {expected_seq} 条记录缺失")
         if row.prev_hash != prev_hash:
-            return VerifyResult(False, count, row.seq, f"第 {row.seq} 条记录的前序哈希不符（前一条被改动或删除）")
+            return VerifyResult(
+                False, count, row.seq, f"第 {row.seq} 条记录的前序哈希不符（前一条被改动或删除）"
+            )
         if _digest(_fields(row)) != row.hash:
             return VerifyResult(False, count, row.seq, f"第 {row.seq} 条记录内容被改动")
         prev_hash, expected_seq = row.hash, expected_seq + 1
     head = await session.get(AuditHead, 1)
     if head is None or head.seq != expected_seq - 1 or head.hash != prev_hash:
         missing = expected_seq if head is None or head.seq >= expected_seq else None
-        return VerifyResult(False, count, missing, f"链尾不符：第 {expected_seq} 条及之后的记录缺失")
+        return VerifyResult(
+            False, count, missing, f"链尾不符：第 {expected_seq} 条及之后的记录缺失"
+        )
     return VerifyResult(True, count)

@@ -42,19 +42,34 @@ from dangjian.deps import (
 )
 from dangjian.models import AuthSession, Organization, Post, User
 
-router = APIRouter(prefix="/auth", tags=["auth"], route_class=TransactionalRoute,
-                   responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/auth", tags=["auth"], route_class=TransactionalRoute, responses=PROBLEM_RESPONSES
+)
 
 CSRF_COOKIE = "dj_csrf"
 
 
 def _set_cookies(response: Response, settings: Settings, refresh_token: str) -> None:
     max_age = settings.session_absolute_timeout_seconds
-    response.set_cookie(settings.refresh_cookie_name, refresh_token, max_age=max_age, path="/",
-                        httponly=True, secure=settings.secure_cookies, samesite="strict")
+    response.set_cookie(
+        settings.refresh_cookie_name,
+        refresh_token,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+    )
     # Double-submit CSRF token for the cookie-authenticated refresh and logout.
-    response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(24), max_age=max_age, path="/",
-                        httponly=False, secure=settings.secure_cookies, samesite="strict")
+    response.set_cookie(
+        CSRF_COOKIE,
+        secrets.token_urlsafe(24),
+        max_age=max_age,
+        path="/",
+        httponly=False,
+        secure=settings.secure_cookies,
+        samesite="strict",
+    )
 
 
 def _clear_cookies(response: Response, settings: Settings) -> None:
@@ -106,18 +121,35 @@ async def login(
         user.password_hash = security.hash_password(password)
     user.last_login_at = service.now()
     restricted = await service.requires_totp_setup(session, settings, user)
-    issued = await service.start_user_session(session, settings, user, ip=ip,
-                                              user_agent=request.headers.get("user-agent"),
-                                              restricted=restricted)
+    issued = await service.start_user_session(
+        session,
+        settings,
+        user,
+        ip=ip,
+        user_agent=request.headers.get("user-agent"),
+        restricted=restricted,
+    )
     org = await session.get(Organization, user.organization_id) if user.organization_id else None
-    await audit.record(session, actor=None, action="auth.login", entity="user", entity_id=user.id,
-                       actor_user_id=user.id, actor_label=f"{user.display_name}（{user.username}）", ip=ip,
-                       organization_path=org.path if org else None,
-                       after={"session": issued.session.id})
+    await audit.record(
+        session,
+        actor=None,
+        action="auth.login",
+        entity="user",
+        entity_id=user.id,
+        actor_user_id=user.id,
+        actor_label=f"{user.display_name}（{user.username}）",
+        ip=ip,
+        organization_path=org.path if org else None,
+        after={"session": issued.session.id},
+    )
     _set_cookies(response, settings, issued.refresh_token)
-    return TokenRead(access_token=issued.access_token, expires_in=issued.expires_in,
-                     refresh_token=issued.refresh_token,
-                     must_change_password=user.must_change_password, totp_setup_required=restricted)
+    return TokenRead(
+        access_token=issued.access_token,
+        expires_in=issued.expires_in,
+        refresh_token=issued.refresh_token,
+        must_change_password=user.must_change_password,
+        totp_setup_required=restricted,
+    )
 
 
 @router.post("/refresh", response_model=TokenRead)
@@ -131,20 +163,29 @@ async def refresh(
     x_csrf_token: Annotated[str | None, Header()] = None,
 ) -> TokenRead:
     """用刷新令牌换取新的访问令牌（令牌轮换；旧令牌被重复使用时注销整个会话）。"""
-    token = (body.refresh_token if body else None) or _cookie_refresh_token(request, settings, x_csrf_token)
+    token = (body.refresh_token if body else None) or _cookie_refresh_token(
+        request, settings, x_csrf_token
+    )
     if not token:
         raise service.RefreshInvalid()
     issued, user = await service.refresh(session, sessionmaker, settings, token)
     _set_cookies(response, settings, issued.refresh_token)
-    return TokenRead(access_token=issued.access_token, expires_in=issued.expires_in,
-                     refresh_token=issued.refresh_token,
-                     must_change_password=user.must_change_password,
-                     totp_setup_required=issued.session.restricted)
+    return TokenRead(
+        access_token=issued.access_token,
+        expires_in=issued.expires_in,
+        refresh_token=issued.refresh_token,
+        must_change_password=user.must_change_password,
+        totp_setup_required=issued.session.restricted,
+    )
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(request: Request, session: SessionDep, settings: SettingsDep,
-                 x_csrf_token: Annotated[str | None, Header()] = None) -> Response:
+async def logout(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    x_csrf_token: Annotated[str | None, Header()] = None,
+) -> Response:
     """退出登录：注销当前会话。"""
     session_id: str | None = None
     auth_header = request.headers.get("authorization", "")
@@ -156,8 +197,14 @@ async def logout(request: Request, session: SessionDep, settings: SettingsDep,
         session_id = await service.session_of_refresh_token(session, token) if token else None
     if session_id:
         await service.revoke_session(session, session_id, "logout")
-        await audit.record(session, actor=None, action="auth.logout", entity="session",
-                           entity_id=session_id, ip=request.client.host if request.client else None)
+        await audit.record(
+            session,
+            actor=None,
+            action="auth.logout",
+            entity="session",
+            entity_id=session_id,
+            ip=request.client.host if request.client else None,
+        )
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     _clear_cookies(response, settings)
     return response
@@ -168,30 +215,62 @@ async def me(session: SessionDep, principal: AnyPrincipalDep) -> MeRead:
     """当前登录者：账号、关联党员、职务，以及在各党组织的权限。"""
     posts: list[MePost] = []
     if principal.user is not None:
-        rows = (await session.execute(
-            select(Post, Organization.name).join(Organization, Organization.id == Post.organization_id)
-            .where(Post.user_id == principal.user.id, *service._active_post_filter())
-            .order_by(Post.start_date)
-        )).all()
-        posts = [MePost(id=p.id, organization_id=p.organization_id, organization_name=name,
-                        kind=p.kind, start_date=p.start_date, end_date=p.end_date) for p, name in rows]
+        rows = (
+            await session.execute(
+                select(Post, Organization.name)
+                .join(Organization, Organization.id == Post.organization_id)
+                .where(Post.user_id == principal.user.id, *service._active_post_filter())
+                .order_by(Post.start_date)
+            )
+        ).all()
+        posts = [
+            MePost(
+                id=p.id,
+                organization_id=p.organization_id,
+                organization_name=name,
+                kind=p.kind,
+                start_date=p.start_date,
+                end_date=p.end_date,
+            )
+            for p, name in rows
+        ]
     org_ids = [g.organization_id for g in principal.grants]
-    orgs = {o.id: o for o in (await session.scalars(
-        select(Organization).where(Organization.id.in_(org_ids)))).all()} if org_ids else {}
+    orgs = (
+        {
+            o.id: o
+            for o in (
+                await session.scalars(select(Organization).where(Organization.id.in_(org_ids)))
+            ).all()
+        }
+        if org_ids
+        else {}
+    )
     organizations = [
-        MeOrganization(id=g.organization_id, name=orgs[g.organization_id].name,
-                       kind=orgs[g.organization_id].kind, path=g.path,
-                       capabilities=sorted(c.value for c in g.capabilities))
-        for g in sorted(principal.grants, key=lambda g: g.path) if g.organization_id in orgs
+        MeOrganization(
+            id=g.organization_id,
+            name=orgs[g.organization_id].name,
+            kind=orgs[g.organization_id].kind,
+            path=g.path,
+            capabilities=sorted(c.value for c in g.capabilities),
+        )
+        for g in sorted(principal.grants, key=lambda g: g.path)
+        if g.organization_id in orgs
     ]
     return MeRead(
         principal_kind=principal.kind,
         user=MeUser.model_validate(principal.user) if principal.user else None,
-        client=MeClient(client_id=principal.client.client_id, name=principal.client.name,
-                        kind=principal.client.kind, organization_id=principal.client.organization_id,
-                        scopes=principal.client.scopes) if principal.client else None,
+        client=MeClient(
+            client_id=principal.client.client_id,
+            name=principal.client.name,
+            kind=principal.client.kind,
+            organization_id=principal.client.organization_id,
+            scopes=principal.client.scopes,
+        )
+        if principal.client
+        else None,
         member=MeMember.model_validate(principal.member) if principal.member else None,
-        posts=posts, organizations=organizations,
+        posts=posts,
+        organizations=organizations,
         global_capabilities=sorted(c.value for c in principal.global_capabilities),
         restricted=principal.restricted,
     )
@@ -203,8 +282,9 @@ def _user(principal: Principal) -> User:
 
 
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
-async def change_password(body: PasswordChange, session: SessionDep, settings: SettingsDep,
-                          principal: UserPrincipalDep) -> None:
+async def change_password(
+    body: PasswordChange, session: SessionDep, settings: SettingsDep, principal: UserPrincipalDep
+) -> None:
     """修改本人密码；其他会话随之失效。"""
     user = _user(principal)
     if not security.verify_password(body.current_password, user.password_hash):
@@ -216,22 +296,37 @@ async def change_password(body: PasswordChange, session: SessionDep, settings: S
     user.must_change_password = False
     user.password_changed_at = service.now()
     await service.revoke_user_sessions(session, user.id, "password_changed", principal.session_id)
-    await audit.record(session, actor=principal, action="user.password_change", entity="user",
-                       entity_id=user.id)
+    await audit.record(
+        session, actor=principal, action="user.password_change", entity="user", entity_id=user.id
+    )
 
 
 @router.get("/sessions", response_model=list[SessionRead])
 async def list_sessions(session: SessionDep, principal: UserPrincipalDep) -> list[SessionRead]:
     """本人的有效登录会话。"""
-    rows = (await session.scalars(
-        select(AuthSession).where(AuthSession.user_id == _user(principal).id,
-                                  AuthSession.revoked_at.is_(None),
-                                  AuthSession.expires_at > service.now())
-        .order_by(AuthSession.last_seen_at.desc())
-    )).all()
-    return [SessionRead(id=s.id, created_at=s.created_at, last_seen_at=s.last_seen_at,
-                        expires_at=s.expires_at, ip=s.ip, user_agent=s.user_agent,
-                        current=s.id == principal.session_id) for s in rows]
+    rows = (
+        await session.scalars(
+            select(AuthSession)
+            .where(
+                AuthSession.user_id == _user(principal).id,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.expires_at > service.now(),
+            )
+            .order_by(AuthSession.last_seen_at.desc())
+        )
+    ).all()
+    return [
+        SessionRead(
+            id=s.id,
+            created_at=s.created_at,
+            last_seen_at=s.last_seen_at,
+            expires_at=s.expires_at,
+            ip=s.ip,
+            user_agent=s.user_agent,
+            current=s.id == principal.session_id,
+        )
+        for s in rows
+    ]
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -241,27 +336,32 @@ async def end_session(session_id: str, session: SessionDep, principal: UserPrinc
     if row is None or row.user_id != _user(principal).id or row.revoked_at is not None:
         raise NotFound()
     await service.revoke_session(session, session_id, "ended_by_user")
-    await audit.record(session, actor=principal, action="auth.session_end", entity="session",
-                       entity_id=session_id)
+    await audit.record(
+        session, actor=principal, action="auth.session_end", entity="session", entity_id=session_id
+    )
 
 
 @router.post("/totp/setup", response_model=TotpSetupRead)
-async def totp_setup(session: SessionDep, cipher: CipherDep, principal: UserPrincipalDep) -> TotpSetupRead:
+async def totp_setup(
+    session: SessionDep, cipher: CipherDep, principal: UserPrincipalDep
+) -> TotpSetupRead:
     """生成动态口令密钥（确认启用前不生效）。"""
     user = _user(principal)
     if user.totp_enabled:
         raise AppError("动态口令已启用", code="totp_already_enabled")
     secret = pyotp.random_base32()
     user.totp_secret = cipher.encrypt(secret)
-    await audit.record(session, actor=principal, action="user.totp_setup", entity="user",
-                       entity_id=user.id)
+    await audit.record(
+        session, actor=principal, action="user.totp_setup", entity="user", entity_id=user.id
+    )
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="社区党建工作平台")
     return TotpSetupRead(secret=secret, otpauth_uri=uri)
 
 
 @router.post("/totp/enable", status_code=status.HTTP_204_NO_CONTENT)
-async def totp_enable(body: TotpCode, session: SessionDep, cipher: CipherDep,
-                      principal: UserPrincipalDep) -> None:
+async def totp_enable(
+    body: TotpCode, session: SessionDep, cipher: CipherDep, principal: UserPrincipalDep
+) -> None:
     """输入 6 位口令确认启用动态口令。"""
     user = _user(principal)
     if not service.verify_totp(cipher, user, body.code):
@@ -270,13 +370,19 @@ async def totp_enable(body: TotpCode, session: SessionDep, cipher: CipherDep,
     row = await session.get(AuthSession, principal.session_id)
     if row is not None:
         row.restricted = False
-    await audit.record(session, actor=principal, action="user.totp_enable", entity="user",
-                       entity_id=user.id)
+    await audit.record(
+        session, actor=principal, action="user.totp_enable", entity="user", entity_id=user.id
+    )
 
 
 @router.post("/totp/disable", status_code=status.HTTP_204_NO_CONTENT)
-async def totp_disable(body: TotpCode, session: SessionDep, settings: SettingsDep,
-                       cipher: CipherDep, principal: UserPrincipalDep) -> None:
+async def totp_disable(
+    body: TotpCode,
+    session: SessionDep,
+    settings: SettingsDep,
+    cipher: CipherDep,
+    principal: UserPrincipalDep,
+) -> None:
     """输入 6 位口令停用动态口令（要求启用的岗位不能停用）。"""
     user = _user(principal)
     if not user.totp_enabled or not service.verify_totp(cipher, user, body.code):
@@ -285,8 +391,9 @@ async def totp_disable(body: TotpCode, session: SessionDep, settings: SettingsDe
     if await service.requires_totp_setup(session, settings, user):
         raise AppError("本岗位要求使用动态口令，不能停用", code="totp_required")
     user.totp_secret = None
-    await audit.record(session, actor=principal, action="user.totp_disable", entity="user",
-                       entity_id=user.id)
+    await audit.record(
+        session, actor=principal, action="user.totp_disable", entity="user", entity_id=user.id
+    )
 
 
 @router.post("/token", response_model=ClientTokenRead)
@@ -301,5 +408,6 @@ async def client_token(
 ) -> ClientTokenRead:
     """接口客户端凭证换取访问令牌（OAuth2 client credentials）。"""
     token, ttl, scopes = await service.issue_client_token(
-        session, settings, client_id=client_id, client_secret=client_secret, scope=scope, ip=ip)
+        session, settings, client_id=client_id, client_secret=client_secret, scope=scope, ip=ip
+    )
     return ClientTokenRead(access_token=token, expires_in=ttl, scope=" ".join(scopes))

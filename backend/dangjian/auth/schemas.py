@@ -11,16 +11,18 @@ from dangjian.models.enums import MemberKind, OrgKind, PostKind
 
 class TokenRead(OutputModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 — OAuth2 token type, not a secret
     expires_in: int
-    refresh_token: str | None = Field(None, description="仅供接口调用方；浏览器使用 HttpOnly Cookie")
+    refresh_token: str | None = Field(
+        None, description="仅供接口调用方；浏览器使用 HttpOnly Cookie"
+    )
     must_change_password: bool = False
     totp_setup_required: bool = False
 
 
 class ClientTokenRead(OutputModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 — OAuth2 token type, not a secret
     expires_in: int
     scope: str
 

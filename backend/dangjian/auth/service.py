@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pyotp
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -62,10 +62,13 @@ def normalise_username(username: str) -> str:
 
 # ---------------------------------------------------------------- lock-out (shared, in the DB)
 
+
 def _insert_ignore(session: AsyncSession, username: str):  # type: ignore[no-untyped-def]
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(LoginThrottle).values(username=username, failures=0).on_conflict_do_nothing()
+    return (
+        module.insert(LoginThrottle).values(username=username, failures=0).on_conflict_do_nothing()
+    )
 
 
 async def locked_until(session: AsyncSession, username: str) -> datetime | None:
@@ -75,26 +78,44 @@ async def locked_until(session: AsyncSession, username: str) -> datetime | None:
     return None
 
 
-async def register_failure(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings,
-                           username: str, ip: str | None, reason: str) -> None:
+async def register_failure(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    username: str,
+    ip: str | None,
+    reason: str,
+) -> None:
     """Count a failure in its own transaction (the request's own is rolled back)."""
     async with sessionmaker() as session, session.begin():
         await session.execute(_insert_ignore(session, username))
         failures = (
             await session.execute(
-                update(LoginThrottle).where(LoginThrottle.username == username)
-                .values(failures=LoginThrottle.failures + 1).returning(LoginThrottle.failures)
+                update(LoginThrottle)
+                .where(LoginThrottle.username == username)
+                .values(failures=LoginThrottle.failures + 1)
+                .returning(LoginThrottle.failures)
             )
         ).scalar_one()
         locked = failures >= settings.login_max_failures
         if locked:
             await session.execute(
-                update(LoginThrottle).where(LoginThrottle.username == username)
-                .values(failures=0, locked_until=now() + timedelta(seconds=settings.login_lockout_seconds))
+                update(LoginThrottle)
+                .where(LoginThrottle.username == username)
+                .values(
+                    failures=0,
+                    locked_until=now() + timedelta(seconds=settings.login_lockout_seconds),
+                )
             )
-        await audit.record(session, actor=None, action="auth.login_failed", entity="user",
-                           entity_id=None, actor_label=username[:100], ip=ip,
-                           after={"reason": reason, "failures": failures, "locked": locked})
+        await audit.record(
+            session,
+            actor=None,
+            action="auth.login_failed",
+            entity="user",
+            entity_id=None,
+            actor_label=username[:100],
+            ip=ip,
+            after={"reason": reason, "failures": failures, "locked": locked},
+        )
 
 
 def lock_error(until: datetime) -> TooManyRequests:
@@ -108,6 +129,7 @@ def lock_error(until: datetime) -> TooManyRequests:
 
 # ---------------------------------------------------------------- sessions and tokens
 
+
 async def _issue_refresh(session: AsyncSession, auth_session: AuthSession) -> str:
     token = security.new_opaque_token()
     session.add(RefreshToken(session_id=auth_session.id, token_hash=security.token_digest(token)))
@@ -116,8 +138,9 @@ async def _issue_refresh(session: AsyncSession, auth_session: AuthSession) -> st
 
 
 def _access_token(settings: Settings, auth_session: AuthSession, subject: str, ttl: int) -> str:
-    token, _ = security.create_access_token(subject=subject, session_id=auth_session.id,
-                                            key=settings.signing_key(), ttl_seconds=ttl)
+    token, _ = security.create_access_token(
+        subject=subject, session_id=auth_session.id, key=settings.signing_key(), ttl_seconds=ttl
+    )
     return token
 
 
@@ -128,25 +151,39 @@ async def requires_totp_setup(session: AsyncSession, settings: Settings, user: U
     if user.is_admin:
         return True
     street_posts = await session.scalar(
-        select(func.count()).select_from(Post).where(
-            Post.user_id == user.id, Post.kind == PostKind.street_staff, *_active_post_filter()
-        )
+        select(func.count())
+        .select_from(Post)
+        .where(Post.user_id == user.id, Post.kind == PostKind.street_staff, *_active_post_filter())
     )
     return bool(street_posts)
 
 
-async def start_user_session(session: AsyncSession, settings: Settings, user: User, *,
-                             ip: str | None, user_agent: str | None, restricted: bool) -> IssuedTokens:
+async def start_user_session(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    *,
+    ip: str | None,
+    user_agent: str | None,
+    restricted: bool,
+) -> IssuedTokens:
     t = now()
     auth_session = AuthSession(
-        id=secrets.token_hex(16), user_id=user.id, created_at=t, last_seen_at=t,
+        id=secrets.token_hex(16),
+        user_id=user.id,
+        created_at=t,
+        last_seen_at=t,
         expires_at=t + timedelta(seconds=settings.session_absolute_timeout_seconds),
-        restricted=restricted, ip=ip, user_agent=(user_agent or "")[:255] or None,
+        restricted=restricted,
+        ip=ip,
+        user_agent=(user_agent or "")[:255] or None,
     )
     session.add(auth_session)
     await session.flush()
     refresh = await _issue_refresh(session, auth_session)
-    access = _access_token(settings, auth_session, f"user:{user.id}", settings.access_token_ttl_seconds)
+    access = _access_token(
+        settings, auth_session, f"user:{user.id}", settings.access_token_ttl_seconds
+    )
     return IssuedTokens(access, settings.access_token_ttl_seconds, refresh, auth_session)
 
 
@@ -158,14 +195,18 @@ def verify_totp(cipher: PersonalDataCipher, user: User, code: str | None) -> boo
 
 async def revoke_session(session: AsyncSession, session_id: str, reason: str) -> None:
     await session.execute(
-        update(AuthSession).where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=now(), revoked_reason=reason)
     )
 
 
-async def revoke_user_sessions(session: AsyncSession, user_id: int, reason: str,
-                               except_session: str | None = None) -> None:
-    stmt = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+async def revoke_user_sessions(
+    session: AsyncSession, user_id: int, reason: str, except_session: str | None = None
+) -> None:
+    stmt = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
+    )
     if except_session:
         stmt = stmt.where(AuthSession.id != except_session)
     await session.execute(stmt.values(revoked_at=now(), revoked_reason=reason))
@@ -178,8 +219,9 @@ def session_problem(auth_session: AuthSession | None, settings: Settings) -> str
     t = now()
     if t >= auth_session.expires_at:
         return "expired"
-    if auth_session.user_id is not None and \
-            t - auth_session.last_seen_at > timedelta(seconds=settings.session_idle_timeout_seconds):
+    if auth_session.user_id is not None and t - auth_session.last_seen_at > timedelta(
+        seconds=settings.session_idle_timeout_seconds
+    ):
         return "idle"
     return None
 
@@ -188,15 +230,20 @@ class RefreshInvalid(Unauthorized):
     code, title = "refresh_invalid", "登录已失效，请重新登录"
 
 
-async def refresh(session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession],
-                  settings: Settings, token: str) -> tuple[IssuedTokens, User]:
+async def refresh(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    token: str,
+) -> tuple[IssuedTokens, User]:
     """Rotate a refresh token. Using an already-used token revokes the whole session."""
     digest = security.token_digest(token)
     row = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == digest))
     if row is None:
         raise RefreshInvalid()
     marked = await session.execute(
-        update(RefreshToken).where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
+        update(RefreshToken)
+        .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))
         .values(used_at=now())
     )
     if marked.rowcount != 1:  # type: ignore[attr-defined]
@@ -204,38 +251,59 @@ async def refresh(session: AsyncSession, sessionmaker: async_sessionmaker[AsyncS
         await session.rollback()  # release SQLite's write lock before the revoking transaction
         async with sessionmaker() as other, other.begin():
             await revoke_session(other, session_id, "refresh_reuse")
-            await audit.record(other, actor=None, action="auth.refresh_reuse", entity="session",
-                               entity_id=session_id)
+            await audit.record(
+                other,
+                actor=None,
+                action="auth.refresh_reuse",
+                entity="session",
+                entity_id=session_id,
+            )
         raise RefreshInvalid("刷新令牌已被使用过，为安全起见本次登录已注销，请重新登录")
     auth_session = await session.get(AuthSession, row.session_id, populate_existing=True)
     problem = session_problem(auth_session, settings)
-    user = await session.get(User, auth_session.user_id) if auth_session and auth_session.user_id else None
+    user = (
+        await session.get(User, auth_session.user_id)
+        if auth_session and auth_session.user_id
+        else None
+    )
     if problem or auth_session is None or user is None or not user.is_active:
         raise RefreshInvalid()
     auth_session.last_seen_at = now()
     new_refresh = await _issue_refresh(session, auth_session)
-    access = _access_token(settings, auth_session, f"user:{user.id}", settings.access_token_ttl_seconds)
+    access = _access_token(
+        settings, auth_session, f"user:{user.id}", settings.access_token_ttl_seconds
+    )
     return IssuedTokens(access, settings.access_token_ttl_seconds, new_refresh, auth_session), user
 
 
 async def session_of_refresh_token(session: AsyncSession, token: str) -> str | None:
     return await session.scalar(
-        select(RefreshToken.session_id).where(RefreshToken.token_hash == security.token_digest(token))
+        select(RefreshToken.session_id).where(
+            RefreshToken.token_hash == security.token_digest(token)
+        )
     )
 
 
 # ---------------------------------------------------------------- clients
 
+
 class InvalidClient(Unauthorized):
     code, title = "invalid_client", "客户端认证失败"
 
 
-async def issue_client_token(session: AsyncSession, settings: Settings, *, client_id: str,
-                             client_secret: str, scope: str | None, ip: str | None
-                             ) -> tuple[str, int, list[str]]:
+async def issue_client_token(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    client_id: str,
+    client_secret: str,
+    scope: str | None,
+    ip: str | None,
+) -> tuple[str, int, list[str]]:
     client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     secret_ok = client is not None and security.constant_time_equals(
-        client.secret_hash, security.token_digest(client_secret))
+        client.secret_hash, security.token_digest(client_secret)
+    )
     if client is None or not secret_ok or not client.is_active:
         raise InvalidClient()
     allowed = sorted(set(client.scopes) & {c.value for c in CLIENT_SCOPES[client.kind]})
@@ -243,29 +311,47 @@ async def issue_client_token(session: AsyncSession, settings: Settings, *, clien
     if not set(requested) <= set(allowed):
         raise AppError("请求的授权范围超出该客户端的授权", code="invalid_scope")
     t = now()
-    auth_session = AuthSession(id=secrets.token_hex(16), client_id=client.id, created_at=t,
-                               last_seen_at=t, ip=ip,
-                               expires_at=t + timedelta(seconds=settings.client_token_ttl_seconds))
+    auth_session = AuthSession(
+        id=secrets.token_hex(16),
+        client_id=client.id,
+        created_at=t,
+        last_seen_at=t,
+        ip=ip,
+        expires_at=t + timedelta(seconds=settings.client_token_ttl_seconds),
+    )
     session.add(auth_session)
     await session.flush()
     token, _ = security.create_access_token(
-        subject=f"client:{client.id}", session_id=auth_session.id, key=settings.signing_key(),
-        ttl_seconds=settings.client_token_ttl_seconds, extra={"scope": " ".join(requested)})
-    await audit.record(session, actor=None, action="auth.client_token", entity="api_client",
-                       entity_id=client.client_id, actor_label=client.name, ip=ip,
-                       after={"scope": requested})
+        subject=f"client:{client.id}",
+        session_id=auth_session.id,
+        key=settings.signing_key(),
+        ttl_seconds=settings.client_token_ttl_seconds,
+        extra={"scope": " ".join(requested)},
+    )
+    await audit.record(
+        session,
+        actor=None,
+        action="auth.client_token",
+        entity="api_client",
+        entity_id=client.client_id,
+        actor_label=client.name,
+        ip=ip,
+        after={"scope": requested},
+    )
     return token, settings.client_token_ttl_seconds, requested
 
 
 # ---------------------------------------------------------------- the principal of a request
 
-def _active_post_filter(today: date | None = None) -> list[object]:
+
+def _active_post_filter(today: date | None = None) -> list[ColumnElement[bool]]:
     d = today or date.today()
     return [Post.start_date <= d, (Post.end_date.is_(None)) | (Post.end_date >= d)]
 
 
-async def load_principal(session: AsyncSession, settings: Settings, token: str,
-                         ip: str | None) -> Principal:
+async def load_principal(
+    session: AsyncSession, settings: Settings, token: str, ip: str | None
+) -> Principal:
     claims = security.decode_access_token(token, key=settings.signing_key())
     if claims is None:
         raise Unauthorized("登录已失效，请重新登录", code="token_invalid")
@@ -285,14 +371,18 @@ async def load_principal(session: AsyncSession, settings: Settings, token: str,
     if user is None or not user.is_active:
         raise Unauthorized("账号已停用", code="session_invalid")
     if now() - auth_session.last_seen_at > _TOUCH_INTERVAL:
-        await session.execute(update(AuthSession).where(AuthSession.id == auth_session.id)
-                              .values(last_seen_at=now()))
+        await session.execute(
+            update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now())
+        )
         await session.commit()
-    return await user_principal(session, user, auth_session.id, ip, restricted=auth_session.restricted)
+    return await user_principal(
+        session, user, auth_session.id, ip, restricted=auth_session.restricted
+    )
 
 
-async def user_principal(session: AsyncSession, user: User, session_id: str, ip: str | None, *,
-                         restricted: bool = False) -> Principal:
+async def user_principal(
+    session: AsyncSession, user: User, session_id: str, ip: str | None, *, restricted: bool = False
+) -> Principal:
     rows = (
         await session.execute(
             select(Post.kind, Organization.id, Organization.path)
@@ -310,35 +400,49 @@ async def user_principal(session: AsyncSession, user: User, session_id: str, ip:
     elif grants:
         kind = PrincipalKind.post_holder
     elif member is not None:
-        kind = (PrincipalKind.inservice_member if INSERVICE_CATEGORY in (member.categories or [])
-                else PrincipalKind.member)
+        kind = (
+            PrincipalKind.inservice_member
+            if INSERVICE_CATEGORY in (member.categories or [])
+            else PrincipalKind.member
+        )
     else:
         kind = PrincipalKind.resident
-    return Principal(kind=kind, session_id=session_id, grants=grants, user=user, member=member,
-                     global_capabilities=ADMIN_CAPABILITIES if user.is_admin else frozenset(),
-                     ip=ip, restricted=restricted)
+    return Principal(
+        kind=kind,
+        session_id=session_id,
+        grants=grants,
+        user=user,
+        member=member,
+        global_capabilities=ADMIN_CAPABILITIES if user.is_admin else frozenset(),
+        ip=ip,
+        restricted=restricted,
+    )
 
 
-async def _client_principal(session: AsyncSession, auth_session: AuthSession, client_pk: int,
-                            ip: str | None) -> Principal:
+async def _client_principal(
+    session: AsyncSession, auth_session: AuthSession, client_pk: int, ip: str | None
+) -> Principal:
     client = await session.get(ApiClient, client_pk)
     if client is None or not client.is_active or auth_session.client_id != client.id:
         raise Unauthorized("客户端已停用", code="session_invalid")
     org = await session.get(Organization, client.organization_id)
     caps = frozenset(Cap(c) for c in client.scopes if Cap(c) in CLIENT_SCOPES[client.kind])
     grants = [Grant(org.id, org.path, caps)] if org is not None and caps else []
-    return Principal(kind=PrincipalKind.client, session_id=auth_session.id, grants=grants,
-                     client=client, ip=ip)
+    return Principal(
+        kind=PrincipalKind.client, session_id=auth_session.id, grants=grants, client=client, ip=ip
+    )
 
 
 def check_password_policy(settings: Settings, password: str, username: str) -> None:
-    problems = security.password_problems(password, min_length=settings.password_min_length,
-                                          min_classes=settings.password_min_classes,
-                                          username=username)
+    problems = security.password_problems(
+        password,
+        min_length=settings.password_min_length,
+        min_classes=settings.password_min_classes,
+        username=username,
+    )
     if problems:
         raise Unprocessable("；".join(problems), code="password_policy")
 
 
 async def clear_failures(session: AsyncSession, username: str) -> None:
     await session.execute(delete(LoginThrottle).where(LoginThrottle.username == username))
-

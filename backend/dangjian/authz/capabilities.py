@@ -61,12 +61,14 @@ POST_CAPABILITIES: dict[PostKind, frozenset[Cap]] = {
 
 # The administrator runs the platform (users, clients, the organisation structure) and holds no
 # right to personal data, confidential minutes or the audit trail unless it also holds a post.
-ADMIN_CAPABILITIES: frozenset[Cap] = frozenset({Cap.org_read, Cap.org_manage, Cap.users_manage,
-                                                 Cap.clients_manage})
+ADMIN_CAPABILITIES: frozenset[Cap] = frozenset(
+    {Cap.org_read, Cap.org_manage, Cap.users_manage, Cap.clients_manage}
+)
 
 # Scopes an API client may be granted, by kind (ROLES.md: unit and district clients).
 CLIENT_SCOPES: dict[ClientKind, frozenset[Cap]] = {
     ClientKind.unit: frozenset(),
-    ClientKind.district: frozenset({Cap.org_read, Cap.stats_export, Cap.roster_read,
-                                    Cap.roster_full}),
+    ClientKind.district: frozenset(
+        {Cap.org_read, Cap.stats_export, Cap.roster_read, Cap.roster_full}
+    ),
 }

@@ -24,7 +24,7 @@ def mask_phone(value: str | None) -> str | None:
 
 
 def may_see_personal_data(principal: Principal, *, organization_path: str, member_id: int) -> bool:
-    """The member themself, or a holder of the full-data capability for the member's organisation."""
+    """The member themself, or a holder of the full-data capability at the member's organisation."""
     if principal.member is not None and principal.member.id == member_id:
         return True
     return principal.can(Cap.roster_full, organization_path)

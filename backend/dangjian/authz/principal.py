@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from dangjian.authz.capabilities import Cap
 from dangjian.models import ApiClient, Member, User
@@ -72,8 +73,11 @@ class Principal:
         return cap in self.global_capabilities or bool(self.paths_with(cap))
 
 
-def scope_clause(principal: Principal, cap: Cap, path_column: ColumnElement[str] | object
-                 ) -> ColumnElement[bool]:
+def scope_clause(
+    principal: Principal,
+    cap: Cap,
+    path_column: SQLCoreOperations[str] | SQLCoreOperations[str | None],
+) -> ColumnElement[bool]:
     """SQL condition: `path_column` lies in a subtree where the caller holds `cap`.
 
     Paths end in "/", so "/1/2/" never matches "/1/20/" (rule of access 1).
@@ -83,8 +87,7 @@ def scope_clause(principal: Principal, cap: Cap, path_column: ColumnElement[str]
     paths = principal.paths_with(cap)
     if not paths:
         return false()
-    column = path_column
-    return or_(*(column.startswith(p, autoescape=True) for p in _minimal(paths)))  # type: ignore[attr-defined]
+    return or_(*(path_column.startswith(p, autoescape=True) for p in _minimal(paths)))
 
 
 def _minimal(paths: list[str]) -> list[str]:

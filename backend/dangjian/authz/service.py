@@ -12,14 +12,17 @@ from dangjian.core.errors import Forbidden, NotFound
 from dangjian.models import Organization
 
 
-def scoped_organizations(principal: Principal, cap: Cap = Cap.org_read) -> Select[tuple[Organization]]:
+def scoped_organizations(principal: Principal, cap: Cap = Cap.org_read) -> Select[Organization]:
     return select(Organization).where(scope_clause(principal, cap, Organization.path))
 
 
-async def visible_organization(session: AsyncSession, principal: Principal, org_id: int,
-                               cap: Cap = Cap.org_read) -> Organization:
+async def visible_organization(
+    session: AsyncSession, principal: Principal, org_id: int, cap: Cap = Cap.org_read
+) -> Organization:
     """The organisation if it lies in the caller's scope for `cap`, else 404 (same as missing)."""
-    org = await session.scalar(scoped_organizations(principal, cap).where(Organization.id == org_id))
+    org = await session.scalar(
+        scoped_organizations(principal, cap).where(Organization.id == org_id)
+    )
     if org is None:
         raise NotFound()
     return org

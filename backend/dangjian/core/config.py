@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     docs_enabled: bool = True
     spa_dir: Path = REPO_ROOT / "frontend" / "dist"
-    demo_password: str = "Dangjian#2026"
+    demo_password: str = "Dangjian#2026"  # noqa: S105 — the published demo password
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -37,8 +37,13 @@ class AppError(Exception):
     code = "bad_request"
     title = "请求有误"
 
-    def __init__(self, detail: str | None = None, *, code: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.detail = detail or self.title
         if code:
             self.code = code
@@ -116,12 +121,21 @@ _VALIDATION_TEXT = {
 }
 
 
-def problem_response(status: int, code: str, title: str, detail: str,
-                     errors: list[FieldProblem] | None = None,
-                     headers: dict[str, str] | None = None) -> JSONResponse:
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail, code=code, errors=errors)
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
-                        media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -142,8 +156,13 @@ def validation_problems(errors: list[Any]) -> list[FieldProblem]:
         else:
             raw = ctx.get("error")
             message = str(raw) if raw else "取值不正确"
-        out.append(FieldProblem(field=_field_name(tuple(err.get("loc", ()))), message=message,
-                                code=err.get("type", "invalid")))
+        out.append(
+            FieldProblem(
+                field=_field_name(tuple(err.get("loc", ()))),
+                message=message,
+                code=err.get("type", "invalid"),
+            )
+        )
     return out
 
 
@@ -163,8 +182,9 @@ def install_error_handlers(app: FastAPI) -> None:
         code, title = _STATUS_TEXT.get(exc.status_code, ("error", "请求失败"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else title
         headers = dict(exc.headers) if exc.headers else None
-        return problem_response(exc.status_code, code, title, detail if _is_chinese(detail) else title,
-                                headers=headers)
+        return problem_response(
+            exc.status_code, code, title, detail if _is_chinese(detail) else title, headers=headers
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:

@@ -23,8 +23,11 @@ def birth_date_of(number: str) -> date | None:
 
 def is_valid(number: str) -> bool:
     number = number.upper()
-    return (bool(_PATTERN.match(number)) and check_digit(number[:17]) == number[17]
-            and birth_date_of(number) is not None)
+    return (
+        bool(_PATTERN.match(number))
+        and check_digit(number[:17]) == number[17]
+        and birth_date_of(number) is not None
+    )
 
 
 def gender_of(number: str) -> str:

@@ -8,9 +8,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dangjian.core.errors import problem_response
 
-CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-       "font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
-       "form-action 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -27,7 +29,9 @@ class SecurityHeadersMiddleware:
         self.app = app
         self.headers = list(SECURITY_HEADERS)
         if hsts:
-            self.headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+            self.headers.append(
+                (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,8 +58,14 @@ class _TooLarge(Exception):
 class BodyLimitMiddleware:
     """Refuse bodies over the cap (1 MiB default; larger only on upload routes) with 413."""
 
-    def __init__(self, app: ASGIApp, *, default_limit: int, upload_limit: int,
-                 upload_routes: Callable[[], Iterable[str]]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        default_limit: int,
+        upload_limit: int,
+        upload_routes: Callable[[], Iterable[str]],
+    ) -> None:
         self.app = app
         self.default_limit = default_limit
         self.upload_limit = upload_limit
@@ -65,7 +75,9 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.upload_limit if scope["path"] in set(self.upload_routes()) else self.default_limit
+        limit = (
+            self.upload_limit if scope["path"] in set(self.upload_routes()) else self.default_limit
+        )
         for key, value in scope.get("headers", []):
             if key == b"content-length" and value.isdigit() and int(value) > limit:
                 await self._refuse(scope, receive, send, limit)
@@ -88,6 +100,7 @@ class BodyLimitMiddleware:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        response = problem_response(413, "payload_too_large", "请求内容过大",
-                                    f"请求内容超过 {limit // 1024} KiB 的上限")
+        response = problem_response(
+            413, "payload_too_large", "请求内容过大", f"请求内容超过 {limit // 1024} KiB 的上限"
+        )
         await response(scope, receive, send)

@@ -52,7 +52,9 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 
-def password_problems(password: str, *, min_length: int, min_classes: int, username: str = "") -> list[str]:
+def password_problems(
+    password: str, *, min_length: int, min_classes: int, username: str = ""
+) -> list[str]:
     """Chinese reasons a password is refused (等保 level 3); empty when it is acceptable."""
     problems: list[str] = []
     if len(password) < min_length:
@@ -98,8 +100,14 @@ class AccessClaims:
     expires_at: datetime
 
 
-def create_access_token(*, subject: str, session_id: str, key: str, ttl_seconds: int,
-                        extra: dict[str, Any] | None = None) -> tuple[str, datetime]:
+def create_access_token(
+    *,
+    subject: str,
+    session_id: str,
+    key: str,
+    ttl_seconds: int,
+    extra: dict[str, Any] | None = None,
+) -> tuple[str, datetime]:
     now = datetime.now(UTC)
     expires = now + timedelta(seconds=ttl_seconds)
     payload: dict[str, Any] = {
@@ -121,8 +129,12 @@ def decode_access_token(token: str, *, key: str) -> AccessClaims | None:
         header = jwt.get_unverified_header(token)
         if header.get("alg") not in ALLOWED_ALGORITHMS:
             return None
-        payload = jwt.decode(token, key, algorithms=ALLOWED_ALGORITHMS,
-                             options={"require_exp": True, "require_sub": True})
+        payload = jwt.decode(
+            token,
+            key,
+            algorithms=ALLOWED_ALGORITHMS,
+            options={"require_exp": True, "require_sub": True},
+        )
     except JWTError:
         return None
     if payload.get("typ") != "access" or not isinstance(payload.get("sid"), str):

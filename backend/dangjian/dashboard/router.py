@@ -18,12 +18,20 @@ from dangjian.models import AuditLog, Member, Organization, OrganizationTerm
 from dangjian.models.enums import MemberKind, MemberStatus, OrgKind
 from dangjian.organizations import rules
 
-router = APIRouter(prefix="/dashboard", tags=["dashboard"], route_class=TransactionalRoute,
-                   responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/dashboard",
+    tags=["dashboard"],
+    route_class=TransactionalRoute,
+    responses=PROBLEM_RESPONSES,
+)
 
 # Members who count on the roster (MEM-06: the deceased and those who left drop out of counts).
-ACTIVE_STATUSES = (MemberStatus.normal, MemberStatus.suspended, MemberStatus.probation,
-                   MemberStatus.lost_contact)
+ACTIVE_STATUSES = (
+    MemberStatus.normal,
+    MemberStatus.suspended,
+    MemberStatus.probation,
+    MemberStatus.lost_contact,
+)
 
 
 class MemberCounts(OutputModel):
@@ -56,37 +64,83 @@ class DashboardRead(OutputModel):
 async def dashboard(session: SessionDep, principal: PrincipalDep) -> DashboardRead:
     """工作台：本人所在组织的党员人数、换届提醒、最近操作。"""
     org_ids = [g.organization_id for g in principal.grants]
-    orgs = (await session.scalars(select(Organization).where(Organization.id.in_(org_ids))
-                                  .order_by(Organization.path))).all() if org_ids else []
+    orgs = (
+        (
+            await session.scalars(
+                select(Organization).where(Organization.id.in_(org_ids)).order_by(Organization.path)
+            )
+        ).all()
+        if org_ids
+        else []
+    )
     result = []
     for org in orgs:  # one grouped count per organisation the caller holds a post in
-        counts = dict((await session.execute(
-            select(Member.kind, func.count()).join(Organization, Organization.id == Member.organization_id)
-            .where(Organization.path.startswith(org.path, autoescape=True),
-                   Member.status.in_(ACTIVE_STATUSES))
-            .group_by(Member.kind))).all())
-        result.append(DashboardOrganization(
-            id=org.id, name=org.name, kind=org.kind,
-            member_counts=MemberCounts(formal=counts.get(MemberKind.formal, 0),
-                                       probationary=counts.get(MemberKind.probationary, 0))))
+        counts = dict(
+            (
+                await session.execute(
+                    select(Member.kind, func.count())
+                    .join(Organization, Organization.id == Member.organization_id)
+                    .where(
+                        Organization.path.startswith(org.path, autoescape=True),
+                        Member.status.in_(ACTIVE_STATUSES),
+                    )
+                    .group_by(Member.kind)
+                )
+            ).all()
+        )
+        result.append(
+            DashboardOrganization(
+                id=org.id,
+                name=org.name,
+                kind=org.kind,
+                member_counts=MemberCounts(
+                    formal=counts.get(MemberKind.formal, 0),
+                    probationary=counts.get(MemberKind.probationary, 0),
+                ),
+            )
+        )
     today = date.today()
-    latest = (select(OrganizationTerm.organization_id, func.max(OrganizationTerm.number).label("n"))
-              .group_by(OrganizationTerm.organization_id).subquery())
-    terms = (await session.execute(
-        select(OrganizationTerm, Organization.name)
-        .join(latest, (latest.c.organization_id == OrganizationTerm.organization_id)
-              & (latest.c.n == OrganizationTerm.number))
-        .join(Organization, Organization.id == OrganizationTerm.organization_id)
-        .where(scope_clause(principal, Cap.org_read, Organization.path),
-               OrganizationTerm.ends_on <= rules.add_months(today, rules.TERM_WARNING_MONTHS))
-        .order_by(OrganizationTerm.ends_on).limit(20))).all()
-    alerts = [TermAlert(organization_id=t.organization_id, organization_name=name, number=t.number,
-                        ends_on=t.ends_on, status=rules.term_status(t.ends_on, today))
-              for t, name in terms]
+    latest = (
+        select(OrganizationTerm.organization_id, func.max(OrganizationTerm.number).label("n"))
+        .group_by(OrganizationTerm.organization_id)
+        .subquery()
+    )
+    terms = (
+        await session.execute(
+            select(OrganizationTerm, Organization.name)
+            .join(
+                latest,
+                (latest.c.organization_id == OrganizationTerm.organization_id)
+                & (latest.c.n == OrganizationTerm.number),
+            )
+            .join(Organization, Organization.id == OrganizationTerm.organization_id)
+            .where(
+                scope_clause(principal, Cap.org_read, Organization.path),
+                OrganizationTerm.ends_on <= rules.add_months(today, rules.TERM_WARNING_MONTHS),
+            )
+            .order_by(OrganizationTerm.ends_on)
+            .limit(20)
+        )
+    ).all()
+    alerts = [
+        TermAlert(
+            organization_id=t.organization_id,
+            organization_name=name,
+            number=t.number,
+            ends_on=t.ends_on,
+            status=rules.term_status(t.ends_on, today),
+        )
+        for t, name in terms
+    ]
     recent = None
     if principal.can_anywhere(Cap.audit_read):
-        rows = (await session.scalars(
-            select(AuditLog).where(scope_clause(principal, Cap.audit_read, AuditLog.organization_path))
-            .order_by(AuditLog.seq.desc()).limit(10))).all()
+        rows = (
+            await session.scalars(
+                select(AuditLog)
+                .where(scope_clause(principal, Cap.audit_read, AuditLog.organization_path))
+                .order_by(AuditLog.seq.desc())
+                .limit(10)
+            )
+        ).all()
         recent = [audit_read(r) for r in rows]
     return DashboardRead(organizations=result, term_alerts=alerts, recent_audit=recent)

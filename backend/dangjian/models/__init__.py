@@ -8,6 +8,16 @@ from dangjian.models.organization import Organization, OrganizationTerm
 from dangjian.models.user import ApiClient, Post, User
 
 __all__ = [
-    "ApiClient", "AuditHead", "AuditLog", "AuthSession", "Base", "LoginThrottle", "Member",
-    "Organization", "OrganizationTerm", "Post", "RefreshToken", "User",
+    "ApiClient",
+    "AuditHead",
+    "AuditLog",
+    "AuthSession",
+    "Base",
+    "LoginThrottle",
+    "Member",
+    "Organization",
+    "OrganizationTerm",
+    "Post",
+    "RefreshToken",
+    "User",
 ]

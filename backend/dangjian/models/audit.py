@@ -26,7 +26,9 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(64), comment="操作")
     entity: Mapped[str] = mapped_column(String(64), comment="对象类型")
     entity_id: Mapped[str | None] = mapped_column(String(64), comment="对象标识")
-    organization_path: Mapped[str | None] = mapped_column(String(255), index=True, comment="所属党组织路径")
+    organization_path: Mapped[str | None] = mapped_column(
+        String(255), index=True, comment="所属党组织路径"
+    )
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, comment="变更前")
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, comment="变更后")
     prev_hash: Mapped[str] = mapped_column(String(64), comment="前一条哈希")

@@ -22,7 +22,9 @@ class AuthSession(Base):
         ForeignKey("api_clients.id", ondelete="CASCADE"), index=True, comment="接口客户端"
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, comment="创建时间")
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, comment="最近活动")
+    last_seen_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, comment="最近活动"
+    )
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), comment="绝对到期时间")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="注销时间")
     revoked_reason: Mapped[str | None] = mapped_column(String(32), comment="注销原因")

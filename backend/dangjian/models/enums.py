@@ -73,10 +73,19 @@ class ClientKind(StrEnum):
 
 
 LABELS: dict[str, str] = {
-    "street": "街道党工委", "community": "社区党组织", "general_branch": "党总支",
-    "branch": "党支部", "group": "党小组", "resident_unit": "驻区单位党组织",
+    "street": "街道党工委",
+    "community": "社区党组织",
+    "general_branch": "党总支",
+    "branch": "党支部",
+    "group": "党小组",
+    "resident_unit": "驻区单位党组织",
     "home_unit": "在职党员所在单位党组织",
-    "secretary": "书记", "deputy_secretary": "副书记", "organization_member": "组织委员",
-    "propaganda_member": "宣传委员", "discipline_member": "纪检委员",
-    "group_leader": "党小组长", "clerk": "党务干事", "street_staff": "街道工作人员",
+    "secretary": "书记",
+    "deputy_secretary": "副书记",
+    "organization_member": "组织委员",
+    "propaganda_member": "宣传委员",
+    "discipline_member": "纪检委员",
+    "group_leader": "党小组长",
+    "clerk": "党务干事",
+    "street_staff": "街道工作人员",
 }

@@ -9,7 +9,6 @@ from dangjian.core.db import Base, TimestampMixin, str_enum
 from dangjian.models.enums import Gender, MemberKind, MemberStatus
 
 
-
 class Member(TimestampMixin, Base):
     """党员 — the roster row (MEM-01). The roster issue adds the full national field set."""
 
@@ -25,7 +24,9 @@ class Member(TimestampMixin, Base):
     birth_date: Mapped[date | None] = mapped_column(Date, comment="出生日期")
     # Stored encrypted (AES-GCM) with a keyed blind index for exact look-up and uniqueness.
     id_number_enc: Mapped[str | None] = mapped_column(String(255), comment="公民身份号码（加密）")
-    id_number_index: Mapped[str | None] = mapped_column(String(64), unique=True, comment="身份号码索引")
+    id_number_index: Mapped[str | None] = mapped_column(
+        String(64), unique=True, comment="身份号码索引"
+    )
     mobile_enc: Mapped[str | None] = mapped_column(String(255), comment="手机号码（加密）")
     mobile_index: Mapped[str | None] = mapped_column(String(64), index=True, comment="手机号码索引")
     ethnicity: Mapped[str | None] = mapped_column(String(16), comment="民族")

@@ -9,7 +9,6 @@ from dangjian.core.db import Base, TimestampMixin, str_enum
 from dangjian.models.enums import OrgCategory, OrgKind
 
 
-
 class Organization(TimestampMixin, Base):
     """党组织 — one node of the tree (ORG-01) or a linked unit (ORG-02)."""
 
@@ -30,7 +29,8 @@ class Organization(TimestampMixin, Base):
     code: Mapped[str | None] = mapped_column(String(32), comment="党组织编码")
     established_on: Mapped[date | None] = mapped_column(Date, comment="成立日期")
     linked_organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="SET NULL"), comment="联系的社区（驻区单位/所在单位）"
+        ForeignKey("organizations.id", ondelete="SET NULL"),
+        comment="联系的社区（驻区单位/所在单位）",
     )
     sort_order: Mapped[int] = mapped_column(Integer, default=0, comment="排序")
 

@@ -5,9 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dangjian.core.db import Base, TimestampMixin, str_enum, UTCDateTime
+from dangjian.core.db import Base, TimestampMixin, UTCDateTime, str_enum
 from dangjian.models.enums import ClientKind, PostKind
-
 
 
 class User(TimestampMixin, Base):
@@ -64,7 +63,9 @@ class ApiClient(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(100), comment="名称")
     kind: Mapped[ClientKind] = mapped_column(str_enum(ClientKind), comment="类型")
     organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True, comment="所代表/授权的党组织"
+        ForeignKey("organizations.id", ondelete="RESTRICT"),
+        index=True,
+        comment="所代表/授权的党组织",
     )
     secret_hash: Mapped[str] = mapped_column(String(255), comment="密钥哈希")
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list, comment="授权范围")

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from dangjian.authz.service import visible_organization
 from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
-from dangjian.authz.service import visible_organization
 from dangjian.deps import PrincipalDep, SessionDep
 from dangjian.models.enums import OrgKind
 from dangjian.organizations import service
@@ -26,8 +26,12 @@ from dangjian.organizations.schemas import (
     TermRead,
 )
 
-router = APIRouter(prefix="/organizations", tags=["organizations"],
-                   route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/organizations",
+    tags=["organizations"],
+    route_class=TransactionalRoute,
+    responses=PROBLEM_RESPONSES,
+)
 
 
 @router.get("/tree", response_model=list[OrganizationNode])
@@ -38,37 +42,49 @@ async def tree(session: SessionDep, principal: PrincipalDep) -> list[Organizatio
 
 @router.get("", response_model=Page[OrganizationRead])
 async def list_organizations(
-    session: SessionDep, principal: PrincipalDep, page: PageDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
     q: Annotated[str | None, Query(max_length=50, description="名称关键字")] = None,
     kind: OrgKind | None = None,
     parent_id: int | None = None,
 ) -> Page[OrganizationRead]:
     """党组织列表（可按名称、类型、上级筛选）。"""
-    rows, total = await service.list_organizations(session, principal, q=q, kind=kind,
-                                                   parent_id=parent_id, offset=page.offset,
-                                                   limit=page.size)
-    return Page(items=[OrganizationRead.model_validate(r) for r in rows], total=total,
-                page=page.page, size=page.size)
+    rows, total = await service.list_organizations(
+        session, principal, q=q, kind=kind, parent_id=parent_id, offset=page.offset, limit=page.size
+    )
+    return Page(
+        items=[OrganizationRead.model_validate(r) for r in rows],
+        total=total,
+        page=page.page,
+        size=page.size,
+    )
 
 
 @router.post("", response_model=OrganizationRead, status_code=status.HTTP_201_CREATED)
-async def create_organization(body: OrganizationCreate, session: SessionDep,
-                              principal: PrincipalDep) -> OrganizationRead:
+async def create_organization(
+    body: OrganizationCreate, session: SessionDep, principal: PrincipalDep
+) -> OrganizationRead:
     """新建党组织。"""
     return OrganizationRead.model_validate(await service.create(session, principal, body))
 
 
 @router.get("/{org_id}", response_model=OrganizationRead)
-async def get_organization(org_id: int, session: SessionDep, principal: PrincipalDep) -> OrganizationRead:
+async def get_organization(
+    org_id: int, session: SessionDep, principal: PrincipalDep
+) -> OrganizationRead:
     """党组织详情。"""
     return OrganizationRead.model_validate(await visible_organization(session, principal, org_id))
 
 
 @router.patch("/{org_id}", response_model=OrganizationRead)
-async def update_organization(org_id: int, body: OrganizationUpdate, session: SessionDep,
-                              principal: PrincipalDep) -> OrganizationRead:
+async def update_organization(
+    org_id: int, body: OrganizationUpdate, session: SessionDep, principal: PrincipalDep
+) -> OrganizationRead:
     """修改党组织信息。"""
-    return OrganizationRead.model_validate(await service.update_org(session, principal, org_id, body))
+    return OrganizationRead.model_validate(
+        await service.update_org(session, principal, org_id, body)
+    )
 
 
 @router.delete("/{org_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -78,11 +94,13 @@ async def delete_organization(org_id: int, session: SessionDep, principal: Princ
 
 
 @router.post("/{org_id}/move", response_model=OrganizationRead)
-async def move_organization(org_id: int, body: OrganizationMove, session: SessionDep,
-                            principal: PrincipalDep) -> OrganizationRead:
+async def move_organization(
+    org_id: int, body: OrganizationMove, session: SessionDep, principal: PrincipalDep
+) -> OrganizationRead:
     """调整隶属关系：将党组织及其全部下级移到新的上级之下。"""
     return OrganizationRead.model_validate(
-        await service.move(session, principal, org_id, body.new_parent_id))
+        await service.move(session, principal, org_id, body.new_parent_id)
+    )
 
 
 @router.get("/{org_id}/posts", response_model=list[PostRead])
@@ -92,15 +110,17 @@ async def list_posts(org_id: int, session: SessionDep, principal: PrincipalDep) 
 
 
 @router.post("/{org_id}/posts", response_model=PostRead, status_code=status.HTTP_201_CREATED)
-async def create_post(org_id: int, body: PostCreate, session: SessionDep,
-                      principal: PrincipalDep) -> PostRead:
+async def create_post(
+    org_id: int, body: PostCreate, session: SessionDep, principal: PrincipalDep
+) -> PostRead:
     """任命职务。"""
     return await service.create_post(session, principal, org_id, body)
 
 
 @router.patch("/{org_id}/posts/{post_id}", response_model=PostRead)
-async def update_post(org_id: int, post_id: int, body: PostUpdate, session: SessionDep,
-                      principal: PrincipalDep) -> PostRead:
+async def update_post(
+    org_id: int, post_id: int, body: PostUpdate, session: SessionDep, principal: PrincipalDep
+) -> PostRead:
     """修改任职日期或登记离任。"""
     return await service.update_post(session, principal, org_id, post_id, body)
 
@@ -112,7 +132,8 @@ async def list_terms(org_id: int, session: SessionDep, principal: PrincipalDep) 
 
 
 @router.post("/{org_id}/terms", response_model=TermRead, status_code=status.HTTP_201_CREATED)
-async def create_term(org_id: int, body: TermCreate, session: SessionDep,
-                      principal: PrincipalDep) -> TermRead:
+async def create_term(
+    org_id: int, body: TermCreate, session: SessionDep, principal: PrincipalDep
+) -> TermRead:
     """登记新一届（届满日期按任期自动计算）。"""
     return await service.create_term(session, principal, org_id, body)

@@ -11,8 +11,9 @@ from dangjian.models.enums import OrgKind, PostKind
 # R: ORG-01 — which kind of organisation may stand under which.
 ALLOWED_CHILDREN: dict[OrgKind, frozenset[OrgKind]] = {
     OrgKind.street: frozenset({OrgKind.community, OrgKind.resident_unit, OrgKind.home_unit}),
-    OrgKind.community: frozenset({OrgKind.general_branch, OrgKind.branch, OrgKind.group,
-                                  OrgKind.resident_unit}),
+    OrgKind.community: frozenset(
+        {OrgKind.general_branch, OrgKind.branch, OrgKind.group, OrgKind.resident_unit}
+    ),
     OrgKind.general_branch: frozenset({OrgKind.branch}),
     OrgKind.branch: frozenset({OrgKind.group}),
     OrgKind.group: frozenset(),

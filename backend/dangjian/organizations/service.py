@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,18 +37,29 @@ def snapshot(org: Organization) -> dict[str, Any]:
 
 async def tree(session: AsyncSession, principal: Principal) -> list[OrganizationNode]:
     """The caller's visible organisations as a forest rooted at its scope roots."""
-    orgs = (await session.scalars(
-        scoped_organizations(principal).order_by(Organization.depth, Organization.sort_order,
-                                                 Organization.id))).all()
+    orgs = (
+        await session.scalars(
+            scoped_organizations(principal).order_by(
+                Organization.depth, Organization.sort_order, Organization.id
+            )
+        )
+    ).all()
     if not orgs:
         return []
-    direct = dict((await session.execute(
-        select(Member.organization_id, func.count()).join(
-            Organization, Organization.id == Member.organization_id)
-        .where(scoped_organizations(principal).whereclause)  # type: ignore[arg-type]
-        .group_by(Member.organization_id))).all())
-    nodes = {o.id: OrganizationNode(**OrganizationRead.model_validate(o).model_dump(),
-                                    member_count=0) for o in orgs}
+    direct = dict(
+        (
+            await session.execute(
+                select(Member.organization_id, func.count())
+                .join(Organization, Organization.id == Member.organization_id)
+                .where(scoped_organizations(principal).whereclause)  # type: ignore[arg-type]
+                .group_by(Member.organization_id)
+            )
+        ).all()
+    )
+    nodes = {
+        o.id: OrganizationNode(**OrganizationRead.model_validate(o).model_dump(), member_count=0)
+        for o in orgs
+    }
     by_path = {o.path: nodes[o.id] for o in orgs}
     for org in orgs:  # subtree totals: add each direct count to every visible ancestor
         count = direct.get(org.id, 0)
@@ -65,28 +77,42 @@ async def tree(session: AsyncSession, principal: Principal) -> list[Organization
     return roots
 
 
-async def list_organizations(session: AsyncSession, principal: Principal, *, q: str | None,
-                             kind: OrgKind | None, parent_id: int | None, offset: int, limit: int
-                             ) -> tuple[list[Organization], int]:
+async def list_organizations(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    q: str | None,
+    kind: OrgKind | None,
+    parent_id: int | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[Organization], int]:
     stmt = scoped_organizations(principal)
     if q:
-        stmt = stmt.where(Organization.name.contains(q, autoescape=True)
-                          | Organization.short_name.contains(q, autoescape=True))
+        stmt = stmt.where(
+            Organization.name.contains(q, autoescape=True)
+            | Organization.short_name.contains(q, autoescape=True)
+        )
     if kind:
         stmt = stmt.where(Organization.kind == kind)
     if parent_id is not None:
         stmt = stmt.where(Organization.parent_id == parent_id)
     total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (await session.scalars(stmt.order_by(Organization.path).offset(offset).limit(limit))).all()
+    rows = (
+        await session.scalars(stmt.order_by(Organization.path).offset(offset).limit(limit))
+    ).all()
     return list(rows), total
 
 
 def _in_unit(parent: Organization | None, kind: OrgKind) -> bool:
     return kind in (OrgKind.resident_unit, OrgKind.home_unit) or (
-        parent is not None and parent.kind in (OrgKind.resident_unit, OrgKind.home_unit))
+        parent is not None and parent.kind in (OrgKind.resident_unit, OrgKind.home_unit)
+    )
 
 
-async def create(session: AsyncSession, principal: Principal, body: OrganizationCreate) -> Organization:
+async def create(
+    session: AsyncSession, principal: Principal, body: OrganizationCreate
+) -> Organization:
     parent: Organization | None = None
     if body.parent_id is None:
         if Cap.org_manage not in principal.global_capabilities:
@@ -96,14 +122,24 @@ async def create(session: AsyncSession, principal: Principal, body: Organization
         require(principal, Cap.org_manage, parent)
     if not rules.may_stand_under(body.kind, parent.kind if parent else None):
         raise Unprocessable(_kind_message(body.kind, parent), code="organization_kind_not_allowed")
-    org = Organization(**body.model_dump(), path=f"/tmp-{uuid.uuid4().hex}/",
-                       depth=(parent.depth + 1) if parent else 0)
+    org = Organization(
+        **body.model_dump(),
+        path=f"/pending-{uuid.uuid4().hex}/",
+        depth=(parent.depth + 1) if parent else 0,
+    )
     session.add(org)
     await session.flush()
     org.path = f"{parent.path if parent else '/'}{org.id}/"
     await session.flush()
-    await audit.record(session, actor=principal, action="organization.create", entity="organization",
-                       entity_id=org.id, organization_path=org.path, after=snapshot(org))
+    await audit.record(
+        session,
+        actor=principal,
+        action="organization.create",
+        entity="organization",
+        entity_id=org.id,
+        organization_path=org.path,
+        after=snapshot(org),
+    )
     return org
 
 
@@ -113,21 +149,31 @@ def _kind_message(kind: OrgKind, parent: Organization | None) -> str:
     return f"{LABELS[parent.kind]}下不能设立{LABELS[kind]}"
 
 
-async def update_org(session: AsyncSession, principal: Principal, org_id: int,
-                     body: OrganizationUpdate) -> Organization:
+async def update_org(
+    session: AsyncSession, principal: Principal, org_id: int, body: OrganizationUpdate
+) -> Organization:
     org = await visible_organization(session, principal, org_id)
     require(principal, Cap.org_manage, org)
     before = snapshot(org)
     for key, value in body.model_dump(exclude_unset=True).items():
         setattr(org, key, value)
     await session.flush()
-    await audit.record(session, actor=principal, action="organization.update", entity="organization",
-                       entity_id=org.id, organization_path=org.path, before=before, after=snapshot(org))
+    await audit.record(
+        session,
+        actor=principal,
+        action="organization.update",
+        entity="organization",
+        entity_id=org.id,
+        organization_path=org.path,
+        before=before,
+        after=snapshot(org),
+    )
     return org
 
 
-async def _parent_for_change(session: AsyncSession, principal: Principal, org: Organization
-                             ) -> Organization | None:
+async def _parent_for_change(
+    session: AsyncSession, principal: Principal, org: Organization
+) -> Organization | None:
     """Removing or moving O changes its parent: the caller must manage the parent too."""
     if org.parent_id is None:
         if Cap.org_manage not in principal.global_capabilities:
@@ -142,24 +188,38 @@ async def _parent_for_change(session: AsyncSession, principal: Principal, org: O
 async def delete(session: AsyncSession, principal: Principal, org_id: int) -> None:
     org = await visible_organization(session, principal, org_id)
     await _parent_for_change(session, principal, org)
-    in_use = await session.scalar(select(
-        exists().where(Organization.parent_id == org.id)
-        | exists().where(Member.organization_id == org.id)
-        | exists().where(Post.organization_id == org.id)
-        | exists().where(User.organization_id == org.id)))
+    in_use = await session.scalar(
+        select(
+            exists().where(Organization.parent_id == org.id)
+            | exists().where(Member.organization_id == org.id)
+            | exists().where(Post.organization_id == org.id)
+            | exists().where(User.organization_id == org.id)
+        )
+    )
     if in_use:
-        raise Conflict("该党组织下仍有下级组织、党员、职务或账号，不能删除", code="organization_not_empty")
+        raise Conflict(
+            "该党组织下仍有下级组织、党员、职务或账号，不能删除", code="organization_not_empty"
+        )
     before = snapshot(org)
     await session.execute(
-        OrganizationTerm.__table__.delete().where(OrganizationTerm.organization_id == org.id))
+        sql_delete(OrganizationTerm).where(OrganizationTerm.organization_id == org.id)
+    )
     await session.delete(org)
     await session.flush()
-    await audit.record(session, actor=principal, action="organization.delete", entity="organization",
-                       entity_id=org_id, organization_path=before["path"], before=before)
+    await audit.record(
+        session,
+        actor=principal,
+        action="organization.delete",
+        entity="organization",
+        entity_id=org_id,
+        organization_path=before["path"],
+        before=before,
+    )
 
 
-async def move(session: AsyncSession, principal: Principal, org_id: int, new_parent_id: int
-               ) -> Organization:
+async def move(
+    session: AsyncSession, principal: Principal, org_id: int, new_parent_id: int
+) -> Organization:
     """Move a subtree under a new parent, rewriting every path below it in one statement."""
     org = await visible_organization(session, principal, org_id)
     await _parent_for_change(session, principal, org)
@@ -168,28 +228,44 @@ async def move(session: AsyncSession, principal: Principal, org_id: int, new_par
     if new_parent.path.startswith(org.path):
         raise Conflict("不能移动到本组织或其下级之下", code="organization_move_cycle")
     if not rules.may_stand_under(org.kind, new_parent.kind):
-        raise Unprocessable(_kind_message(org.kind, new_parent), code="organization_kind_not_allowed")
+        raise Unprocessable(
+            _kind_message(org.kind, new_parent), code="organization_kind_not_allowed"
+        )
     before = snapshot(org)
     old_path, new_path = org.path, f"{new_parent.path}{org.id}/"
     delta = new_parent.depth + 1 - org.depth
     await session.execute(
         update(Organization)
         .where(Organization.path.startswith(old_path, autoescape=True))
-        .values(path=literal(new_path) + func.substr(Organization.path, len(old_path) + 1),
-                depth=Organization.depth + delta)
+        .values(
+            path=literal(new_path) + func.substr(Organization.path, len(old_path) + 1),
+            depth=Organization.depth + delta,
+        )
         .execution_options(synchronize_session=False)
     )
-    await session.execute(update(Organization).where(Organization.id == org.id)
-                          .values(parent_id=new_parent.id)
-                          .execution_options(synchronize_session=False))
+    await session.execute(
+        update(Organization)
+        .where(Organization.id == org.id)
+        .values(parent_id=new_parent.id)
+        .execution_options(synchronize_session=False)
+    )
     await session.flush()
     await session.refresh(org)
-    await audit.record(session, actor=principal, action="organization.move", entity="organization",
-                       entity_id=org.id, organization_path=org.path, before=before, after=snapshot(org))
+    await audit.record(
+        session,
+        actor=principal,
+        action="organization.move",
+        entity="organization",
+        entity_id=org.id,
+        organization_path=org.path,
+        before=before,
+        after=snapshot(org),
+    )
     return org
 
 
 # ---------------------------------------------------------------- posts
+
 
 def _active(post: Post, today: date | None = None) -> bool:
     d = today or date.today()
@@ -197,22 +273,34 @@ def _active(post: Post, today: date | None = None) -> bool:
 
 
 def _post_read(post: Post, name: str) -> PostRead:
-    return PostRead(id=post.id, organization_id=post.organization_id, user_id=post.user_id,
-                    user_display_name=name, kind=post.kind, start_date=post.start_date,
-                    end_date=post.end_date, active=_active(post))
+    return PostRead(
+        id=post.id,
+        organization_id=post.organization_id,
+        user_id=post.user_id,
+        user_display_name=name,
+        kind=post.kind,
+        start_date=post.start_date,
+        end_date=post.end_date,
+        active=_active(post),
+    )
 
 
 async def list_posts(session: AsyncSession, principal: Principal, org_id: int) -> list[PostRead]:
     org = await visible_organization(session, principal, org_id)
-    rows = (await session.execute(
-        select(Post, User.display_name).join(User, User.id == Post.user_id)
-        .where(Post.organization_id == org.id)
-        .order_by(Post.end_date.is_not(None), Post.start_date.desc()))).all()
+    rows = (
+        await session.execute(
+            select(Post, User.display_name)
+            .join(User, User.id == Post.user_id)
+            .where(Post.organization_id == org.id)
+            .order_by(Post.end_date.is_not(None), Post.start_date.desc())
+        )
+    ).all()
     return [_post_read(p, name) for p, name in rows]
 
 
-async def create_post(session: AsyncSession, principal: Principal, org_id: int, body: PostCreate
-                      ) -> PostRead:
+async def create_post(
+    session: AsyncSession, principal: Principal, org_id: int, body: PostCreate
+) -> PostRead:
     org = await visible_organization(session, principal, org_id)
     require(principal, Cap.org_manage, org)
     user = await _assignable_user(session, principal, body.user_id)
@@ -228,8 +316,15 @@ async def create_post(session: AsyncSession, principal: Principal, org_id: int, 
     session.add(post)
     await session.flush()
     read = _post_read(post, user.display_name)
-    await audit.record(session, actor=principal, action="post.create", entity="post",
-                       entity_id=post.id, organization_path=org.path, after=read.model_dump(mode="json"))
+    await audit.record(
+        session,
+        actor=principal,
+        action="post.create",
+        entity="post",
+        entity_id=post.id,
+        organization_path=org.path,
+        after=read.model_dump(mode="json"),
+    )
     return read
 
 
@@ -241,18 +336,26 @@ def _check_dates(start: date, end: date | None) -> None:
 async def _assignable_user(session: AsyncSession, principal: Principal, user_id: int) -> User:
     """A user the caller can see: one whose organisation lies in the caller's org.manage scope."""
     user = await session.scalar(
-        select(User).outerjoin(Organization, Organization.id == User.organization_id)
-        .where(User.id == user_id, User.is_active.is_(True),
-               scope_clause(principal, Cap.org_manage, Organization.path)))
+        select(User)
+        .outerjoin(Organization, Organization.id == User.organization_id)
+        .where(
+            User.id == user_id,
+            User.is_active.is_(True),
+            scope_clause(principal, Cap.org_manage, Organization.path),
+        )
+    )
     if user is None:
         raise NotFound("用户不存在或不在本组织范围内", code="user_not_found")
     return user
 
 
-async def update_post(session: AsyncSession, principal: Principal, org_id: int, post_id: int,
-                      body: PostUpdate) -> PostRead:
+async def update_post(
+    session: AsyncSession, principal: Principal, org_id: int, post_id: int, body: PostUpdate
+) -> PostRead:
     org = await visible_organization(session, principal, org_id)
-    post = await session.scalar(select(Post).where(Post.id == post_id, Post.organization_id == org.id))
+    post = await session.scalar(
+        select(Post).where(Post.id == post_id, Post.organization_id == org.id)
+    )
     if post is None:
         raise NotFound()
     require(principal, Cap.org_manage, org)
@@ -264,43 +367,81 @@ async def update_post(session: AsyncSession, principal: Principal, org_id: int, 
     _check_dates(post.start_date, post.end_date)
     await session.flush()
     read = _post_read(post, user.display_name)
-    await audit.record(session, actor=principal, action="post.update", entity="post", entity_id=post.id,
-                       organization_path=org.path, before=before, after=read.model_dump(mode="json"))
+    await audit.record(
+        session,
+        actor=principal,
+        action="post.update",
+        entity="post",
+        entity_id=post.id,
+        organization_path=org.path,
+        before=before,
+        after=read.model_dump(mode="json"),
+    )
     return read
 
 
 # ---------------------------------------------------------------- terms (ORG-04)
 
+
 def term_read(term: OrganizationTerm, today: date | None = None) -> TermRead:
-    return TermRead(id=term.id, organization_id=term.organization_id, number=term.number,
-                    elected_on=term.elected_on, term_years=term.term_years, ends_on=term.ends_on,
-                    approval_document=term.approval_document,
-                    status=rules.term_status(term.ends_on, today or date.today()))
+    return TermRead(
+        id=term.id,
+        organization_id=term.organization_id,
+        number=term.number,
+        elected_on=term.elected_on,
+        term_years=term.term_years,
+        ends_on=term.ends_on,
+        approval_document=term.approval_document,
+        status=rules.term_status(term.ends_on, today or date.today()),
+    )
 
 
 async def list_terms(session: AsyncSession, principal: Principal, org_id: int) -> list[TermRead]:
     org = await visible_organization(session, principal, org_id)
-    rows = (await session.scalars(select(OrganizationTerm).where(
-        OrganizationTerm.organization_id == org.id).order_by(OrganizationTerm.number.desc()))).all()
+    rows = (
+        await session.scalars(
+            select(OrganizationTerm)
+            .where(OrganizationTerm.organization_id == org.id)
+            .order_by(OrganizationTerm.number.desc())
+        )
+    ).all()
     return [term_read(t) for t in rows]
 
 
-async def create_term(session: AsyncSession, principal: Principal, org_id: int, body: TermCreate
-                      ) -> TermRead:
+async def create_term(
+    session: AsyncSession, principal: Principal, org_id: int, body: TermCreate
+) -> TermRead:
     org = await visible_organization(session, principal, org_id)
     require(principal, Cap.org_manage, org)
     parent = await session.get(Organization, org.parent_id) if org.parent_id else None
-    years = body.term_years or rules.default_term_years(org.kind, in_unit=_in_unit(parent, org.kind))
-    clash = await session.scalar(select(OrganizationTerm.id).where(
-        OrganizationTerm.organization_id == org.id, OrganizationTerm.number == body.number))
+    years = body.term_years or rules.default_term_years(
+        org.kind, in_unit=_in_unit(parent, org.kind)
+    )
+    clash = await session.scalar(
+        select(OrganizationTerm.id).where(
+            OrganizationTerm.organization_id == org.id, OrganizationTerm.number == body.number
+        )
+    )
     if clash:
         raise Conflict(f"第 {body.number} 届已登记", code="term_exists")
-    term = OrganizationTerm(organization_id=org.id, number=body.number, elected_on=body.elected_on,
-                            term_years=years, ends_on=rules.add_years(body.elected_on, years),
-                            approval_document=body.approval_document)
+    term = OrganizationTerm(
+        organization_id=org.id,
+        number=body.number,
+        elected_on=body.elected_on,
+        term_years=years,
+        ends_on=rules.add_years(body.elected_on, years),
+        approval_document=body.approval_document,
+    )
     session.add(term)
     await session.flush()
     read = term_read(term)
-    await audit.record(session, actor=principal, action="term.create", entity="organization_term",
-                       entity_id=term.id, organization_path=org.path, after=read.model_dump(mode="json"))
+    await audit.record(
+        session,
+        actor=principal,
+        action="term.create",
+        entity="organization_term",
+        entity_id=term.id,
+        organization_path=org.path,
+        after=read.model_dump(mode="json"),
+    )
     return read

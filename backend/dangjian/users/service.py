@@ -23,16 +23,28 @@ def _snapshot(user: User) -> dict[str, Any]:
 
 
 def _scoped_users(principal: Principal):  # type: ignore[no-untyped-def]
-    return (select(User).outerjoin(Organization, Organization.id == User.organization_id)
-            .where(scope_clause(principal, Cap.users_manage, Organization.path)))
+    return (
+        select(User)
+        .outerjoin(Organization, Organization.id == User.organization_id)
+        .where(scope_clause(principal, Cap.users_manage, Organization.path))
+    )
 
 
-async def list_users(session: AsyncSession, principal: Principal, *, q: str | None,
-                     organization_id: int | None, offset: int, limit: int) -> tuple[list[User], int]:
+async def list_users(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    q: str | None,
+    organization_id: int | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[User], int]:
     stmt = _scoped_users(principal)
     if q:
-        stmt = stmt.where(User.username.contains(q, autoescape=True)
-                          | User.display_name.contains(q, autoescape=True))
+        stmt = stmt.where(
+            User.username.contains(q, autoescape=True)
+            | User.display_name.contains(q, autoescape=True)
+        )
     if organization_id is not None:
         stmt = stmt.where(User.organization_id == organization_id)
     total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -40,7 +52,9 @@ async def list_users(session: AsyncSession, principal: Principal, *, q: str | No
     return list(rows), total
 
 
-async def get_user(session: AsyncSession, principal: Principal, user_id: int) -> tuple[User, Organization | None]:
+async def get_user(
+    session: AsyncSession, principal: Principal, user_id: int
+) -> tuple[User, Organization | None]:
     user = await session.scalar(_scoped_users(principal).where(User.id == user_id))
     if user is None:
         raise NotFound()
@@ -56,37 +70,67 @@ async def create(session: AsyncSession, principal: Principal, body: UserCreate) 
         raise Conflict("用户名已被使用", code="username_taken")
     if body.member_id is not None:
         member = await session.scalar(
-            select(Member).join(Organization, Organization.id == Member.organization_id)
-            .where(Member.id == body.member_id,
-                   scope_clause(principal, Cap.users_manage, Organization.path)))
+            select(Member)
+            .join(Organization, Organization.id == Member.organization_id)
+            .where(
+                Member.id == body.member_id,
+                scope_clause(principal, Cap.users_manage, Organization.path),
+            )
+        )
         if member is None:
             raise NotFound("党员不存在或不在本组织范围内", code="member_not_found")
         if await session.scalar(select(User.id).where(User.member_id == member.id)):
             raise Conflict("该党员已有账号", code="member_has_account")
     password = security.generate_password()
-    user = User(username=username, display_name=body.display_name, organization_id=org.id,
-                member_id=body.member_id, password_hash=security.hash_password(password),
-                must_change_password=True)
+    user = User(
+        username=username,
+        display_name=body.display_name,
+        organization_id=org.id,
+        member_id=body.member_id,
+        password_hash=security.hash_password(password),
+        must_change_password=True,
+    )
     session.add(user)
     await session.flush()
-    await audit.record(session, actor=principal, action="user.create", entity="user",
-                       entity_id=user.id, organization_path=org.path, after=_snapshot(user))
+    await audit.record(
+        session,
+        actor=principal,
+        action="user.create",
+        entity="user",
+        entity_id=user.id,
+        organization_path=org.path,
+        after=_snapshot(user),
+    )
     return user, password
 
 
-async def update(session: AsyncSession, principal: Principal, user_id: int, body: UserUpdate) -> User:
+async def update(
+    session: AsyncSession, principal: Principal, user_id: int, body: UserUpdate
+) -> User:
     user, org = await get_user(session, principal, user_id)
     before = _snapshot(user)
     changes = body.model_dump(exclude_unset=True)
-    if changes.get("is_active") is False and principal.user is not None and principal.user.id == user.id:
+    if (
+        changes.get("is_active") is False
+        and principal.user is not None
+        and principal.user.id == user.id
+    ):
         raise Conflict("不能停用自己的账号", code="cannot_deactivate_self")
     for key, value in changes.items():
         setattr(user, key, value)
     if changes.get("is_active") is False:
         await auth_service.revoke_user_sessions(session, user.id, "deactivated")
     await session.flush()
-    await audit.record(session, actor=principal, action="user.update", entity="user", entity_id=user.id,
-                       organization_path=org.path if org else None, before=before, after=_snapshot(user))
+    await audit.record(
+        session,
+        actor=principal,
+        action="user.update",
+        entity="user",
+        entity_id=user.id,
+        organization_path=org.path if org else None,
+        before=before,
+        after=_snapshot(user),
+    )
     return user
 
 
@@ -97,6 +141,12 @@ async def reset_password(session: AsyncSession, principal: Principal, user_id: i
     user.must_change_password = True
     await auth_service.revoke_user_sessions(session, user.id, "password_reset")
     await auth_service.clear_failures(session, user.username)
-    await audit.record(session, actor=principal, action="user.password_reset", entity="user",
-                       entity_id=user.id, organization_path=org.path if org else None)
+    await audit.record(
+        session,
+        actor=principal,
+        action="user.password_reset",
+        entity="user",
+        entity_id=user.id,
+        organization_path=org.path if org else None,
+    )
     return password
