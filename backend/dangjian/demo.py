@@ -37,6 +37,7 @@ class DemoBuilder:
         self.faker = Faker("zh_CN")
         self.faker.seed_instance(seed)
         self.serial = 0
+        self.issued: set[str] = set()
         self.today = date.today()
 
     async def org(
@@ -74,7 +75,15 @@ class DemoBuilder:
         self.serial += 1
         male = self.rng.random() < 0.55
         born = self.today - timedelta(days=self.rng.randint(min_age * 365, max_age * 365))
-        number = idcard.make(self.rng.choice(AREAS), born, self.serial, male)
+        area, sequence = self.rng.choice(AREAS), self.serial
+        number = idcard.make(area, born, sequence, male)
+        index = self.cipher.blind_index(number)
+        while index in self.issued:  # unique, as the blind index demands
+            sequence += 1
+            area = self.rng.choice(AREAS)
+            number = idcard.make(area, born, sequence, male)
+            index = self.cipher.blind_index(number)
+        self.issued.add(index)
         joined = born + timedelta(
             days=self.rng.randint(18 * 365 + 30, max(18 * 365 + 31, (self.today - born).days - 30))
         )
@@ -92,7 +101,7 @@ class DemoBuilder:
             "gender": "male" if male else "female",
             "birth_date": born,
             "id_number_enc": self.cipher.encrypt(number),
-            "id_number_index": self.cipher.blind_index(number),
+            "id_number_index": index,
             "mobile_enc": self.cipher.encrypt(mobile),
             "mobile_index": self.cipher.blind_index(mobile),
             "ethnicity": self.rng.choice(ETHNICITIES),
@@ -346,7 +355,7 @@ async def _seed_base(session: AsyncSession, cipher: PersonalDataCipher, password
 async def _seed_bulk(session: AsyncSession, cipher: PersonalDataCipher, count: int) -> None:
     """N more members over generated communities (≤ 50 per branch, as ORG-03 suggests)."""
     b = DemoBuilder(session, cipher, seed=count)
-    b.serial = 10_000
+    b.issued = set((await session.scalars(select(Member.id_number_index))).all())  # type: ignore[arg-type]
     street = await session.scalar(
         select(Organization).where(Organization.kind == OrgKind.street).order_by(Organization.id)
     )
