@@ -144,7 +144,7 @@ async def seed_demo(extra_members: int = 0) -> int:
                     PersonalDataCipher(settings.personal_data_key()),
                     settings.demo_password,
                 )
-                _print_accounts(settings.demo_password)
+        _print_accounts(settings.demo_password)
         if extra_members:
             async with db.sessionmaker() as session, session.begin():
                 await _seed_bulk(
@@ -174,7 +174,7 @@ DEMO_ACCOUNTS = [
 
 
 def _print_accounts(password: str) -> None:
-    print(f"演示账号（密码均为 {password}）：")
+    print(f"演示账号（初始密码均为 {password}，已修改的以修改后为准）：")
     for username, _name, role in DEMO_ACCOUNTS:
         print(f"  {username:<12} {role}")
     print("  接口客户端 unit-demo（在职党员所在单位），密钥同上")

@@ -5,7 +5,8 @@ import 'element-plus/dist/index.css'
 import './styles/main.css'
 
 import App from './App.vue'
-import { setupApiClient, installAuth } from './api/client'
+import { setupApiClient } from './api/client'
+import { linkSession } from './api/session-link'
 import { createQueryClient } from './api/query'
 import { i18n, currentLocale } from './locales'
 import { createAppRouter } from './router'
@@ -30,17 +31,12 @@ const session = useSessionStore()
 const layout = useLayoutStore()
 document.documentElement.lang = currentLocale()
 
-installAuth({
-  getToken: () => session.accessToken,
-  refresh: () => session.refresh(),
-  onUnauthorized: () => {
-    session.expire()
-    queryClient.clear()
-    const here = router.currentRoute.value
-    if (here.name !== LOGIN) {
-      void router.replace({ name: LOGIN, query: here.fullPath !== '/' ? { redirect: here.fullPath } : undefined })
-    }
-  },
+linkSession(session, () => {
+  queryClient.clear()
+  const here = router.currentRoute.value
+  if (here.name !== LOGIN) {
+    void router.replace({ name: LOGIN, query: here.fullPath !== '/' ? { redirect: here.fullPath } : undefined })
+  }
 })
 
 installGuard(router, {

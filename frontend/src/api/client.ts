@@ -32,8 +32,9 @@ function withToken(request: Request, token: string | null): Request {
 }
 
 /** The fetch the generated client uses. Exported for tests. */
-export async function authFetch(request: Request): Promise<Response> {
+export async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const fetchImpl = globalThis.fetch
+  const request = input instanceof Request && !init ? input : new Request(input, init)
   if (!hooks || isNoRetry(request.url)) return fetchImpl(request)
   const sentWith = hooks.getToken()
   // Keep an unread copy of the request (body included) for the retry.

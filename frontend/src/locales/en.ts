@@ -208,6 +208,7 @@ const en: MessageSchema = {
     terms: 'Terms',
     info: 'Details',
     noOrgs: 'No organisations',
+    count: '{n} organisations',
     noMatch: 'No matching organisation',
   },
   post: {
@@ -250,6 +251,7 @@ const en: MessageSchema = {
     numberRequired: 'Enter the term number',
     electedRequired: 'Choose the election date',
     yearsHint: 'Primary committees serve 5 years; general branch and branch committees 3 years',
+    approvalDocument: 'Approval reference',
   },
   users: {
     title: 'Users & accounts',

@@ -69,23 +69,42 @@ export const enumLabels = {
     'stats.export': { 'zh-CN': '导出统计', en: 'Export statistics' },
   },
   auditAction: {
+    'auth.login': { 'zh-CN': '登录', en: 'Signed in' },
+    'auth.login_failed': { 'zh-CN': '登录失败', en: 'Failed sign-in' },
+    'auth.logout': { 'zh-CN': '退出登录', en: 'Signed out' },
+    'auth.refresh_reuse': { 'zh-CN': '刷新令牌被重复使用', en: 'Refresh token reused' },
+    'auth.session_end': { 'zh-CN': '结束会话', en: 'Ended a session' },
+    'auth.client_token': { 'zh-CN': '客户端取得令牌', en: 'Client token issued' },
+    'organization.create': { 'zh-CN': '新建组织', en: 'Created organisation' },
+    'organization.update': { 'zh-CN': '修改组织', en: 'Updated organisation' },
+    'organization.delete': { 'zh-CN': '删除组织', en: 'Deleted organisation' },
+    'organization.move': { 'zh-CN': '移动组织', en: 'Moved organisation' },
+    'post.create': { 'zh-CN': '任命职务', en: 'Assigned post' },
+    'post.update': { 'zh-CN': '变更职务', en: 'Changed post' },
+    'term.create': { 'zh-CN': '登记换届', en: 'Recorded election' },
+    'user.create': { 'zh-CN': '新建账号', en: 'Created account' },
+    'user.update': { 'zh-CN': '修改账号', en: 'Updated account' },
+    'user.password_change': { 'zh-CN': '修改密码', en: 'Changed password' },
+    'user.password_reset': { 'zh-CN': '重置密码', en: 'Reset password' },
+    'user.totp_setup': { 'zh-CN': '设置两步验证', en: 'Began two-step set-up' },
+    'user.totp_enable': { 'zh-CN': '启用两步验证', en: 'Enabled two-step verification' },
+    'user.totp_disable': { 'zh-CN': '停用两步验证', en: 'Disabled two-step verification' },
+    'demo.seed': { 'zh-CN': '载入演示数据', en: 'Loaded demo data' },
+    'demo.seed_bulk': { 'zh-CN': '载入批量演示数据', en: 'Loaded bulk demo data' },
     create: { 'zh-CN': '新建', en: 'Create' },
     update: { 'zh-CN': '修改', en: 'Update' },
     delete: { 'zh-CN': '删除', en: 'Delete' },
     move: { 'zh-CN': '移动', en: 'Move' },
-    login: { 'zh-CN': '登录', en: 'Sign in' },
-    login_failed: { 'zh-CN': '登录失败', en: 'Failed sign-in' },
-    logout: { 'zh-CN': '退出登录', en: 'Sign out' },
-    password_change: { 'zh-CN': '修改密码', en: 'Password change' },
-    password_reset: { 'zh-CN': '重置密码', en: 'Password reset' },
   },
   auditEntity: {
     organization: { 'zh-CN': '组织', en: 'Organisation' },
+    organization_term: { 'zh-CN': '换届', en: 'Term' },
     post: { 'zh-CN': '职务', en: 'Post' },
-    term: { 'zh-CN': '换届', en: 'Term' },
     user: { 'zh-CN': '用户', en: 'User' },
     session: { 'zh-CN': '会话', en: 'Session' },
     member: { 'zh-CN': '党员', en: 'Member' },
+    api_client: { 'zh-CN': '接口客户端', en: 'API client' },
+    system: { 'zh-CN': '系统', en: 'System' },
   },
 } as const satisfies Record<string, LabelTable>
 
@@ -97,12 +116,16 @@ export function enumLabel(group: EnumGroup, value: string | null | undefined, lo
   const table: LabelTable = enumLabels[group]
   const entry = Object.prototype.hasOwnProperty.call(table, value) ? table[value] : undefined
   if (entry) return entry[locale]
-  // Dotted audit actions such as "organization.create": label the last part.
+  // Unknown dotted audit actions ("member.create"): compose from the verb and the entity.
   if (group === 'auditAction' && value.includes('.')) {
-    const [entity, action] = [value.slice(0, value.lastIndexOf('.')), value.slice(value.lastIndexOf('.') + 1)]
-    const a = enumLabel('auditAction', action, locale)
-    const e = enumLabel('auditEntity', entity, locale)
-    return locale === 'zh-CN' ? `${a}${e}` : `${a} ${e.toLowerCase()}`
+    const cut = value.lastIndexOf('.')
+    const verb = value.slice(cut + 1)
+    const entity = value.slice(0, cut)
+    if (Object.prototype.hasOwnProperty.call(table, verb)) {
+      const a = enumLabel('auditAction', verb, locale)
+      const e = enumLabel('auditEntity', entity, locale)
+      return locale === 'zh-CN' ? `${a}${e}` : `${a} ${e.toLowerCase()}`
+    }
   }
   return value
 }

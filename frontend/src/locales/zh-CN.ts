@@ -206,6 +206,7 @@ const zhCN = {
     terms: '换届记录',
     info: '基本信息',
     noOrgs: '暂无组织',
+    count: '共 {n} 个组织',
     noMatch: '没有匹配的组织',
   },
   post: {
@@ -248,6 +249,7 @@ const zhCN = {
     numberRequired: '请输入届次',
     electedRequired: '请选择选举日期',
     yearsHint: '党的基层委员会每届任期5年，党总支、支部委员会每届任期3年',
+    approvalDocument: '批复文号',
   },
   users: {
     title: '用户与账号',

@@ -11,7 +11,7 @@ import { CSRF_COOKIE, readCookie } from '@/utils/cookies'
 export type SessionStatus = 'unknown' | 'anonymous' | 'authenticated'
 
 /** Direct fetch for auth endpoints: bypasses the retry-on-401 wrapper (no loops). */
-const rawFetch = (request: Request) => globalThis.fetch(request)
+const rawFetch: typeof fetch = (input, init) => globalThis.fetch(input, init)
 
 export const useSessionStore = defineStore('session', () => {
   const accessToken = ref<string | null>(null)
@@ -44,6 +44,16 @@ export const useSessionStore = defineStore('session', () => {
       return wanted.some((c) => global.includes(c) || (org?.capabilities.includes(c) ?? false))
     }
     return wanted.some((c) => capabilities.value.has(c))
+  }
+
+  /**
+   * Whether a capability reaches the organisation at `path` (materialised path such as "/1/4/"):
+   * a post reaches its organisation's whole subtree.
+   */
+  function canAt(cap: string, path: string | null | undefined): boolean {
+    if (me.value?.global_capabilities.includes(cap)) return true
+    if (!path) return false
+    return (me.value?.organizations ?? []).some((o) => path.startsWith(o.path) && o.capabilities.includes(cap))
   }
 
   function setToken(token: TokenRead): void {
@@ -162,6 +172,7 @@ export const useSessionStore = defineStore('session', () => {
     principalKind,
     capabilities,
     hasCapability,
+    canAt,
     setToken,
     clear,
     loadMe,
