@@ -418,6 +418,7 @@ MATRIX: dict[str, Case] = {
     "POST /api/v1/auth/token": Case(PUBLIC_401, 200, fixed("/api/v1/auth/token", data={
         "grant_type": "client_credentials", "client_id": "unit-demo", "client_secret": "wrong"}),
         public=True),
+    "GET /api/docs": Case(PUBLIC_OK, 200, fixed("/api/docs"), public=True),
     "GET /healthz": Case(PUBLIC_OK, 200, fixed("/healthz"), public=True),
     "GET /readyz": Case(PUBLIC_OK, 200, fixed("/readyz"), public=True),
     # The SPA fallback never answers for /api/…: an unknown API path is a 404 problem for everyone.
