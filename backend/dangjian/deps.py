@@ -61,6 +61,8 @@ async def _principal(principal: Annotated[Principal, Depends(_principal_any)]) -
     """A caller allowed to work: sessions that must first set up a second factor are not."""
     if principal.restricted:
         raise Forbidden("请先设置动态口令（双因素认证）", code="totp_setup_required")
+    if principal.user is not None and principal.user.must_change_password:
+        raise Forbidden("首次登录请先修改密码", code="password_change_required")
     return principal
 
 

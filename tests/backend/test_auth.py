@@ -338,3 +338,20 @@ class TestClientCredentials:
         own = ctx.ids["own"]
         r = await ctx.client.get(f"/api/v1/organizations/{own}", headers=bearer(token))
         assert r.status_code == 404
+
+
+async def test_an_account_created_by_someone_else_must_change_its_password_first(ctx: Ctx) -> None:
+    created = await ctx.post("/api/v1/users", "secretary", json={
+        "username": "newclerk", "display_name": "新干事", "organization_id": ctx.ids["own"]})
+    assert created.status_code == 201
+    initial = created.json()["initial_password"]
+    r = await login(ctx, "newclerk", initial)
+    assert r.json()["must_change_password"] is True
+    token = r.json()["access_token"]
+    blocked = await ctx.client.get("/api/v1/dashboard", headers=bearer(token))
+    assert blocked.status_code == 403 and blocked.json()["code"] == "password_change_required"
+    assert await me_status(ctx, token) == 200
+    changed = await ctx.client.post("/api/v1/auth/password", headers=bearer(token), json={
+        "current_password": initial, "new_password": "Xin#Ganshi2026"})
+    assert changed.status_code == 204
+    assert (await ctx.client.get("/api/v1/dashboard", headers=bearer(token))).status_code == 200
