@@ -53,7 +53,7 @@ e2e: $(STAMP) frontend
 	bash tests/e2e/run.sh
 
 lint: $(STAMP) frontend/node_modules/.package-lock.json
-	cd backend && ../$(BIN)/ruff check . ../tests/backend && ../$(BIN)/ruff format --check . ../tests/backend
+	cd backend && ../$(BIN)/ruff check . ../tests/backend ../tests/bench && ../$(BIN)/ruff format --check . ../tests/backend ../tests/bench
 	cd backend && ../$(BIN)/mypy dangjian
 	cd frontend && npm run lint && npm run typecheck
 
