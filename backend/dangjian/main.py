@@ -8,12 +8,13 @@ from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.staticfiles import StaticFiles
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.routing import Match
 
 from dangjian.api import UPLOAD_ROUTES, api_router
 from dangjian.core.config import Settings, get_settings
@@ -123,13 +124,29 @@ def _mount_docs(app: FastAPI) -> None:
         return page
 
 
+API_FALLBACK_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
 def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
     """Serve the built SPA at / with history fallback (unknown paths get index.html)."""
     root = spa_dir.resolve()
 
+    @app.api_route("/api/{path:path}", methods=API_FALLBACK_METHODS, include_in_schema=False)
+    async def unknown_api(request: Request, path: str) -> Response:
+        """An unknown API path is a 404 problem (never the SPA); a known path with another
+        method is a 405."""
+        for route in request.app.router.routes:
+            if getattr(route, "path", "") in {"/{path:path}", "/api/{path:path}"}:
+                continue  # the fallbacks themselves match every path
+            if route.matches(request.scope)[0] is Match.PARTIAL:
+                return problem_response(
+                    405, "method_not_allowed", "不支持该请求方法", "不支持该请求方法"
+                )
+        return problem_response(404, "not_found", "对象不存在或无权访问", "接口不存在")
+
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> Response:
-        if path.startswith("api/") or path == "api":
+        if path == "api":
             return problem_response(404, "not_found", "对象不存在或无权访问", "接口不存在")
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):

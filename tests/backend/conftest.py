@@ -38,8 +38,21 @@ TEST_DATA_KEY = "test-data-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEMO_PASSWORD = "Dangjian#2026"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-USER_PRINCIPALS = ["secretary", "deputy", "zuzhi", "xuanchuan", "jijian", "xiaozu", "clerk",
-                   "street", "member", "inservice", "resident", "admin", "secretary2"]
+USER_PRINCIPALS = [
+    "secretary",
+    "deputy",
+    "zuzhi",
+    "xuanchuan",
+    "jijian",
+    "xiaozu",
+    "clerk",
+    "street",
+    "member",
+    "inservice",
+    "resident",
+    "admin",
+    "secretary2",
+]
 CLIENT_PRINCIPALS = {"unit_client": "unit-demo", "district_client": "district-demo"}
 
 _counter = itertools.count()
@@ -59,9 +72,14 @@ def pg_base_url() -> str | None:
 
 def test_settings(url: str, var_dir: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
-        environment="test", var_dir=var_dir, database_url=url, secret_key=TEST_SECRET,
-        data_key=TEST_DATA_KEY, access_token_ttl_seconds=3600,
-        session_idle_timeout_seconds=24 * 3600, spa_dir=var_dir / "no-spa",
+        environment="test",
+        var_dir=var_dir,
+        database_url=url,
+        secret_key=TEST_SECRET,
+        data_key=TEST_DATA_KEY,
+        access_token_ttl_seconds=3600,
+        session_idle_timeout_seconds=24 * 3600,
+        spa_dir=var_dir / "no-spa",
         demo_password=DEMO_PASSWORD,
     )
     values.update(overrides)
@@ -88,31 +106,52 @@ async def _seed_template(url: str, var_dir: Path) -> tuple[dict[str, str], dict[
     async with db.sessionmaker() as session, session.begin():
         await _seed_base(session, cipher, DEMO_PASSWORD)
         c2 = await session.scalar(select(Organization).where(Organization.name == "向阳社区党支部"))
-        street = await session.scalar(select(Organization).where(Organization.kind == OrgKind.street))
+        street = await session.scalar(
+            select(Organization).where(Organization.kind == OrgKind.street)
+        )
         assert c2 is not None and street is not None
         # Fillers so that a sibling community gets id 20: path /1/20/ looks like /1/2/ + "0".
         while (await session.scalar(select(func.max(Organization.id)))) < 19:
-            filler = Organization(name="填充党小组", kind=OrgKind.group, category=OrgCategory.group,
-                                  parent_id=c2.id, path="/pending/", depth=c2.depth + 1)
+            filler = Organization(
+                name="填充党小组",
+                kind=OrgKind.group,
+                category=OrgCategory.group,
+                parent_id=c2.id,
+                path="/pending/",
+                depth=c2.depth + 1,
+            )
             session.add(filler)
             await session.flush()
             filler.path = f"{c2.path}{filler.id}/"
-        lookalike = Organization(name="相似路径社区党委", kind=OrgKind.community,
-                                 category=OrgCategory.party_committee, parent_id=street.id,
-                                 path="/pending-l/", depth=1)
+        lookalike = Organization(
+            name="相似路径社区党委",
+            kind=OrgKind.community,
+            category=OrgCategory.party_committee,
+            parent_id=street.id,
+            path="/pending-l/",
+            depth=1,
+        )
         session.add(lookalike)
         await session.flush()
         lookalike.path = f"{street.path}{lookalike.id}/"
         await session.flush()
         names = {
-            "own": "东风社区党委", "child": "第一党支部（幸福小区）", "group": "第一党小组",
-            "parent": "东风街道党工委", "sibling": "向阳社区党支部", "lookalike": "相似路径社区党委",
+            "own": "东风社区党委",
+            "child": "第一党支部（幸福小区）",
+            "group": "第一党小组",
+            "parent": "东风街道党工委",
+            "sibling": "向阳社区党支部",
+            "lookalike": "相似路径社区党委",
             "outside": "区税务局机关党支部",
         }
-        ids = {k: (await session.scalar(select(Organization.id).where(Organization.name == v)))
-               for k, v in names.items()}
-        paths = {k: await session.scalar(select(Organization.path).where(Organization.id == i))
-                 for k, i in ids.items()}
+        ids = {
+            k: (await session.scalar(select(Organization.id).where(Organization.name == v)))
+            for k, v in names.items()
+        }
+        paths = {
+            k: await session.scalar(select(Organization.path).where(Organization.id == i))
+            for k, i in ids.items()
+        }
         assert paths["own"] == "/1/2/" and paths["lookalike"] == "/1/20/", paths
         # The demo member accounts are formal members (ORG-05 tests rely on it).
         for username in ("member", "xiaozu"):
@@ -125,13 +164,19 @@ async def _seed_template(url: str, var_dir: Path) -> tuple[dict[str, str], dict[
         for username in USER_PRINCIPALS:
             user = await session.scalar(select(User).where(User.username == username))
             assert user is not None
-            issued = await auth_service.start_user_session(session, settings, user, ip="127.0.0.1",
-                                                           user_agent="pytest", restricted=False)
+            issued = await auth_service.start_user_session(
+                session, settings, user, ip="127.0.0.1", user_agent="pytest", restricted=False
+            )
             tokens[username] = issued.access_token
         for name, client_id in CLIENT_PRINCIPALS.items():
             token, _, _ = await auth_service.issue_client_token(
-                session, settings, client_id=client_id, client_secret=DEMO_PASSWORD, scope=None,
-                ip="127.0.0.1")
+                session,
+                settings,
+                client_id=client_id,
+                client_secret=DEMO_PASSWORD,
+                scope=None,
+                ip="127.0.0.1",
+            )
             tokens[name] = token
     await db.dispose()
     return tokens, ids
@@ -144,8 +189,9 @@ def _migrate(url: str) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-             ) -> Iterator[Template]:
+def template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Template]:
     kind = request.param
     tmpdir = tmp_path_factory.mktemp(f"tmpl-{kind}")
     if kind == "sqlite":
@@ -161,7 +207,9 @@ def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         pytest.skip("no PostgreSQL server (set DANGJIAN_TEST_DATABASE_URL)")
     admin_dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
     name = f"dj_tmpl_{os.getpid()}"
-    asyncio.run(_pg_admin(admin_dsn, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'))
+    asyncio.run(
+        _pg_admin(admin_dsn, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    )
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     _migrate(url)
     tokens, ids = asyncio.run(_seed_template(url, tmpdir))
@@ -231,15 +279,26 @@ def settings_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def ctx(template: Template, fresh_db_url: str, tmp_path: Path,
-              settings_overrides: dict[str, Any]) -> AsyncIterator[Ctx]:
+async def ctx(
+    template: Template, fresh_db_url: str, tmp_path: Path, settings_overrides: dict[str, Any]
+) -> AsyncIterator[Ctx]:
     settings = test_settings(fresh_db_url, tmp_path, **settings_overrides)
     db = Database(fresh_db_url)
     app = create_app(settings, database=db)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000), raise_app_exceptions=False)
+    transport = httpx.ASGITransport(
+        app=app, client=("127.0.0.1", 50000), raise_app_exceptions=False
+    )
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield Ctx(template.kind, fresh_db_url, settings, db, client, dict(template.tokens),
-                  dict(template.ids), app)
+        yield Ctx(
+            template.kind,
+            fresh_db_url,
+            settings,
+            db,
+            client,
+            dict(template.tokens),
+            dict(template.ids),
+            app,
+        )
     await db.dispose()
 
 

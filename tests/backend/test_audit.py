@@ -8,24 +8,38 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import TEST_DATA_KEY, TEST_SECRET, Ctx
 from sqlalchemy import delete, func, select, text, update
 
-from conftest import TEST_DATA_KEY, TEST_SECRET, Ctx
 from dangjian.audit.service import verify
 from dangjian.models import AuditHead, AuditLog, Organization
 
 
 def run_verify(ctx: Ctx, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DANGJIAN_DATABASE_URL": ctx.url, "DANGJIAN_VAR_DIR": str(tmp_path),
-           "DANGJIAN_SECRET_KEY": TEST_SECRET, "DANGJIAN_DATA_KEY": TEST_DATA_KEY}
-    return subprocess.run([sys.executable, "-m", "dangjian.cli", "audit", "verify"], env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    env = {
+        **os.environ,
+        "DANGJIAN_DATABASE_URL": ctx.url,
+        "DANGJIAN_VAR_DIR": str(tmp_path),
+        "DANGJIAN_SECRET_KEY": TEST_SECRET,
+        "DANGJIAN_DATA_KEY": TEST_DATA_KEY,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "dangjian.cli", "audit", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 async def make_some_writes(ctx: Ctx, n: int = 3) -> None:
     for i in range(n):
-        r = await ctx.patch(f"/api/v1/organizations/{ctx.ids['child']}", "secretary",
-                            json={"short_name": f"简称{i}"})
+        r = await ctx.patch(
+            f"/api/v1/organizations/{ctx.ids['child']}",
+            "secretary",
+            json={"short_name": f"简称{i}"},
+        )
         assert r.status_code == 200
 
 
@@ -41,8 +55,9 @@ async def test_cli_finds_a_row_edited_directly_in_the_database(ctx: Ctx, tmp_pat
     async with ctx.db.sessionmaker() as s, s.begin():
         seqs = (await s.scalars(select(AuditLog.seq).order_by(AuditLog.seq))).all()
         victim = seqs[len(seqs) // 2]
-        await s.execute(text("UPDATE audit_log SET actor_label = 'someone else' WHERE seq = :s"),
-                        {"s": victim})
+        await s.execute(
+            text("UPDATE audit_log SET actor_label = 'someone else' WHERE seq = :s"), {"s": victim}
+        )
     result = run_verify(ctx, tmp_path)
     assert result.returncode == 1
     assert f"第 {victim} 条记录内容被改动" in result.stdout
@@ -79,8 +94,11 @@ async def test_if_the_audit_row_cannot_be_written_the_change_is_refused(ctx: Ctx
     async with ctx.db.sessionmaker() as s, s.begin():
         await s.execute(delete(AuditHead))
         count = await s.scalar(select(func.count()).select_from(Organization))
-    r = await ctx.post("/api/v1/organizations", "secretary", json={
-        "parent_id": ctx.ids["own"], "name": "无审计的支部", "kind": "branch"})
+    r = await ctx.post(
+        "/api/v1/organizations",
+        "secretary",
+        json={"parent_id": ctx.ids["own"], "name": "无审计的支部", "kind": "branch"},
+    )
     assert r.status_code == 503 and r.json()["code"] == "audit_unavailable"
     async with ctx.db.sessionmaker() as s:
         assert await s.scalar(select(func.count()).select_from(Organization)) == count
@@ -88,8 +106,11 @@ async def test_if_the_audit_row_cannot_be_written_the_change_is_refused(ctx: Ctx
 
 async def test_concurrent_writes_keep_one_unbroken_chain(ctx: Ctx) -> None:
     async def write(i: int) -> int:
-        r = await ctx.post("/api/v1/organizations", "secretary", json={
-            "parent_id": ctx.ids["own"], "name": f"并发支部{i}", "kind": "branch"})
+        r = await ctx.post(
+            "/api/v1/organizations",
+            "secretary",
+            json={"parent_id": ctx.ids["own"], "name": f"并发支部{i}", "kind": "branch"},
+        )
         return r.status_code
 
     statuses = await asyncio.gather(*(write(i) for i in range(8)))
@@ -101,8 +122,9 @@ async def test_concurrent_writes_keep_one_unbroken_chain(ctx: Ctx) -> None:
 
 async def test_the_log_is_read_within_scope(ctx: Ctx) -> None:
     await make_some_writes(ctx, 1)
-    await ctx.patch(f"/api/v1/organizations/{ctx.ids['sibling']}", "secretary2",
-                    json={"short_name": "向阳"})
+    await ctx.patch(
+        f"/api/v1/organizations/{ctx.ids['sibling']}", "secretary2", json={"short_name": "向阳"}
+    )
     mine = (await ctx.get("/api/v1/audit", "secretary", params={"size": 100})).json()["items"]
     assert mine and all(i["organization_path"].startswith("/1/2/") for i in mine)
     street = (await ctx.get("/api/v1/audit", "street", params={"size": 100})).json()["items"]

@@ -15,17 +15,19 @@ from pathlib import Path
 import httpx
 import pyotp
 import pytest
+from conftest import DEMO_PASSWORD, TEST_DATA_KEY, TEST_SECRET, Ctx
 from jose import jwt
 from sqlalchemy import select, update
 
-from conftest import DEMO_PASSWORD, TEST_DATA_KEY, TEST_SECRET, Ctx
 from dangjian.core.security import create_access_token
 from dangjian.models import AuthSession, LoginThrottle, Post, RefreshToken, User
 
 LOGIN = "/api/v1/auth/login"
 
 
-async def login(ctx: Ctx, username: str, password: str = DEMO_PASSWORD, **extra: str) -> httpx.Response:
+async def login(
+    ctx: Ctx, username: str, password: str = DEMO_PASSWORD, **extra: str
+) -> httpx.Response:
     return await ctx.client.post(LOGIN, data={"username": username, "password": password, **extra})
 
 
@@ -72,8 +74,9 @@ class TestLogin:
         assert int(r.headers["retry-after"]) > 14 * 60
         # after the lock-out period the right password works again and clears the counter
         async with ctx.db.sessionmaker() as s, s.begin():
-            await s.execute(update(LoginThrottle).values(
-                locked_until=datetime.now(UTC) - timedelta(seconds=1)))
+            await s.execute(
+                update(LoginThrottle).values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+            )
         assert (await login(ctx, "jijian")).status_code == 200
         async with ctx.db.sessionmaker() as s:
             assert await s.get(LoginThrottle, "jijian") is None
@@ -97,11 +100,21 @@ def _free_port() -> int:
 def second_process(ctx: Ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A second API process (its own interpreter and connection pool) on the same database."""
     port = _free_port()
-    env = {**os.environ, "DANGJIAN_DATABASE_URL": ctx.url, "DANGJIAN_VAR_DIR": str(tmp_path),
-           "DANGJIAN_SECRET_KEY": TEST_SECRET, "DANGJIAN_DATA_KEY": TEST_DATA_KEY,
-           "DANGJIAN_ENVIRONMENT": "test", "DANGJIAN_SPA_DIR": str(tmp_path / "none")}
-    proc = subprocess.Popen([sys.executable, "-m", "dangjian.cli", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "DANGJIAN_DATABASE_URL": ctx.url,
+        "DANGJIAN_VAR_DIR": str(tmp_path),
+        "DANGJIAN_SECRET_KEY": TEST_SECRET,
+        "DANGJIAN_DATA_KEY": TEST_DATA_KEY,
+        "DANGJIAN_ENVIRONMENT": "test",
+        "DANGJIAN_SPA_DIR": str(tmp_path / "none"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dangjian.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -136,12 +149,16 @@ class TestAccessTokenRejections:
     async def test_alg_none(self, ctx: Ctx) -> None:
         token = await self._valid(ctx)
         _, payload, _ = token.split(".")
-        header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "JWT"}).encode()).rstrip(b"=")
+        header = base64.urlsafe_b64encode(
+            json.dumps({"alg": "none", "typ": "JWT"}).encode()
+        ).rstrip(b"=")
         assert await me_status(ctx, f"{header.decode()}.{payload}.") == 401
 
     async def test_wrong_key(self, ctx: Ctx) -> None:
         claims = jwt.get_unverified_claims(await self._valid(ctx))
-        forged = jwt.encode(claims, "another-key-of-sufficient-length-0123456789", algorithm="HS256")
+        forged = jwt.encode(
+            claims, "another-key-of-sufficient-length-0123456789", algorithm="HS256"
+        )
         assert await me_status(ctx, forged) == 401
 
     async def test_tampered_payload(self, ctx: Ctx) -> None:
@@ -153,8 +170,9 @@ class TestAccessTokenRejections:
 
     async def test_expired(self, ctx: Ctx) -> None:
         claims = jwt.get_unverified_claims(await self._valid(ctx))
-        token, _ = create_access_token(subject=claims["sub"], session_id=claims["sid"],
-                                       key=TEST_SECRET, ttl_seconds=-5)
+        token, _ = create_access_token(
+            subject=claims["sub"], session_id=claims["sid"], key=TEST_SECRET, ttl_seconds=-5
+        )
         assert await me_status(ctx, token) == 401
 
     async def test_refresh_token_is_not_an_access_token(self, ctx: Ctx) -> None:
@@ -163,25 +181,31 @@ class TestAccessTokenRejections:
 
     async def test_revoked_session(self, ctx: Ctx) -> None:
         token = await self._valid(ctx)
-        assert (await ctx.client.post("/api/v1/auth/logout", headers=bearer(token))).status_code == 204
+        assert (
+            await ctx.client.post("/api/v1/auth/logout", headers=bearer(token))
+        ).status_code == 204
         assert await me_status(ctx, token) == 401
 
 
 class TestRefresh:
     async def test_rotation_and_reuse_revokes_the_session(self, ctx: Ctx) -> None:
         first = (await login(ctx, "zuzhi")).json()
-        r = await ctx.client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+        r = await ctx.client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}
+        )
         assert r.status_code == 200
         second = r.json()
         assert second["refresh_token"] != first["refresh_token"]
         assert await me_status(ctx, second["access_token"]) == 200
         # the first refresh token again: a replay — the whole session ends
-        replay = await ctx.client.post("/api/v1/auth/refresh",
-                                       json={"refresh_token": first["refresh_token"]})
+        replay = await ctx.client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}
+        )
         assert replay.status_code == 401
         assert await me_status(ctx, second["access_token"]) == 401
-        again = await ctx.client.post("/api/v1/auth/refresh",
-                                      json={"refresh_token": second["refresh_token"]})
+        again = await ctx.client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}
+        )
         assert again.status_code == 401
 
     async def test_cookie_refresh_needs_the_csrf_header(self, ctx: Ctx) -> None:
@@ -212,22 +236,31 @@ class TestSessionLimits:
         token, sid = await self._session(ctx, "clerk")
         idle = ctx.settings.session_idle_timeout_seconds
         async with ctx.db.sessionmaker() as s, s.begin():
-            await s.execute(update(AuthSession).where(AuthSession.id == sid).values(
-                last_seen_at=datetime.now(UTC) - timedelta(seconds=idle + 1)))
+            await s.execute(
+                update(AuthSession)
+                .where(AuthSession.id == sid)
+                .values(last_seen_at=datetime.now(UTC) - timedelta(seconds=idle + 1))
+            )
         assert await me_status(ctx, token) == 401
 
     async def test_absolute_limit(self, ctx: Ctx) -> None:
         token, sid = await self._session(ctx, "clerk")
         async with ctx.db.sessionmaker() as s, s.begin():
-            await s.execute(update(AuthSession).where(AuthSession.id == sid).values(
-                expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+            await s.execute(
+                update(AuthSession)
+                .where(AuthSession.id == sid)
+                .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            )
         assert await me_status(ctx, token) == 401
 
     async def test_password_change_ends_other_sessions(self, ctx: Ctx) -> None:
         a, _ = await self._session(ctx, "deputy")
         b, _ = await self._session(ctx, "deputy")
-        r = await ctx.client.post("/api/v1/auth/password", headers=bearer(a), json={
-            "current_password": DEMO_PASSWORD, "new_password": "Fresh#Passw0rd2026"})
+        r = await ctx.client.post(
+            "/api/v1/auth/password",
+            headers=bearer(a),
+            json={"current_password": DEMO_PASSWORD, "new_password": "Fresh#Passw0rd2026"},
+        )
         assert r.status_code == 204
         assert await me_status(ctx, a) == 200
         assert await me_status(ctx, b) == 401
@@ -235,8 +268,11 @@ class TestSessionLimits:
 
     async def test_weak_new_password_is_refused_in_chinese(self, ctx: Ctx) -> None:
         a, _ = await self._session(ctx, "deputy")
-        r = await ctx.client.post("/api/v1/auth/password", headers=bearer(a), json={
-            "current_password": DEMO_PASSWORD, "new_password": "password1"})
+        r = await ctx.client.post(
+            "/api/v1/auth/password",
+            headers=bearer(a),
+            json={"current_password": DEMO_PASSWORD, "new_password": "password1"},
+        )
         assert r.status_code == 422 and r.json()["code"] == "password_policy"
         assert "至少" in r.json()["detail"] or "常见" in r.json()["detail"]
 
@@ -244,8 +280,9 @@ class TestSessionLimits:
         token, _ = await self._session(ctx, "resident")
         users = await ctx.get("/api/v1/users", "secretary", params={"q": "resident"})
         uid = users.json()["items"][0]["id"]
-        assert (await ctx.patch(f"/api/v1/users/{uid}", "secretary",
-                                json={"is_active": False})).status_code == 200
+        assert (
+            await ctx.patch(f"/api/v1/users/{uid}", "secretary", json={"is_active": False})
+        ).status_code == 200
         assert await me_status(ctx, token) == 401
 
     async def test_an_ended_post_grants_nothing_on_the_next_request(self, ctx: Ctx) -> None:
@@ -253,8 +290,11 @@ class TestSessionLimits:
         assert (await ctx.get(f"/api/v1/organizations/{own}", "zuzhi")).status_code == 200
         async with ctx.db.sessionmaker() as s, s.begin():
             user_id = await s.scalar(select(User.id).where(User.username == "zuzhi"))
-            await s.execute(update(Post).where(Post.user_id == user_id).values(
-                end_date=datetime.now(UTC).date() - timedelta(days=1)))
+            await s.execute(
+                update(Post)
+                .where(Post.user_id == user_id)
+                .values(end_date=datetime.now(UTC).date() - timedelta(days=1))
+            )
         assert (await ctx.get(f"/api/v1/organizations/{own}", "zuzhi")).status_code == 404
         me = (await ctx.get("/api/v1/auth/me", "zuzhi")).json()
         assert me["organizations"] == [] and me["principal_kind"] == "resident"
@@ -269,8 +309,9 @@ class TestSessionLimits:
         assert r.status_code == 204
         assert await me_status(ctx, b) == 401
         # someone else's session is not found
-        other = await ctx.client.delete(f"/api/v1/auth/sessions/{sid_a}",
-                                        headers=ctx.auth("secretary"))
+        other = await ctx.client.delete(
+            f"/api/v1/auth/sessions/{sid_a}", headers=ctx.auth("secretary")
+        )
         assert other.status_code == 404
 
 
@@ -280,11 +321,15 @@ class TestSecondFactor:
         setup = (await ctx.client.post("/api/v1/auth/totp/setup", headers=bearer(token))).json()
         assert setup["otpauth_uri"].startswith("otpauth://totp/")
         totp = pyotp.TOTP(setup["secret"])
-        bad = await ctx.client.post("/api/v1/auth/totp/enable", headers=bearer(token),
-                                    json={"code": "000000" if totp.now() != "000000" else "111111"})
+        bad = await ctx.client.post(
+            "/api/v1/auth/totp/enable",
+            headers=bearer(token),
+            json={"code": "000000" if totp.now() != "000000" else "111111"},
+        )
         assert bad.status_code == 400
-        ok = await ctx.client.post("/api/v1/auth/totp/enable", headers=bearer(token),
-                                   json={"code": totp.now()})
+        ok = await ctx.client.post(
+            "/api/v1/auth/totp/enable", headers=bearer(token), json={"code": totp.now()}
+        )
         assert ok.status_code == 204
         assert (await login(ctx, "secretary")).json()["code"] == "otp_required"
         wrong = await login(ctx, "secretary", otp="123456" if totp.now() != "123456" else "654321")
@@ -303,7 +348,9 @@ class TestSecondFactor:
         assert tree.status_code == 403 and tree.json()["code"] == "totp_setup_required"
         setup = (await ctx.client.post("/api/v1/auth/totp/setup", headers=bearer(token))).json()
         code = pyotp.TOTP(setup["secret"]).now()
-        await ctx.client.post("/api/v1/auth/totp/enable", headers=bearer(token), json={"code": code})
+        await ctx.client.post(
+            "/api/v1/auth/totp/enable", headers=bearer(token), json={"code": code}
+        )
         tree = await ctx.client.get("/api/v1/organizations/tree", headers=bearer(token))
         assert tree.status_code == 200
         # a secretary is not street staff: no second factor demanded
@@ -311,8 +358,9 @@ class TestSecondFactor:
 
 
 class TestClientCredentials:
-    async def _token(self, ctx: Ctx, client_id: str, secret: str = DEMO_PASSWORD,
-                     scope: str | None = None) -> httpx.Response:
+    async def _token(
+        self, ctx: Ctx, client_id: str, secret: str = DEMO_PASSWORD, scope: str | None = None
+    ) -> httpx.Response:
         data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
         if scope:
             data["scope"] = scope
@@ -320,7 +368,10 @@ class TestClientCredentials:
 
     async def test_district_client_reads_its_subtree_with_its_scopes(self, ctx: Ctx) -> None:
         r = await self._token(ctx, "district-demo")
-        assert r.status_code == 200 and set(r.json()["scope"].split()) == {"org.read", "stats.export"}
+        assert r.status_code == 200 and set(r.json()["scope"].split()) == {
+            "org.read",
+            "stats.export",
+        }
         token = r.json()["access_token"]
         me = (await ctx.client.get("/api/v1/auth/me", headers=bearer(token))).json()
         assert me["principal_kind"] == "client" and me["client"]["client_id"] == "district-demo"
@@ -334,15 +385,20 @@ class TestClientCredentials:
 
     async def test_unit_client_sees_no_roster_or_tree(self, ctx: Ctx) -> None:
         token = (await self._token(ctx, "unit-demo")).json()["access_token"]
-        assert (await ctx.client.get("/api/v1/organizations/tree", headers=bearer(token))).json() == []
+        assert (
+            await ctx.client.get("/api/v1/organizations/tree", headers=bearer(token))
+        ).json() == []
         own = ctx.ids["own"]
         r = await ctx.client.get(f"/api/v1/organizations/{own}", headers=bearer(token))
         assert r.status_code == 404
 
 
 async def test_an_account_created_by_someone_else_must_change_its_password_first(ctx: Ctx) -> None:
-    created = await ctx.post("/api/v1/users", "secretary", json={
-        "username": "newclerk", "display_name": "新干事", "organization_id": ctx.ids["own"]})
+    created = await ctx.post(
+        "/api/v1/users",
+        "secretary",
+        json={"username": "newclerk", "display_name": "新干事", "organization_id": ctx.ids["own"]},
+    )
     assert created.status_code == 201
     initial = created.json()["initial_password"]
     r = await login(ctx, "newclerk", initial)
@@ -351,7 +407,10 @@ async def test_an_account_created_by_someone_else_must_change_its_password_first
     blocked = await ctx.client.get("/api/v1/dashboard", headers=bearer(token))
     assert blocked.status_code == 403 and blocked.json()["code"] == "password_change_required"
     assert await me_status(ctx, token) == 200
-    changed = await ctx.client.post("/api/v1/auth/password", headers=bearer(token), json={
-        "current_password": initial, "new_password": "Xin#Ganshi2026"})
+    changed = await ctx.client.post(
+        "/api/v1/auth/password",
+        headers=bearer(token),
+        json={"current_password": initial, "new_password": "Xin#Ganshi2026"},
+    )
     assert changed.status_code == 204
     assert (await ctx.client.get("/api/v1/dashboard", headers=bearer(token))).status_code == 200

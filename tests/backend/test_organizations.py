@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import Ctx, fresh_member
 from sqlalchemy import select
 
-from conftest import Ctx, fresh_member
 from dangjian.models import AuditLog, Organization, User
 from dangjian.models.enums import MemberKind
 
@@ -18,8 +18,16 @@ async def paths(ctx: Ctx) -> dict[int, tuple[str, int]]:
 
 class TestCreate:
     async def test_secretary_creates_a_branch_and_it_joins_the_tree(self, ctx: Ctx) -> None:
-        r = await ctx.post(ORGS, "secretary", json={"parent_id": ctx.ids["own"], "name": "第三党支部",
-                                                    "kind": "branch", "category": "branch"})
+        r = await ctx.post(
+            ORGS,
+            "secretary",
+            json={
+                "parent_id": ctx.ids["own"],
+                "name": "第三党支部",
+                "kind": "branch",
+                "category": "branch",
+            },
+        )
         assert r.status_code == 201
         org = r.json()
         assert org["path"] == f"/1/2/{org['id']}/" and org["depth"] == 2
@@ -27,10 +35,13 @@ class TestCreate:
         assert "第三党支部" in {c["name"] for c in tree[0]["children"]}
 
     async def test_org01_kind_must_fit_under_the_parent(self, ctx: Ctx) -> None:
-        r = await ctx.post(ORGS, "secretary", json={"parent_id": ctx.ids["own"], "name": "错误街道",
-                                                    "kind": "street"})
+        r = await ctx.post(
+            ORGS,
+            "secretary",
+            json={"parent_id": ctx.ids["own"], "name": "错误街道", "kind": "street"},
+        )
         assert r.status_code == 422 and r.json()["code"] == "organization_kind_not_allowed"
-        assert "社区党组织下不能设立街道党工委" == r.json()["detail"]
+        assert r.json()["detail"] == "社区党组织下不能设立街道党工委"
 
     async def test_only_the_administrator_creates_roots(self, ctx: Ctx) -> None:
         body = {"name": "另一街道党工委", "kind": "street"}
@@ -40,10 +51,12 @@ class TestCreate:
 
 
 class TestMove:
-    async def test_moving_a_subtree_rewrites_every_path_below_and_nothing_else(self, ctx: Ctx) -> None:
+    async def test_moving_a_subtree_rewrites_every_path_below_and_nothing_else(
+        self, ctx: Ctx
+    ) -> None:
         before = await paths(ctx)
         branch = ctx.ids["child"]  # /1/2/3/4/ with groups below
-        target = ctx.ids["own"]    # /1/2/
+        target = ctx.ids["own"]  # /1/2/
         r = await ctx.post(f"{ORGS}/{branch}/move", "secretary", json={"new_parent_id": target})
         assert r.status_code == 200 and r.json()["path"] == f"/1/2/{branch}/"
         after = await paths(ctx)
@@ -55,19 +68,22 @@ class TestMove:
         assert after[ctx.ids["lookalike"]] == ("/1/20/", 1)
 
     async def test_cannot_move_under_its_own_subtree(self, ctx: Ctx) -> None:
-        r = await ctx.post(f"{ORGS}/{ctx.ids['child']}/move", "street",
-                           json={"new_parent_id": ctx.ids["group"]})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['child']}/move", "street", json={"new_parent_id": ctx.ids["group"]}
+        )
         assert r.status_code == 409 and r.json()["code"] == "organization_move_cycle"
 
     async def test_moving_needs_the_old_parent_too(self, ctx: Ctx) -> None:
         # the secretary manages 东风 but not the street above it: 东风 itself cannot be moved
-        r = await ctx.post(f"{ORGS}/{ctx.ids['own']}/move", "secretary",
-                           json={"new_parent_id": ctx.ids["own"]})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['own']}/move", "secretary", json={"new_parent_id": ctx.ids["own"]}
+        )
         assert r.status_code == 403
 
     async def test_street_moves_a_branch_between_communities(self, ctx: Ctx) -> None:
-        r = await ctx.post(f"{ORGS}/{ctx.ids['child']}/move", "street",
-                           json={"new_parent_id": ctx.ids["sibling"]})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['child']}/move", "street", json={"new_parent_id": ctx.ids["sibling"]}
+        )
         assert r.status_code == 200
         # the secretary of 东风 no longer sees it; secretary2 does
         assert (await ctx.get(f"{ORGS}/{ctx.ids['child']}", "secretary")).status_code == 404
@@ -80,8 +96,13 @@ class TestDelete:
         assert r.status_code == 409 and r.json()["code"] == "organization_not_empty"
 
     async def test_an_empty_one_is(self, ctx: Ctx) -> None:
-        new = (await ctx.post(ORGS, "secretary", json={"parent_id": ctx.ids["own"], "name": "临时党支部",
-                                                       "kind": "branch"})).json()
+        new = (
+            await ctx.post(
+                ORGS,
+                "secretary",
+                json={"parent_id": ctx.ids["own"], "name": "临时党支部", "kind": "branch"},
+            )
+        ).json()
         assert (await ctx.delete(f"{ORGS}/{new['id']}", "secretary")).status_code == 204
         assert (await ctx.get(f"{ORGS}/{new['id']}", "secretary")).status_code == 404
 
@@ -90,49 +111,79 @@ class TestPosts:
     async def _user_for(self, ctx: Ctx, org: str, kind: MemberKind) -> int:
         member = await fresh_member(ctx, ctx.ids[org], kind=kind)
         async with ctx.db.sessionmaker() as s, s.begin():
-            user = User(username=f"m{member.id}", display_name=member.name, password_hash="x",
-                        organization_id=ctx.ids[org], member_id=member.id)
+            user = User(
+                username=f"m{member.id}",
+                display_name=member.name,
+                password_hash="x",
+                organization_id=ctx.ids[org],
+                member_id=member.id,
+            )
             s.add(user)
             await s.flush()
             return user.id
 
     async def test_assigned_post_grants_its_capabilities_at_once(self, ctx: Ctx) -> None:
-        new = (await ctx.post(ORGS, "secretary", json={"parent_id": ctx.ids["own"], "name": "第四党支部",
-                                                       "kind": "branch"})).json()
+        new = (
+            await ctx.post(
+                ORGS,
+                "secretary",
+                json={"parent_id": ctx.ids["own"], "name": "第四党支部", "kind": "branch"},
+            )
+        ).json()
         uid = await self._user_for(ctx, "own", MemberKind.formal)
-        r = await ctx.post(f"{ORGS}/{new['id']}/posts", "secretary", json={
-            "user_id": uid, "kind": "organization_member", "start_date": "2026-01-01"})
+        r = await ctx.post(
+            f"{ORGS}/{new['id']}/posts",
+            "secretary",
+            json={"user_id": uid, "kind": "organization_member", "start_date": "2026-01-01"},
+        )
         assert r.status_code == 201 and r.json()["active"] is True
         posts = (await ctx.get(f"{ORGS}/{new['id']}/posts", "secretary")).json()
         assert [(p["user_id"], p["kind"]) for p in posts] == [(uid, "organization_member")]
 
     async def test_org05_group_leader_must_be_a_formal_member(self, ctx: Ctx) -> None:
         probationary = await self._user_for(ctx, "group", MemberKind.probationary)
-        r = await ctx.post(f"{ORGS}/{ctx.ids['group']}/posts", "secretary", json={
-            "user_id": probationary, "kind": "group_leader", "start_date": "2026-01-01"})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['group']}/posts",
+            "secretary",
+            json={"user_id": probationary, "kind": "group_leader", "start_date": "2026-01-01"},
+        )
         assert r.status_code == 409 and r.json()["code"] == "post_requires_formal_member"
         formal = await self._user_for(ctx, "group", MemberKind.formal)
-        r = await ctx.post(f"{ORGS}/{ctx.ids['group']}/posts", "secretary", json={
-            "user_id": formal, "kind": "group_leader", "start_date": "2026-01-01"})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['group']}/posts",
+            "secretary",
+            json={"user_id": formal, "kind": "group_leader", "start_date": "2026-01-01"},
+        )
         assert r.status_code == 201
 
     async def test_org05_post_must_fit_the_organisation(self, ctx: Ctx) -> None:
         uid = await self._user_for(ctx, "own", MemberKind.formal)
-        r = await ctx.post(f"{ORGS}/{ctx.ids['own']}/posts", "secretary", json={
-            "user_id": uid, "kind": "group_leader", "start_date": "2026-01-01"})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['own']}/posts",
+            "secretary",
+            json={"user_id": uid, "kind": "group_leader", "start_date": "2026-01-01"},
+        )
         assert r.status_code == 422 and r.json()["code"] == "post_not_allowed_here"
 
     async def test_a_user_outside_the_scope_cannot_be_assigned(self, ctx: Ctx) -> None:
         async with ctx.db.sessionmaker() as s:
             uid = await s.scalar(select(User.id).where(User.username == "secretary2"))
-        r = await ctx.post(f"{ORGS}/{ctx.ids['own']}/posts", "secretary", json={
-            "user_id": uid, "kind": "clerk", "start_date": "2026-01-01"})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['own']}/posts",
+            "secretary",
+            json={"user_id": uid, "kind": "clerk", "start_date": "2026-01-01"},
+        )
         assert r.status_code == 404
 
     async def test_ending_a_post_and_date_order(self, ctx: Ctx) -> None:
         uid = await self._user_for(ctx, "own", MemberKind.formal)
-        post = (await ctx.post(f"{ORGS}/{ctx.ids['own']}/posts", "secretary", json={
-            "user_id": uid, "kind": "clerk", "start_date": "2026-01-01"})).json()
+        post = (
+            await ctx.post(
+                f"{ORGS}/{ctx.ids['own']}/posts",
+                "secretary",
+                json={"user_id": uid, "kind": "clerk", "start_date": "2026-01-01"},
+            )
+        ).json()
         url = f"{ORGS}/{ctx.ids['own']}/posts/{post['id']}"
         bad = await ctx.patch(url, "secretary", json={"end_date": "2025-12-31"})
         assert bad.status_code == 422 and bad.json()["code"] == "post_dates_invalid"
@@ -142,24 +193,35 @@ class TestPosts:
 
 class TestTerms:
     async def test_org04_term_end_is_computed_and_flagged(self, ctx: Ctx) -> None:
-        r = await ctx.post(f"{ORGS}/{ctx.ids['child']}/terms", "secretary", json={
-            "number": 3, "elected_on": "2024-02-29"})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['child']}/terms",
+            "secretary",
+            json={"number": 3, "elected_on": "2024-02-29"},
+        )
         assert r.status_code == 201
         term = r.json()
-        assert term["term_years"] == 5 and term["ends_on"] == "2029-02-28" and term["status"] == "ok"
-        dup = await ctx.post(f"{ORGS}/{ctx.ids['child']}/terms", "secretary", json={
-            "number": 3, "elected_on": "2024-03-01"})
+        assert (
+            term["term_years"] == 5 and term["ends_on"] == "2029-02-28" and term["status"] == "ok"
+        )
+        dup = await ctx.post(
+            f"{ORGS}/{ctx.ids['child']}/terms",
+            "secretary",
+            json={"number": 3, "elected_on": "2024-03-01"},
+        )
         assert dup.status_code == 409 and dup.json()["code"] == "term_exists"
 
     async def test_org04_home_unit_branch_defaults_to_three_years(self, ctx: Ctx) -> None:
-        r = await ctx.post(f"{ORGS}/{ctx.ids['outside']}/terms", "admin", json={
-            "number": 1, "elected_on": "2025-01-10"})
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['outside']}/terms",
+            "admin",
+            json={"number": 1, "elected_on": "2025-01-10"},
+        )
         assert r.json()["term_years"] == 3 and r.json()["ends_on"] == "2028-01-10"
 
     async def test_dashboard_lists_due_and_overdue_terms(self, ctx: Ctx) -> None:
         body = (await ctx.get("/api/v1/dashboard", "street")).json()
         statuses = {a["organization_name"]: a["status"] for a in body["term_alerts"]}
-        assert statuses["向阳社区党支部"] == "overdue"   # elected 2021-06-18, 5 years
+        assert statuses["向阳社区党支部"] == "overdue"  # elected 2021-06-18, 5 years
         counts = {o["name"]: o["member_counts"] for o in body["organizations"]}
         assert counts["东风街道党工委"]["formal"] > 150
         assert body["recent_audit"] is not None
@@ -167,7 +229,9 @@ class TestTerms:
 
 class TestAuditOfWrites:
     async def test_each_write_leaves_one_audit_row_with_before_and_after(self, ctx: Ctx) -> None:
-        r = await ctx.patch(f"{ORGS}/{ctx.ids['child']}", "secretary", json={"short_name": "一支部"})
+        r = await ctx.patch(
+            f"{ORGS}/{ctx.ids['child']}", "secretary", json={"short_name": "一支部"}
+        )
         assert r.status_code == 200
         async with ctx.db.sessionmaker() as s:
             row = await s.scalar(select(AuditLog).order_by(AuditLog.seq.desc()).limit(1))

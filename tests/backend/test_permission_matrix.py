@@ -25,10 +25,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from conftest import Ctx
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import func, select
 
-from conftest import Ctx
 from dangjian.main import create_app
 from dangjian.models import (
     AuditHead,
@@ -41,9 +41,23 @@ from dangjian.models import (
 from dangjian.models.enums import OrgCategory, OrgKind, PostKind
 
 TARGETS = ["own", "child", "group", "parent", "sibling", "lookalike", "outside"]
-PRINCIPALS = ["secretary", "deputy", "zuzhi", "xuanchuan", "jijian", "xiaozu", "clerk", "street",
-              "member", "inservice", "resident", "unit_client", "district_client", "admin",
-              "anonymous"]
+PRINCIPALS = [
+    "secretary",
+    "deputy",
+    "zuzhi",
+    "xuanchuan",
+    "jijian",
+    "xiaozu",
+    "clerk",
+    "street",
+    "member",
+    "inservice",
+    "resident",
+    "unit_client",
+    "district_client",
+    "admin",
+    "anonymous",
+]
 
 
 def grid(text: str) -> dict[str, dict[str, str]]:
@@ -156,10 +170,12 @@ admin           ok   ok    ok    ok     ok      ok        ok
 anonymous       401  401   401   401    401     401       401
 """)
 
-USERS_LIST = grid("\n".join(
-    line.replace(" ok ", " + ").replace(" ok", " +").replace(" 404", " -")
-    if not line.startswith("anonymous") else line
-    for line in """
+USERS_LIST = grid(
+    "\n".join(
+        line.replace(" ok ", " + ").replace(" ok", " +").replace(" 404", " -")
+        if not line.startswith("anonymous")
+        else line
+        for line in """
                 own  child group parent sibling lookalike outside
 secretary       ok   ok    ok    404    404     404       404
 deputy          404  404   404   404    404     404       404
@@ -176,7 +192,9 @@ unit_client     404  404   404   404    404     404       404
 district_client 404  404   404   404    404     404       404
 admin           ok   ok    ok    ok     ok      ok        ok
 anonymous       401  401   401   401    401     401       401
-""".splitlines()))
+""".splitlines()
+    )
+)
 
 # Creating an account in the target organisation: visible organisation but no users.manage → 403.
 USERS_CREATE = ORG_MANAGE
@@ -211,10 +229,10 @@ def untargeted(users: str, clients: str, anonymous: str) -> dict[str, dict[str, 
     return out
 
 
-SELF_ANY = untargeted("ok", "ok", "401")          # any signed-in caller
-SELF_USER = untargeted("ok", "403", "401")        # user accounts only
-PUBLIC_401 = untargeted("401", "401", "401")      # public; the test sends wrong credentials
-PUBLIC_OK = untargeted("ok", "ok", "ok")          # public and harmless
+SELF_ANY = untargeted("ok", "ok", "401")  # any signed-in caller
+SELF_USER = untargeted("ok", "403", "401")  # user accounts only
+PUBLIC_401 = untargeted("401", "401", "401")  # public; the test sends wrong credentials
+PUBLIC_OK = untargeted("ok", "ok", "ok")  # public and harmless
 
 
 @dataclass
@@ -245,17 +263,38 @@ async def _add(ctx: Ctx, obj: Any) -> Any:
 async def fresh_child(ctx: Ctx, target: str) -> Organization:
     """An empty organisation directly under the target (inserted as test data)."""
     parent_id = ctx.ids[target]
-    kind = {"parent": OrgKind.community, "own": OrgKind.branch, "sibling": OrgKind.group,
-            "lookalike": OrgKind.branch, "outside": OrgKind.branch, "child": OrgKind.group,
-            "group": OrgKind.group}[target]
-    return await _add(ctx, Organization(name=f"测试组织{next(_seq)}", kind=kind,
-                                        category=OrgCategory.branch, parent_id=parent_id,
-                                        path=f"/pending-{next(_seq)}/", depth=0))
+    kind = {
+        "parent": OrgKind.community,
+        "own": OrgKind.branch,
+        "sibling": OrgKind.group,
+        "lookalike": OrgKind.branch,
+        "outside": OrgKind.branch,
+        "child": OrgKind.group,
+        "group": OrgKind.group,
+    }[target]
+    return await _add(
+        ctx,
+        Organization(
+            name=f"测试组织{next(_seq)}",
+            kind=kind,
+            category=OrgCategory.branch,
+            parent_id=parent_id,
+            path=f"/pending-{next(_seq)}/",
+            depth=0,
+        ),
+    )
 
 
 async def fresh_user(ctx: Ctx, target: str) -> User:
-    return await _add(ctx, User(username=f"u{next(_seq)}", display_name="测试用户",
-                                password_hash="x", organization_id=ctx.ids[target]))
+    return await _add(
+        ctx,
+        User(
+            username=f"u{next(_seq)}",
+            display_name="测试用户",
+            password_hash="x",
+            organization_id=ctx.ids[target],
+        ),
+    )
 
 
 async def assignee(ctx: Ctx, target: str) -> int:
@@ -263,15 +302,29 @@ async def assignee(ctx: Ctx, target: str) -> int:
     from conftest import fresh_member
 
     member = await fresh_member(ctx, ctx.ids[target])
-    user = await _add(ctx, User(username=f"a{next(_seq)}", display_name=member.name,
-                                password_hash="x", organization_id=ctx.ids[target],
-                                member_id=member.id))
+    user = await _add(
+        ctx,
+        User(
+            username=f"a{next(_seq)}",
+            display_name=member.name,
+            password_hash="x",
+            organization_id=ctx.ids[target],
+            member_id=member.id,
+        ),
+    )
     return int(user.id)
 
 
 def child_kind(target: str) -> str:
-    return {"own": "branch", "child": "group", "group": "group", "parent": "community",
-            "sibling": "group", "lookalike": "branch", "outside": "branch"}[target]
+    return {
+        "own": "branch",
+        "child": "group",
+        "group": "group",
+        "parent": "community",
+        "sibling": "group",
+        "lookalike": "branch",
+        "outside": "branch",
+    }[target]
 
 
 def post_kind(target: str) -> str:
@@ -287,8 +340,9 @@ async def b_org_patch(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
 
 
 async def b_org_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
-    return "/api/v1/organizations", {"json": {"parent_id": ctx.ids[t], "name": f"新建组织{n}",
-                                              "kind": child_kind(t)}}
+    return "/api/v1/organizations", {
+        "json": {"parent_id": ctx.ids[t], "name": f"新建组织{n}", "kind": child_kind(t)}
+    }
 
 
 async def b_org_delete(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
@@ -311,8 +365,15 @@ async def b_list_orgs(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
 
 
 def _target_name(t: str) -> str:
-    return {"own": "东风社区党委", "child": "第一党支部", "group": "第一党小组", "parent": "东风街道党工委",
-            "sibling": "向阳社区党支部", "lookalike": "相似路径社区党委", "outside": "区税务局机关党支部"}[t]
+    return {
+        "own": "东风社区党委",
+        "child": "第一党支部",
+        "group": "第一党小组",
+        "parent": "东风街道党工委",
+        "sibling": "向阳社区党支部",
+        "lookalike": "相似路径社区党委",
+        "outside": "区税务局机关党支部",
+    }[t]
 
 
 async def b_tree(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
@@ -324,14 +385,28 @@ async def b_posts(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
 
 
 async def b_post_create(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
-    return f"/api/v1/organizations/{ctx.ids[t]}/posts", {"json": {
-        "user_id": await assignee(ctx, t), "kind": post_kind(t), "start_date": "2026-01-01"}}
+    return f"/api/v1/organizations/{ctx.ids[t]}/posts", {
+        "json": {
+            "user_id": await assignee(ctx, t),
+            "kind": post_kind(t),
+            "start_date": "2026-01-01",
+        }
+    }
 
 
 async def b_post_update(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
-    post = await _add(ctx, Post(organization_id=ctx.ids[t], user_id=await assignee(ctx, t),
-                                kind=PostKind(post_kind(t)), start_date=date(2025, 1, 1)))
-    return f"/api/v1/organizations/{ctx.ids[t]}/posts/{post.id}", {"json": {"end_date": "2026-12-31"}}
+    post = await _add(
+        ctx,
+        Post(
+            organization_id=ctx.ids[t],
+            user_id=await assignee(ctx, t),
+            kind=PostKind(post_kind(t)),
+            start_date=date(2025, 1, 1),
+        ),
+    )
+    return f"/api/v1/organizations/{ctx.ids[t]}/posts/{post.id}", {
+        "json": {"end_date": "2026-12-31"}
+    }
 
 
 async def b_terms(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
@@ -339,8 +414,9 @@ async def b_terms(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
 
 
 async def b_term_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
-    return f"/api/v1/organizations/{ctx.ids[t]}/terms", {"json": {"number": 10 + n % 80,
-                                                                  "elected_on": "2026-06-01"}}
+    return f"/api/v1/organizations/{ctx.ids[t]}/terms", {
+        "json": {"number": 10 + n % 80, "elected_on": "2026-06-01"}
+    }
 
 
 async def b_users(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
@@ -361,8 +437,9 @@ async def b_user_reset(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
 
 
 async def b_user_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
-    return "/api/v1/users", {"json": {"username": f"new{n}", "display_name": "新账号",
-                                      "organization_id": ctx.ids[t]}}
+    return "/api/v1/users", {
+        "json": {"username": f"new{n}", "display_name": "新账号", "organization_id": ctx.ids[t]}
+    }
 
 
 async def b_audit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
@@ -377,6 +454,7 @@ async def b_login(_ctx: Ctx, _t: str, n: int) -> tuple[str, dict[str, Any]]:
 def fixed(url: str, **kw: Any) -> Callable[[Ctx, str, int], Awaitable[tuple[str, dict[str, Any]]]]:
     async def build(_ctx: Ctx, _t: str, _n: int) -> tuple[str, dict[str, Any]]:
         return url, dict(kw)
+
     return build
 
 
@@ -403,39 +481,77 @@ MATRIX: dict[str, Case] = {
     "GET /api/v1/auth/me": Case(SELF_ANY, 200, fixed("/api/v1/auth/me")),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
     "DELETE /api/v1/auth/sessions/{session_id}": Case(
-        untargeted("404", "403", "401"), 204, fixed("/api/v1/auth/sessions/no-such-session")),
+        untargeted("404", "403", "401"), 204, fixed("/api/v1/auth/sessions/no-such-session")
+    ),
     "POST /api/v1/auth/password": Case(
-        untargeted("400", "403", "401"), 204,
-        fixed("/api/v1/auth/password", json={"current_password": "wrong-Pass1", "new_password": "x"})),
+        untargeted("400", "403", "401"),
+        204,
+        fixed(
+            "/api/v1/auth/password", json={"current_password": "wrong-Pass1", "new_password": "x"}
+        ),
+    ),
     "POST /api/v1/auth/totp/setup": Case(SELF_USER, 200, fixed("/api/v1/auth/totp/setup")),
-    "POST /api/v1/auth/totp/enable": Case(untargeted("400", "403", "401"), 204,
-                                          fixed("/api/v1/auth/totp/enable", json={"code": "000000"})),
-    "POST /api/v1/auth/totp/disable": Case(untargeted("400", "403", "401"), 204,
-                                           fixed("/api/v1/auth/totp/disable", json={"code": "000000"})),
+    "POST /api/v1/auth/totp/enable": Case(
+        untargeted("400", "403", "401"),
+        204,
+        fixed("/api/v1/auth/totp/enable", json={"code": "000000"}),
+    ),
+    "POST /api/v1/auth/totp/disable": Case(
+        untargeted("400", "403", "401"),
+        204,
+        fixed("/api/v1/auth/totp/disable", json={"code": "000000"}),
+    ),
     "POST /api/v1/auth/login": Case(PUBLIC_401, 200, b_login, public=True),
-    "POST /api/v1/auth/refresh": Case(PUBLIC_401, 200, fixed("/api/v1/auth/refresh", json={
-        "refresh_token": "not-a-token"}), public=True),
-    "POST /api/v1/auth/token": Case(PUBLIC_401, 200, fixed("/api/v1/auth/token", data={
-        "grant_type": "client_credentials", "client_id": "unit-demo", "client_secret": "wrong"}),
-        public=True),
+    "POST /api/v1/auth/refresh": Case(
+        PUBLIC_401,
+        200,
+        fixed("/api/v1/auth/refresh", json={"refresh_token": "not-a-token"}),
+        public=True,
+    ),
+    "POST /api/v1/auth/token": Case(
+        PUBLIC_401,
+        200,
+        fixed(
+            "/api/v1/auth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "unit-demo",
+                "client_secret": "wrong",
+            },
+        ),
+        public=True,
+    ),
     "GET /api/docs": Case(PUBLIC_OK, 200, fixed("/api/docs"), public=True),
     "GET /healthz": Case(PUBLIC_OK, 200, fixed("/healthz"), public=True),
     "GET /readyz": Case(PUBLIC_OK, 200, fixed("/readyz"), public=True),
-    # The SPA fallback never answers for /api/…: an unknown API path is a 404 problem for everyone.
-    "GET /{path:path}": Case(untargeted("404", "404", "404"), 200, fixed("/api/v1/no-such-route"),
-                             public=True),
+    # The SPA fallback (no SPA is built for the tests, so it answers the spa_not_built problem).
+    "GET /{path:path}": Case(
+        untargeted("404", "404", "404"), 200, fixed("/some/page"), public=True
+    ),
+    # An unknown API path is a 404 problem for everyone, whatever the method.
+    **{
+        f"{method} /api/{{path:path}}": Case(
+            untargeted("404", "404", "404"), 200, fixed("/api/v1/no-such-route"), public=True
+        )
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+    },
     # Logout ends whatever session the bearer token names; it is run last for each principal.
-    "POST /api/v1/auth/logout": Case(untargeted("204", "204", "204"), 204,
-                                     fixed("/api/v1/auth/logout"), public=True),
+    "POST /api/v1/auth/logout": Case(
+        untargeted("204", "204", "204"), 204, fixed("/api/v1/auth/logout"), public=True
+    ),
 }
 
 
 def api_routes() -> list[str]:
     """Every route of the app, flattened through included routers."""
     app = create_app()
-    return sorted(f"{m} {rc.path}" for rc in iter_route_contexts(app.routes)
-                  if isinstance(rc.original_route, APIRoute)
-                  for m in (rc.methods or ()) if m != "HEAD")
+    return sorted(
+        f"{m} {rc.path}"
+        for rc in iter_route_contexts(app.routes)
+        if isinstance(rc.original_route, APIRoute)
+        for m in (rc.methods or ())
+        if m != "HEAD"
+    )
 
 
 def test_every_route_has_a_row() -> None:
@@ -456,14 +572,22 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
         head = await session.get(AuditHead, 1)
         assert head is not None
         out.append((head.seq, head.hash))
-        out.append(await session.scalar(select(func.count()).select_from(User)
-                                        .where(User.totp_secret.is_not(None))))
+        out.append(
+            await session.scalar(
+                select(func.count()).select_from(User).where(User.totp_secret.is_not(None))
+            )
+        )
     return tuple(out)
 
 
 def _in_answer(body: Any, wanted_id: int, key: str = "id") -> bool:
     if isinstance(body, dict):
-        if body.get(key) == wanted_id and "name" in body or body.get(key) == wanted_id and "username" in body:
+        if (
+            (body.get(key) == wanted_id
+            and "name" in body)
+            or (body.get(key) == wanted_id
+            and "username" in body)
+        ):
             return True
         return any(_in_answer(v, wanted_id, key) for v in body.values())
     if isinstance(body, list):
@@ -495,7 +619,9 @@ async def test_matrix(ctx: Ctx, route: str) -> None:
         if status >= 400 and status != 405:
             assert response.headers["content-type"].startswith("application/problem+json")
         if not ok:
-            failures.append(f"{principal}@{target}: expected {expected}, got {status} {response.text[:120]}")
+            failures.append(
+                f"{principal}@{target}: expected {expected}, got {status} {response.text[:120]}"
+            )
         if before is not None:
             after = await fingerprint(ctx)
             if after != before:

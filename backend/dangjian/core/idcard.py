@@ -7,7 +7,8 @@ from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_PATTERN = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only, whole string (no trailing newline, no full-width digits).
+_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def check_digit(first17: str) -> str:
@@ -24,7 +25,7 @@ def birth_date_of(number: str) -> date | None:
 def is_valid(number: str) -> bool:
     number = number.upper()
     return (
-        bool(_PATTERN.match(number))
+        _PATTERN.fullmatch(number) is not None
         and check_digit(number[:17]) == number[17]
         and birth_date_of(number) is not None
     )

@@ -6,7 +6,7 @@ import calendar
 from datetime import date
 from enum import StrEnum
 
-from dangjian.models.enums import OrgKind, PostKind
+from dangjian.models.enums import OrgCategory, OrgKind, PostKind
 
 # R: ORG-01 — which kind of organisation may stand under which.
 ALLOWED_CHILDREN: dict[OrgKind, frozenset[OrgKind]] = {
@@ -38,10 +38,12 @@ def post_allowed_at(post: PostKind, org_kind: OrgKind) -> bool:
     return org_kind is not OrgKind.group
 
 
-# R: ORG-04 — default term: 5 years for community (社区) 党委/总支/支部 and the street's own
-# committee; 3 years for 支部/总支 of ordinary units (resident units, home units).
-def default_term_years(org_kind: OrgKind, *, in_unit: bool) -> int:
-    return 3 if in_unit else 5
+# R: ORG-04 — default term: 5 years for community (社区) 党委/总支/支部, the street's committee
+# and any 基层党委; 3 years for 支部/总支 of ordinary units (resident units, home units).
+def default_term_years(category: OrgCategory | None, *, in_unit: bool) -> int:
+    if not in_unit or category is OrgCategory.party_committee:
+        return 5
+    return 3
 
 
 def add_years(start: date, years: int) -> date:

@@ -415,7 +415,7 @@ async def create_term(
     require(principal, Cap.org_manage, org)
     parent = await session.get(Organization, org.parent_id) if org.parent_id else None
     years = body.term_years or rules.default_term_years(
-        org.kind, in_unit=_in_unit(parent, org.kind)
+        org.category, in_unit=_in_unit(parent, org.kind)
     )
     clash = await session.scalar(
         select(OrganizationTerm.id).where(

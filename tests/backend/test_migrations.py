@@ -1,0 +1,117 @@
+"""Migrations on both databases: upgrade → downgrade → upgrade works, and the models match the
+migrated schema exactly (an autogenerate diff is empty), so no column or index lives only in
+the models or only in the migrations.
+
+Alembic's commands call asyncio.run themselves (migrations/env.py), so these tests are sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from conftest import Template, _pg_admin
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, make_url
+
+from dangjian.cli import alembic_config
+from dangjian.core.db import make_engine
+from dangjian.models import Base
+
+
+@pytest.fixture
+def scratch_url(template: Template, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the template's kind (no tables at all)."""
+    if template.kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
+        return
+    assert template.admin_dsn is not None
+    name = f"dj_mig_{os.getpid()}"
+    asyncio.run(
+        _pg_admin(
+            template.admin_dsn,
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}"',
+        )
+    )
+    yield make_url(template.url).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_pg_admin(template.admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def on_connection(url: str, fn: Any) -> Any:
+    """Run `fn(sync_connection)` on the database and return its result."""
+
+    async def run() -> Any:
+        engine = make_engine(url)
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(fn)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def schema_diff(conn: Connection) -> list[Any]:
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+def table_names(conn: Connection) -> set[str]:
+    return set(inspect(conn).get_table_names())
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def audit_head_rows(conn: Connection) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in conn.execute(text("SELECT id, seq, hash FROM audit_head"))]
+
+
+def test_upgrade_downgrade_upgrade_and_models_match(scratch_url: str) -> None:
+    cfg = alembic_config(scratch_url)
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    model_tables = set(Base.metadata.tables)
+
+    command.upgrade(cfg, "head")
+    assert on_connection(scratch_url, current_revision) == head
+    assert on_connection(scratch_url, table_names) == model_tables | {"alembic_version"}
+    assert on_connection(scratch_url, schema_diff) == []
+    assert on_connection(scratch_url, audit_head_rows) == [(1, 0, "0" * 64)]
+
+    command.downgrade(cfg, "base")
+    assert on_connection(scratch_url, current_revision) is None
+    assert on_connection(scratch_url, table_names) <= {"alembic_version"}
+
+    command.upgrade(cfg, "head")
+    assert on_connection(scratch_url, current_revision) == head
+    assert on_connection(scratch_url, table_names) == model_tables | {"alembic_version"}
+    assert on_connection(scratch_url, schema_diff) == []
+    assert on_connection(scratch_url, audit_head_rows) == [(1, 0, "0" * 64)]
+
+    # The comparison is not vacuous: an index missing from the database is reported.
+    def diff_without_an_index(conn: Connection) -> list[Any]:
+        conn.execute(text("DROP INDEX ix_refresh_tokens_session_id"))
+        return schema_diff(conn)
+
+    diff = on_connection(scratch_url, diff_without_an_index)
+    assert [(d[0], d[1].name) for d in diff] == [("add_index", "ix_refresh_tokens_session_id")]
+
+
+def test_migration_history_is_linear() -> None:
+    """One head and one base: two people's migrations never fork the history unnoticed."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite+aiosqlite://"))
+    assert len(script.get_heads()) == 1
+    assert len(script.get_bases()) == 1
+    for revision in script.walk_revisions():
+        assert revision.doc, f"migration {revision.revision} has no message"
+        assert revision.module.downgrade is not None
