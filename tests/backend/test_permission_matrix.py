@@ -582,11 +582,8 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
 
 def _in_answer(body: Any, wanted_id: int, key: str = "id") -> bool:
     if isinstance(body, dict):
-        if (
-            (body.get(key) == wanted_id
-            and "name" in body)
-            or (body.get(key) == wanted_id
-            and "username" in body)
+        if (body.get(key) == wanted_id and "name" in body) or (
+            body.get(key) == wanted_id and "username" in body
         ):
             return True
         return any(_in_answer(v, wanted_id, key) for v in body.values())
