@@ -351,12 +351,9 @@ async def b_org_delete(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
 
 
 async def b_org_move(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
-    # Move a fresh organisation of the right kind from `own`'s subtree… into the target: the
-    # caller must manage both the old and the new parent, so the source lies under the target too.
+    # A fresh organisation under the target, moved to the target: the caller must manage both
+    # its old and its new parent (here the same), and its kind must fit there (ORG-01).
     org = await fresh_child(ctx, t)
-    if t == "group":
-        # a group under a group cannot be moved anywhere inside one: exercise ORG-01 instead
-        return f"/api/v1/organizations/{org.id}/move", {"json": {"new_parent_id": ctx.ids[t]}}
     return f"/api/v1/organizations/{org.id}/move", {"json": {"new_parent_id": ctx.ids[t]}}
 
 
@@ -582,9 +579,7 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
 
 def _in_answer(body: Any, wanted_id: int, key: str = "id") -> bool:
     if isinstance(body, dict):
-        if (body.get(key) == wanted_id and "name" in body) or (
-            body.get(key) == wanted_id and "username" in body
-        ):
+        if body.get(key) == wanted_id and ("name" in body or "username" in body):
             return True
         return any(_in_answer(v, wanted_id, key) for v in body.values())
     if isinstance(body, list):
