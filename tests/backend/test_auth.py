@@ -40,11 +40,22 @@ async def me_status(ctx: Ctx, token: str) -> int:
 
 
 class TestLogin:
-    async def test_valid_login_returns_tokens_and_sets_cookies(self, ctx: Ctx) -> None:
+    async def test_api_login_returns_the_refresh_token_in_the_body(self, ctx: Ctx) -> None:
         r = await login(ctx, "Secretary")  # user names are case-insensitive
         assert r.status_code == 200
         body = r.json()
         assert body["token_type"] == "bearer" and body["expires_in"] == 3600
+        assert body["refresh_token"] and not r.cookies.get("dj_refresh")
+        assert await me_status(ctx, body["access_token"]) == 200
+
+    async def test_browser_login_keeps_the_refresh_token_out_of_scripts(self, ctx: Ctx) -> None:
+        r = await ctx.client.post(
+            LOGIN,
+            headers={"X-Token-Delivery": "cookie"},
+            data={"username": "secretary", "password": DEMO_PASSWORD},
+        )
+        body = r.json()
+        assert body["refresh_token"] is None
         assert r.cookies.get("dj_refresh") and r.cookies.get("dj_csrf")
         set_cookie = r.headers.get_list("set-cookie")
         refresh_cookie = next(c for c in set_cookie if c.startswith("dj_refresh="))
@@ -209,14 +220,18 @@ class TestRefresh:
         assert again.status_code == 401
 
     async def test_cookie_refresh_needs_the_csrf_header(self, ctx: Ctx) -> None:
-        r = await login(ctx, "zuzhi")
+        r = await ctx.client.post(
+            LOGIN,
+            headers={"X-Token-Delivery": "cookie"},
+            data={"username": "zuzhi", "password": DEMO_PASSWORD},
+        )
         csrf = r.cookies["dj_csrf"]
         ctx.client.cookies.set("dj_refresh", r.cookies["dj_refresh"])
         ctx.client.cookies.set("dj_csrf", csrf)
         no_header = await ctx.client.post("/api/v1/auth/refresh")
         assert no_header.status_code == 403 and no_header.json()["code"] == "csrf_failed"
         ok = await ctx.client.post("/api/v1/auth/refresh", headers={"X-CSRF-Token": csrf})
-        assert ok.status_code == 200
+        assert ok.status_code == 200 and ok.json()["refresh_token"] is None
         assert ok.cookies.get("dj_refresh") not in (None, r.cookies["dj_refresh"])
 
     async def test_stored_refresh_tokens_are_hashed(self, ctx: Ctx) -> None:

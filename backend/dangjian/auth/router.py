@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pyotp
 from fastapi import APIRouter, Form, Header, Request, Response, status
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.auth import service
@@ -72,6 +73,28 @@ def _set_cookies(response: Response, settings: Settings, refresh_token: str) -> 
     )
 
 
+def _deliver(
+    response: Response,
+    settings: Settings,
+    issued: service.IssuedTokens,
+    cookie: bool,
+    *,
+    must_change_password: bool,
+    restricted: bool,
+) -> TokenRead:
+    """Tokens for a browser (refresh token only in the HttpOnly cookie, never readable by
+    scripts) or for an API caller (refresh token in the body, no cookies)."""
+    if cookie:
+        _set_cookies(response, settings, issued.refresh_token)
+    return TokenRead(
+        access_token=issued.access_token,
+        expires_in=issued.expires_in,
+        refresh_token=None if cookie else issued.refresh_token,
+        must_change_password=must_change_password,
+        totp_setup_required=restricted,
+    )
+
+
 def _clear_cookies(response: Response, settings: Settings) -> None:
     for name in (settings.refresh_cookie_name, CSRF_COOKIE):
         response.delete_cookie(name, path="/", secure=settings.secure_cookies, samesite="strict")
@@ -99,6 +122,13 @@ async def login(
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=1024)],
     otp: Annotated[str | None, Form(max_length=8)] = None,
+    delivery: Annotated[
+        Literal["cookie", "body"] | None,
+        Header(
+            alias="X-Token-Delivery",
+            description="cookie：刷新令牌只以 HttpOnly Cookie 下发（浏览器）；默认在响应体中返回",
+        ),
+    ] = None,
 ) -> TokenRead:
     """登录（用户名 + 密码，已启用动态口令的账号另需 6 位口令）。"""
     name = service.normalise_username(username)
@@ -142,13 +172,13 @@ async def login(
         organization_path=org.path if org else None,
         after={"session": issued.session.id},
     )
-    _set_cookies(response, settings, issued.refresh_token)
-    return TokenRead(
-        access_token=issued.access_token,
-        expires_in=issued.expires_in,
-        refresh_token=issued.refresh_token,
+    return _deliver(
+        response,
+        settings,
+        issued,
+        delivery == "cookie",
         must_change_password=user.must_change_password,
-        totp_setup_required=restricted,
+        restricted=restricted,
     )
 
 
@@ -163,19 +193,19 @@ async def refresh(
     x_csrf_token: Annotated[str | None, Header()] = None,
 ) -> TokenRead:
     """用刷新令牌换取新的访问令牌（令牌轮换；旧令牌被重复使用时注销整个会话）。"""
-    token = (body.refresh_token if body else None) or _cookie_refresh_token(
-        request, settings, x_csrf_token
-    )
+    body_token = body.refresh_token if body else None
+    token = body_token or _cookie_refresh_token(request, settings, x_csrf_token)
     if not token:
         raise service.RefreshInvalid()
     issued, user = await service.refresh(session, sessionmaker, settings, token)
-    _set_cookies(response, settings, issued.refresh_token)
-    return TokenRead(
-        access_token=issued.access_token,
-        expires_in=issued.expires_in,
-        refresh_token=issued.refresh_token,
+    # answered the way it came: a cookie refresh gets a cookie, a body refresh a body
+    return _deliver(
+        response,
+        settings,
+        issued,
+        body_token is None,
         must_change_password=user.must_change_password,
-        totp_setup_required=issued.session.restricted,
+        restricted=issued.session.restricted,
     )
 
 
@@ -268,11 +298,25 @@ async def me(session: SessionDep, principal: AnyPrincipalDep) -> MeRead:
         )
         if principal.client
         else None,
-        member=MeMember.model_validate(principal.member) if principal.member else None,
+        member=await _me_member(session, principal),
         posts=posts,
         organizations=organizations,
         global_capabilities=sorted(c.value for c in principal.global_capabilities),
         restricted=principal.restricted,
+    )
+
+
+async def _me_member(session: AsyncSession, principal: Principal) -> MeMember | None:
+    member = principal.member
+    if member is None:
+        return None
+    org = await session.get(Organization, member.organization_id)
+    return MeMember(
+        id=member.id,
+        name=member.name,
+        organization_id=member.organization_id,
+        organization_name=org.name if org else "",
+        kind=member.kind,
     )
 
 

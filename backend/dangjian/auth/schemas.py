@@ -53,6 +53,7 @@ class MeMember(OutputModel):
     id: int
     name: str
     organization_id: int
+    organization_name: str
     kind: MemberKind
 
 

@@ -126,6 +126,8 @@ export const useSessionStore = defineStore('session', () => {
     const { data } = await authLogin({
       fetch: rawFetch,
       credentials: 'include',
+      // the refresh token then arrives only as an HttpOnly cookie, never readable by scripts
+      headers: { 'X-Token-Delivery': 'cookie' },
       body: { username, password, ...(otp ? { otp } : {}) },
     })
     setToken(data)

@@ -19,7 +19,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
- * List Audit
+ * 审计日志（本人可查阅范围内，按时间倒序）。
  *
  * 审计日志（本人可查阅范围内，按时间倒序）。
  */
@@ -30,7 +30,7 @@ export const auditListAudit = <ThrowOnError extends boolean = true>(options?: Op
 });
 
 /**
- * Login
+ * 登录（用户名 + 密码，已启用动态口令的账号另需 6 位口令）。
  *
  * 登录（用户名 + 密码，已启用动态口令的账号另需 6 位口令）。
  */
@@ -45,14 +45,14 @@ export const authLogin = <ThrowOnError extends boolean = true>(options: Options<
 });
 
 /**
- * Logout
+ * 退出登录：注销当前会话。
  *
  * 退出登录：注销当前会话。
  */
 export const authLogout = <ThrowOnError extends boolean = true>(options?: Options<AuthLogoutData, ThrowOnError>) => (options?.client ?? client).post<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError>({ url: '/api/v1/auth/logout', ...options });
 
 /**
- * Me
+ * 当前登录者：账号、关联党员、职务，以及在各党组织的权限。
  *
  * 当前登录者：账号、关联党员、职务，以及在各党组织的权限。
  */
@@ -63,7 +63,7 @@ export const authMe = <ThrowOnError extends boolean = true>(options?: Options<Au
 });
 
 /**
- * Change Password
+ * 修改本人密码；其他会话随之失效。
  *
  * 修改本人密码；其他会话随之失效。
  */
@@ -78,7 +78,7 @@ export const authChangePassword = <ThrowOnError extends boolean = true>(options:
 });
 
 /**
- * Refresh
+ * 用刷新令牌换取新的访问令牌（令牌轮换；旧令牌被重复使用时注销整个会话）。
  *
  * 用刷新令牌换取新的访问令牌（令牌轮换；旧令牌被重复使用时注销整个会话）。
  */
@@ -92,7 +92,7 @@ export const authRefresh = <ThrowOnError extends boolean = true>(options?: Optio
 });
 
 /**
- * List Sessions
+ * 本人的有效登录会话。
  *
  * 本人的有效登录会话。
  */
@@ -103,7 +103,7 @@ export const authListSessions = <ThrowOnError extends boolean = true>(options?: 
 });
 
 /**
- * End Session
+ * 结束本人的某个会话。
  *
  * 结束本人的某个会话。
  */
@@ -114,7 +114,7 @@ export const authEndSession = <ThrowOnError extends boolean = true>(options: Opt
 });
 
 /**
- * Client Token
+ * 接口客户端凭证换取访问令牌（OAuth2 client credentials）。
  *
  * 接口客户端凭证换取访问令牌（OAuth2 client credentials）。
  */
@@ -129,7 +129,7 @@ export const authClientToken = <ThrowOnError extends boolean = true>(options: Op
 });
 
 /**
- * Totp Disable
+ * 输入 6 位口令停用动态口令（要求启用的岗位不能停用）。
  *
  * 输入 6 位口令停用动态口令（要求启用的岗位不能停用）。
  */
@@ -144,7 +144,7 @@ export const authTotpDisable = <ThrowOnError extends boolean = true>(options: Op
 });
 
 /**
- * Totp Enable
+ * 输入 6 位口令确认启用动态口令。
  *
  * 输入 6 位口令确认启用动态口令。
  */
@@ -159,7 +159,7 @@ export const authTotpEnable = <ThrowOnError extends boolean = true>(options: Opt
 });
 
 /**
- * Totp Setup
+ * 生成动态口令密钥（确认启用前不生效）。
  *
  * 生成动态口令密钥（确认启用前不生效）。
  */
@@ -170,7 +170,7 @@ export const authTotpSetup = <ThrowOnError extends boolean = true>(options?: Opt
 });
 
 /**
- * Dashboard
+ * 工作台：本人所在组织的党员人数、换届提醒、最近操作。
  *
  * 工作台：本人所在组织的党员人数、换届提醒、最近操作。
  */
@@ -181,7 +181,7 @@ export const dashboardDashboard = <ThrowOnError extends boolean = true>(options?
 });
 
 /**
- * List Organizations
+ * 党组织列表（可按名称、类型、上级筛选）。
  *
  * 党组织列表（可按名称、类型、上级筛选）。
  */
@@ -192,7 +192,7 @@ export const organizationsListOrganizations = <ThrowOnError extends boolean = tr
 });
 
 /**
- * Create Organization
+ * 新建党组织。
  *
  * 新建党组织。
  */
@@ -207,7 +207,7 @@ export const organizationsCreateOrganization = <ThrowOnError extends boolean = t
 });
 
 /**
- * Tree
+ * 组织树（本人可见范围，含各组织党员人数）。
  *
  * 组织树（本人可见范围，含各组织党员人数）。
  */
@@ -218,7 +218,7 @@ export const organizationsTree = <ThrowOnError extends boolean = true>(options?:
 });
 
 /**
- * Delete Organization
+ * 删除党组织（仅限无下级、无党员、无职务、无账号的组织）。
  *
  * 删除党组织（仅限无下级、无党员、无职务、无账号的组织）。
  */
@@ -229,7 +229,7 @@ export const organizationsDeleteOrganization = <ThrowOnError extends boolean = t
 });
 
 /**
- * Get Organization
+ * 党组织详情。
  *
  * 党组织详情。
  */
@@ -240,7 +240,7 @@ export const organizationsGetOrganization = <ThrowOnError extends boolean = true
 });
 
 /**
- * Update Organization
+ * 修改党组织信息。
  *
  * 修改党组织信息。
  */
@@ -255,7 +255,7 @@ export const organizationsUpdateOrganization = <ThrowOnError extends boolean = t
 });
 
 /**
- * Move Organization
+ * 调整隶属关系：将党组织及其全部下级移到新的上级之下。
  *
  * 调整隶属关系：将党组织及其全部下级移到新的上级之下。
  */
@@ -270,7 +270,7 @@ export const organizationsMoveOrganization = <ThrowOnError extends boolean = tru
 });
 
 /**
- * List Posts
+ * 班子成员与职务（含已离任）。
  *
  * 班子成员与职务（含已离任）。
  */
@@ -281,7 +281,7 @@ export const organizationsListPosts = <ThrowOnError extends boolean = true>(opti
 });
 
 /**
- * Create Post
+ * 任命职务。
  *
  * 任命职务。
  */
@@ -296,7 +296,7 @@ export const organizationsCreatePost = <ThrowOnError extends boolean = true>(opt
 });
 
 /**
- * Update Post
+ * 修改任职日期或登记离任。
  *
  * 修改任职日期或登记离任。
  */
@@ -311,7 +311,7 @@ export const organizationsUpdatePost = <ThrowOnError extends boolean = true>(opt
 });
 
 /**
- * List Terms
+ * 届次与换届提醒。
  *
  * 届次与换届提醒。
  */
@@ -322,7 +322,7 @@ export const organizationsListTerms = <ThrowOnError extends boolean = true>(opti
 });
 
 /**
- * Create Term
+ * 登记新一届（届满日期按任期自动计算）。
  *
  * 登记新一届（届满日期按任期自动计算）。
  */
@@ -337,7 +337,7 @@ export const organizationsCreateTerm = <ThrowOnError extends boolean = true>(opt
 });
 
 /**
- * List Users
+ * 账号列表（本人管理范围内）。
  *
  * 账号列表（本人管理范围内）。
  */
@@ -348,7 +348,7 @@ export const usersListUsers = <ThrowOnError extends boolean = true>(options?: Op
 });
 
 /**
- * Create User
+ * 新建账号（返回一次性初始密码，首次登录须修改）。
  *
  * 新建账号（返回一次性初始密码，首次登录须修改）。
  */
@@ -363,7 +363,7 @@ export const usersCreateUser = <ThrowOnError extends boolean = true>(options: Op
 });
 
 /**
- * Get User
+ * 账号详情。
  *
  * 账号详情。
  */
@@ -374,7 +374,7 @@ export const usersGetUser = <ThrowOnError extends boolean = true>(options: Optio
 });
 
 /**
- * Update User
+ * 修改账号（姓名、启用/停用；停用立即生效）。
  *
  * 修改账号（姓名、启用/停用；停用立即生效）。
  */
@@ -389,7 +389,7 @@ export const usersUpdateUser = <ThrowOnError extends boolean = true>(options: Op
 });
 
 /**
- * Reset Password
+ * 重置密码（返回一次性初始密码，原有会话全部失效）。
  *
  * 重置密码（返回一次性初始密码，原有会话全部失效）。
  */

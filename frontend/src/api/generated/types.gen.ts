@@ -219,6 +219,10 @@ export type MeMember = {
      * Organization Id
      */
     organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
 };
 
 /**
@@ -1083,6 +1087,14 @@ export type AuditListAuditResponse = AuditListAuditResponses[keyof AuditListAudi
 
 export type AuthLoginData = {
     body: BodyAuthLogin;
+    headers?: {
+        /**
+         * X-Token-Delivery
+         *
+         * cookie：刷新令牌只以 HttpOnly Cookie 下发（浏览器）；默认在响应体中返回
+         */
+        'X-Token-Delivery'?: 'cookie' | 'body' | null;
+    };
     path?: never;
     query?: never;
     url: '/api/v1/auth/login';

@@ -1,0 +1,226 @@
+/**
+ * E2E harness: starts a REAL backend (fresh SQLite database, demo data) on a free port, serving
+ * the built SPA from frontend/dist, and drives /usr/bin/chromium through playwright-core (taken
+ * from frontend/node_modules — no browser is ever downloaded).
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const REPO = resolve(here, '../..')
+export const SPA_DIR = process.env.DANGJIAN_SPA_DIR ?? join(REPO, 'frontend', 'dist')
+export const SCREENSHOTS = join(here, 'screenshots')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const DEMO_PASSWORD = 'Dangjian#2026'
+const DANGJIAN = process.env.DANGJIAN_BIN ?? join(REPO, '.venv', 'bin', 'dangjian')
+
+/**
+ * Why the browser tests cannot run here, or null when they can. Without Chromium they are
+ * skipped with this message — except under CI=true, where a missing browser is a failure.
+ */
+export function unavailable() {
+  if (!existsSync(CHROMIUM)) {
+    const msg = `Chromium not found at ${CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)`
+    if (process.env.CI === 'true') throw new Error(`${msg} — required when CI=true`)
+    return msg
+  }
+  if (!existsSync(join(SPA_DIR, 'index.html'))) throw new Error(`SPA not built: ${SPA_DIR}/index.html missing (npm --prefix frontend run build)`)
+  if (!existsSync(DANGJIAN)) throw new Error(`backend CLI not found at ${DANGJIAN} (make install)`)
+  return null
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', fail)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => ok(port))
+    })
+  })
+}
+
+/** Start a backend with a fresh database; returns { base, stop }. */
+export async function startBackend({ accessTtl } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'dj-e2e-'))
+  const port = await freePort()
+  const env = {
+    ...process.env,
+    DANGJIAN_ENVIRONMENT: 'development',
+    DANGJIAN_DATABASE_URL: `sqlite+aiosqlite:///${join(dir, 'e2e.db')}`,
+    DANGJIAN_VAR_DIR: dir,
+    DANGJIAN_SPA_DIR: SPA_DIR,
+    DANGJIAN_DEMO_PASSWORD: DEMO_PASSWORD,
+    ...(accessTtl ? { DANGJIAN_ACCESS_TOKEN_TTL_SECONDS: String(accessTtl) } : {}),
+  }
+  for (const args of [['migrate'], ['seed-demo']]) {
+    const r = spawnSync(DANGJIAN, args, { env, encoding: 'utf-8', timeout: 120_000 })
+    if (r.status !== 0) throw new Error(`dangjian ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`)
+  }
+  const child = spawn(DANGJIAN, ['serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (d) => (output += d))
+  child.stderr.on('data', (d) => (output += d))
+  const base = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`backend exited early:\n${output}`)
+    try {
+      const res = await fetch(`${base}/readyz`)
+      if (res.ok) break
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM')
+      throw new Error(`backend did not become ready:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  return {
+    base,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM')
+        await new Promise((r) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL')
+            r()
+          }, 5000)
+          child.on('exit', () => {
+            clearTimeout(t)
+            r()
+          })
+        })
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+const frontendRequire = createRequire(join(REPO, 'frontend', 'package.json'))
+
+/** A fresh Chromium profile; tracks dialogs, CSP violations, page errors and foreign requests. */
+export async function launchBrowser(base, { viewport = { width: 1366, height: 860 }, strictCsp = false } = {}) {
+  const { chromium } = frontendRequire('playwright-core')
+  const profile = mkdtempSync(join(tmpdir(), 'dj-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    locale: 'zh-CN',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const events = { dialogs: [], cspViolations: [], pageErrors: [], foreignRequests: [], apiResponses: [] }
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP-VIOLATION ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber} ${e.sample}`)
+    })
+  })
+  if (strictCsp) {
+    // The strictest policy the brief names: nothing but 'self'. Proves the SPA needs no 'unsafe-inline'.
+    await context.route(`${base}/**`, async (route) => {
+      const response = await route.fetch()
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': "default-src 'self'" } })
+    })
+  }
+  const watch = (page) => {
+    page.on('dialog', (d) => {
+      events.dialogs.push(`${d.type()}: ${d.message()}`)
+      void d.dismiss()
+    })
+    page.on('console', (m) => {
+      if (m.text().startsWith('CSP-VIOLATION')) events.cspViolations.push(m.text())
+    })
+    page.on('pageerror', (e) => events.pageErrors.push(e.message))
+    page.on('request', (r) => {
+      const url = r.url()
+      if (!url.startsWith(base) && !url.startsWith('data:') && !url.startsWith('blob:')) events.foreignRequests.push(url)
+    })
+    page.on('response', (r) => {
+      if (r.url().includes('/api/v1/')) events.apiResponses.push({ url: r.url(), status: r.status(), method: r.request().method() })
+    })
+  }
+  context.on('page', watch)
+  for (const p of context.pages()) watch(p)
+  const page = context.pages()[0] ?? (await context.newPage())
+  return {
+    context,
+    page,
+    events,
+    async close() {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+/** Sign in through the sign-in page. */
+export async function signIn(page, base, username, password = DEMO_PASSWORD) {
+  await page.goto(`${base}/login`)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(password)
+  await page.locator('[data-testid=login-submit]').click()
+}
+
+/** Sign in and wait for the workbench. */
+export async function signInToDashboard(page, base, username, password = DEMO_PASSWORD) {
+  await signIn(page, base, username, password)
+  await page.locator('[data-testid=dashboard]').waitFor({ timeout: 15_000 })
+}
+
+export async function signOut(page) {
+  await page.locator('[data-testid=user-menu]').click()
+  await page.locator('[data-testid=logout]').click()
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+  await page.locator('input[name=username]').waitFor()
+}
+
+/** Choose an option of an Element Plus select (optionally typing to filter/search first). */
+export async function chooseOption(page, trigger, optionText, typed) {
+  await trigger.click()
+  if (typed !== undefined) await page.keyboard.type(typed, { delay: 30 })
+  const option = page
+    .locator('.el-popper:visible')
+    .last()
+    .locator('.el-select-dropdown__item, .el-tree-node__content')
+    .filter({ hasText: optionText })
+    .first()
+  await option.waitFor({ timeout: 10_000 })
+  // The dropdown is still animating into place; a dispatched click does not wait for it.
+  await option.dispatchEvent('click')
+  await option.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {})
+}
+
+/** Sign in through the API (not the browser) and return the access token. */
+export async function apiToken(base, username, password = DEMO_PASSWORD) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password }),
+  })
+  if (!res.ok) throw new Error(`API sign-in of ${username} failed: ${res.status} ${await res.text()}`)
+  return (await res.json()).access_token
+}
+
+export async function api(base, token, method, path, body) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
+}
