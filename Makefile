@@ -56,6 +56,10 @@ lint: $(STAMP) frontend/node_modules/.package-lock.json
 	cd backend && ../$(BIN)/ruff check . ../tests/backend ../tests/bench && ../$(BIN)/ruff format --check . ../tests/backend ../tests/bench
 	cd backend && ../$(BIN)/mypy dangjian
 	cd frontend && npm run lint && npm run typecheck
+	@# the committed spec and generated client must match the code (CI fails when either is stale)
+	$(BIN)/dangjian export-openapi --output /tmp/dangjian-openapi-check.json >/dev/null
+	cmp -s /tmp/dangjian-openapi-check.json openapi/openapi.json || { echo "openapi/openapi.json is stale: run make openapi"; exit 1; }
+	cd frontend && npm run generate >/dev/null && git diff --exit-code --stat -- src/api/generated || { echo "generated client is stale: run make openapi"; exit 1; }
 
 openapi: $(STAMP)
 	$(BIN)/dangjian export-openapi
