@@ -5,6 +5,8 @@ from fastapi import APIRouter
 from dangjian.audit.router import router as audit_router
 from dangjian.auth.router import router as auth_router
 from dangjian.dashboard.router import router as dashboard_router
+from dangjian.members.router import me_router
+from dangjian.members.router import router as members_router
 from dangjian.organizations.router import router as organizations_router
 from dangjian.users.router import router as users_router
 
@@ -14,6 +16,8 @@ api_router.include_router(organizations_router)
 api_router.include_router(users_router)
 api_router.include_router(audit_router)
 api_router.include_router(dashboard_router)
+api_router.include_router(members_router)
+api_router.include_router(me_router)
 
 # Routes that accept bodies above the default cap (multipart uploads).
 UPLOAD_ROUTES: frozenset[str] = frozenset()

@@ -19,13 +19,14 @@ from dangjian.core import idcard, security
 from dangjian.core.config import get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
+from dangjian.members.enums import Education
 from dangjian.models import ApiClient, Member, Organization, OrganizationTerm, Post, User
 from dangjian.models.enums import ClientKind, MemberKind, OrgCategory, OrgKind, PostKind
 from dangjian.organizations.rules import add_years
 
 AREAS = ("110101", "110105", "310104", "320102", "370102", "420106", "440106", "510107")
 ETHNICITIES = ["汉族"] * 18 + ["回族", "满族", "蒙古族", "壮族"]
-EDUCATION = ["初中", "高中", "中专", "大专", "大学本科", "研究生"]
+EDUCATION = [e.value for e in Education]
 MAX_EXTRA = 100_000
 
 
@@ -102,8 +103,10 @@ class DemoBuilder:
             "birth_date": born,
             "id_number_enc": self.cipher.encrypt(number),
             "id_number_index": index,
+            "id_number_tail": number[-4:],
             "mobile_enc": self.cipher.encrypt(mobile),
             "mobile_index": self.cipher.blind_index(mobile),
+            "mobile_tail": mobile[-4:],
             "ethnicity": self.rng.choice(ETHNICITIES),
             "education": self.rng.choice(EDUCATION),
             "kind": MemberKind.probationary if probationary else MemberKind.formal,

@@ -20,14 +20,26 @@ def _url() -> str:
 
 
 def _configure(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch migrations rebuild tables by copy-and-drop; with foreign keys enforced, dropping
+        # the old table would fire ON DELETE actions (e.g. SET NULL on users.member_id).
+        # The PRAGMA only takes effect outside a transaction, so end the implicit one first.
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if problems:
+            raise RuntimeError(f"foreign key violations after migration: {problems[:5]}")
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 async def _run_async() -> None:

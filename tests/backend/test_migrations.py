@@ -8,6 +8,7 @@ Alembic's commands call asyncio.run themselves (migrations/env.py), so these tes
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,3 +116,70 @@ def test_migration_history_is_linear() -> None:
     for revision in script.walk_revisions():
         assert revision.doc, f"migration {revision.revision} has no message"
         assert revision.module.downgrade is not None
+
+
+FOUNDATION = "5f0f10a174c2"
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_upgrading_a_populated_database_keeps_its_links_and_backfills_search_tails(
+    scratch_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The roster migration rebuilds `members` on SQLite (batch mode): the users' member links
+    must survive it (foreign keys are off while migrating), and the new last-4 search columns
+    are filled from the encrypted values."""
+    from conftest import TEST_DATA_KEY
+
+    from dangjian.core.config import get_settings
+    from dangjian.core.crypto import PersonalDataCipher
+
+    monkeypatch.setenv("DANGJIAN_DATA_KEY", TEST_DATA_KEY)
+    get_settings.cache_clear()
+    cipher = PersonalDataCipher(TEST_DATA_KEY)
+    command.upgrade(alembic_config(scratch_url), FOUNDATION)
+
+    def populate(conn: Connection) -> None:
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, path, depth, name, kind, sort_order, created_at, updated_at)"
+                " VALUES (1, '/1/', 0, '测试支部', 'branch', 0, :t, :t)"
+            ),
+            {"t": T0},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO members (id, organization_id, name, gender, kind, status, categories,"
+                " id_number_enc, id_number_index, mobile_enc, created_at, updated_at)"
+                " VALUES (1, 1, '张三', 'male', 'formal', 'normal', '[]', :i, 'idx', :m, :t, :t)"
+            ),
+            {
+                "i": cipher.encrypt("11010519491231002X"),
+                "m": cipher.encrypt("13800138000"),
+                "t": T0,
+            },
+        )
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, display_name, password_hash, member_id, is_active,"
+                " is_admin, must_change_password, totp_enabled, created_at, updated_at)"
+                " VALUES (1, 'zhangsan', '张三', 'x', 1, true, false, false, false, :t, :t)"
+            ),
+            {"t": T0},
+        )
+        conn.commit()
+
+    on_connection(scratch_url, populate)
+    try:
+        command.upgrade(alembic_config(scratch_url), "head")
+    finally:
+        get_settings.cache_clear()
+    link = on_connection(
+        scratch_url,
+        lambda c: c.execute(
+            text(
+                "SELECT u.member_id, m.id_number_tail, m.mobile_tail, m.version FROM users u"
+                " JOIN members m ON m.id = u.member_id"
+            )
+        ).one(),
+    )
+    assert tuple(link) == (1, "002X", "8000", 1)

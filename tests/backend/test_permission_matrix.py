@@ -33,6 +33,7 @@ from dangjian.main import create_app
 from dangjian.models import (
     AuditHead,
     Member,
+    MemberEvent,
     Organization,
     OrganizationTerm,
     Post,
@@ -218,6 +219,127 @@ district_client 404  404   404   404    404     404       404
 admin           404  404   404   404    404     404       404
 anonymous       401  401   401   401    401     401       401
 """)
+
+
+# The roster (ROLES.md "roster: read"): every post over its subtree; not the administrator, not
+# the district client without a roster scope.
+ROSTER_READ = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       ok   ok    ok    404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+ROSTER_LIST = grid(
+    "\n".join(
+        line.replace(" ok", " +").replace(" 404", " -")
+        if not line.startswith("anonymous")
+        else line
+        for line in """
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       ok   ok    ok    404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""".splitlines()
+    )
+)
+
+# Editing records and recording status events (书记, 组织委员, 党务干事; street staff read only).
+ROSTER_WRITE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       403  403   403   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          403  403   403   403    403     403       404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Full ID number, phone and address (书记, 组织委员, 党务干事, street staff).
+ROSTER_FULL = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       403  403   403   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Roster statistics: the roster readers, and district clients with stats.export; the
+# administrator sees the organisation but not its members.
+ROSTER_STATS = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       ok   ok    ok    404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client ok   ok    ok    ok     ok      ok        404
+admin           403  403   403   403    403     403       403
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Own member record: the accounts linked to a member (member, inservice, xiaozu).
+OWN_MEMBER = {
+    p: {
+        "none": "401"
+        if p == "anonymous"
+        else "ok"
+        if p in {"member", "inservice", "xiaozu"}
+        else "404"
+    }
+    for p in PRINCIPALS
+}
 
 
 def untargeted(users: str, clients: str, anonymous: str) -> dict[str, dict[str, str]]:
@@ -439,6 +561,52 @@ async def b_user_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
     }
 
 
+async def b_member(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    from conftest import fresh_member
+
+    member = await fresh_member(ctx, ctx.ids[t])
+    return f"/api/v1/members/{member.id}", {"_member": member}
+
+
+async def b_member_get(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, kw = await b_member(ctx, t, n)
+    kw.pop("_member")
+    return url, kw
+
+
+async def b_member_list(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, kw = await b_member(ctx, t, n)
+    member = kw.pop("_member")
+    return "/api/v1/members", {"params": {"q": member.name, "size": 100}, "_expect_id": member.id}
+
+
+async def b_member_patch(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, kw = await b_member(ctx, t, n)
+    member = kw.pop("_member")
+    return url, {"json": {"grid_area": "幸福小区"}, "headers": {"If-Match": f'"{member.id}-1"'}}
+
+
+async def b_member_events(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, _ = await b_member_get(ctx, t, n)
+    return f"{url}/events", {}
+
+
+async def b_member_event_add(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, _ = await b_member_get(ctx, t, n)
+    return f"{url}/events", {
+        "json": {"type": "lost_contact", "occurred_on": "2026-01-05", "reason": "多次联系未果"}
+    }
+
+
+async def b_member_reveal(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, _ = await b_member_get(ctx, t, n)
+    return f"{url}/reveal", {}
+
+
+async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
+
+
 async def b_audit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/audit", {"params": {"organization_id": ctx.ids[t]}}
 
@@ -474,6 +642,14 @@ MATRIX: dict[str, Case] = {
     "PATCH /api/v1/users/{user_id}": Case(USERS, 200, b_user_patch),
     "POST /api/v1/users/{user_id}/reset-password": Case(USERS, 200, b_user_reset),
     "GET /api/v1/audit": Case(AUDIT, 200, b_audit),
+    "GET /api/v1/members": Case(ROSTER_LIST, 200, b_member_list),
+    "GET /api/v1/members/statistics": Case(ROSTER_STATS, 200, b_member_stats),
+    "GET /api/v1/members/{member_id}": Case(ROSTER_READ, 200, b_member_get),
+    "PATCH /api/v1/members/{member_id}": Case(ROSTER_WRITE, 200, b_member_patch),
+    "GET /api/v1/members/{member_id}/events": Case(ROSTER_READ, 200, b_member_events),
+    "POST /api/v1/members/{member_id}/events": Case(ROSTER_WRITE, 201, b_member_event_add),
+    "POST /api/v1/members/{member_id}/reveal": Case(ROSTER_FULL, 200, b_member_reveal),
+    "GET /api/v1/me/member": Case(OWN_MEMBER, 200, fixed("/api/v1/me/member")),
     "GET /api/v1/dashboard": Case(untargeted("ok", "ok", "401"), 200, fixed("/api/v1/dashboard")),
     "GET /api/v1/auth/me": Case(SELF_ANY, 200, fixed("/api/v1/auth/me")),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
@@ -566,6 +742,7 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
         for model in (Organization, OrganizationTerm, Post, User, Member):
             out.append(await session.scalar(select(func.count()).select_from(model)))
             out.append(await session.scalar(select(func.max(model.updated_at))))
+        out.append(await session.scalar(select(func.count()).select_from(MemberEvent)))
         head = await session.get(AuditHead, 1)
         assert head is not None
         out.append((head.seq, head.hash))
@@ -600,7 +777,8 @@ async def test_matrix(ctx: Ctx, route: str) -> None:
         who = None if principal == "anonymous" else principal
         denied = expected in {"401", "403", "404"}
         before = await fingerprint(ctx) if denied and method != "GET" and not case.public else None
-        response = await ctx.client.request(method, url, headers=ctx.auth(who), **kw)
+        headers = {**kw.pop("headers", {}), **ctx.auth(who)}
+        response = await ctx.client.request(method, url, headers=headers, **kw)
         status = response.status_code
         if expected in {"+", "-"}:
             ok = status == 200 and _in_answer(response.json(), expect_id) == (expected == "+")

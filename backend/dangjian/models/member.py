@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dangjian.core.db import Base, TimestampMixin, str_enum
+from dangjian.core.db import Base, TimestampMixin, UTCDateTime, str_enum, utcnow
 from dangjian.models.enums import Gender, MemberKind, MemberStatus
 
 
@@ -27,17 +27,61 @@ class Member(TimestampMixin, Base):
     id_number_index: Mapped[str | None] = mapped_column(
         String(64), unique=True, comment="身份号码索引"
     )
+    id_number_tail: Mapped[str | None] = mapped_column(
+        String(4), index=True, comment="身份号码后4位"
+    )
     mobile_enc: Mapped[str | None] = mapped_column(String(255), comment="手机号码（加密）")
     mobile_index: Mapped[str | None] = mapped_column(String(64), index=True, comment="手机号码索引")
+    mobile_tail: Mapped[str | None] = mapped_column(String(4), index=True, comment="手机号码后4位")
+    landline: Mapped[str | None] = mapped_column(String(32), comment="固定电话")
     ethnicity: Mapped[str | None] = mapped_column(String(16), comment="民族")
     education: Mapped[str | None] = mapped_column(String(32), comment="学历")
+    degree: Mapped[str | None] = mapped_column(String(16), comment="学位")
+    standing_correction_months: Mapped[int] = mapped_column(default=0, comment="党龄校正值（月）")
+    work_post: Mapped[str | None] = mapped_column(String(64), comment="工作岗位")
+    work_started_on: Mapped[date | None] = mapped_column(Date, comment="参加工作日期")
+    professional_title: Mapped[str | None] = mapped_column(String(16), comment="专业技术职务")
+    new_stratum: Mapped[str | None] = mapped_column(String(32), comment="新社会阶层类型")
+    registered_residence: Mapped[str | None] = mapped_column(String(200), comment="户籍所在地")
+    address_enc: Mapped[str | None] = mapped_column(String(600), comment="现居住地（加密）")
+    grid_area: Mapped[str | None] = mapped_column(
+        String(64), comment="所在网格/小区/楼院（ORG-07）"
+    )
     kind: Mapped[MemberKind] = mapped_column(str_enum(MemberKind), comment="党员类别（正式/预备）")
     joined_on: Mapped[date | None] = mapped_column(Date, comment="入党日期")
     converted_on: Mapped[date | None] = mapped_column(Date, comment="转正日期")
+    # Derived from member_events (MEM-02) and kept here for filtering; never typed in.
     status: Mapped[MemberStatus] = mapped_column(
-        str_enum(MemberStatus), default=MemberStatus.normal, comment="党籍状态"
+        str_enum(MemberStatus),
+        default=MemberStatus.normal,
+        index=True,
+        comment="党籍状态",
     )
+    version: Mapped[int] = mapped_column(default=1, comment="版本（ETag）")
     categories: Mapped[list[str]] = mapped_column(JSON, default=list, comment="人员类别（可多选）")
     home_unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True, comment="在职党员所在单位"
     )
+
+
+class MemberEvent(Base):
+    """A dated roster or status event (MEM-02, MEM-09). Rows are only ever added."""
+
+    __tablename__ = "member_events"
+    __table_args__ = {"comment": "党员状态与增减事件"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="RESTRICT"), index=True, comment="党员"
+    )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True, comment="发生时所在党组织"
+    )
+    type: Mapped[str] = mapped_column(String(32), index=True, comment="事件类型")
+    occurred_on: Mapped[date] = mapped_column(Date, index=True, comment="日期")
+    ends_on: Mapped[date | None] = mapped_column(Date, comment="截止日期（留党察看等）")
+    reason: Mapped[str] = mapped_column(String(500), comment="原因")
+    document: Mapped[str | None] = mapped_column(String(200), comment="决定文件")
+    removal_kind: Mapped[str | None] = mapped_column(String(16), comment="除名类型")
+    recorded_by: Mapped[str] = mapped_column(String(100), comment="登记人")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, comment="登记时间")

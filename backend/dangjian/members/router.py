@@ -1,0 +1,148 @@
+"""/members — the roster; /me/member — a member's own record."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from dangjian.core.errors import PROBLEM_RESPONSES, Problem
+from dangjian.core.routing import TransactionalRoute
+from dangjian.core.schemas import Page, PageDep
+from dangjian.deps import CipherDep, PrincipalDep, SessionDep
+from dangjian.members import service
+from dangjian.members.enums import Category
+from dangjian.members.schemas import (
+    EventCreate,
+    EventRead,
+    MemberListItem,
+    MemberListKind,
+    MemberRead,
+    MemberSort,
+    MemberStatistics,
+    MemberUpdate,
+    RevealRead,
+)
+from dangjian.models.enums import Gender, MemberKind, MemberStatus
+
+router = APIRouter(
+    prefix="/members", tags=["members"], route_class=TransactionalRoute, responses=PROBLEM_RESPONSES
+)
+me_router = APIRouter(
+    prefix="/me", tags=["me"], route_class=TransactionalRoute, responses=PROBLEM_RESPONSES
+)
+
+
+@router.get("", response_model=Page[MemberListItem])
+async def list_members(
+    session: SessionDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+    page: PageDep,
+    org_id: Annotated[int | None, Query(description="党组织（含下级）")] = None,
+    kind: MemberKind | None = None,
+    category: Category | None = None,
+    status_: Annotated[MemberStatus | None, Query(alias="status")] = None,
+    gender: Gender | None = None,
+    age_min: Annotated[int | None, Query(ge=0, le=150)] = None,
+    age_max: Annotated[int | None, Query(ge=0, le=150)] = None,
+    joined_from: date | None = None,
+    joined_to: date | None = None,
+    q: Annotated[str | None, Query(max_length=32, description="姓名，或身份证/手机号后4位")] = None,
+    list_: Annotated[MemberListKind | None, Query(alias="list", description="工作清单")] = None,
+    sort: MemberSort = MemberSort.name,
+) -> Page[MemberListItem]:
+    """党员花名册（按组织范围筛选；个人信息默认脱敏）。"""
+    filters = service.ListFilters(
+        org_id=org_id,
+        kind=kind,
+        category=category,
+        status=status_,
+        gender=gender,
+        age_min=age_min,
+        age_max=age_max,
+        joined_from=joined_from,
+        joined_to=joined_to,
+        q=q,
+        list=list_,
+        sort=sort,
+    )
+    items, total = await service.list_members(
+        session, principal, cipher, filters, offset=page.offset, limit=page.size, today=date.today()
+    )
+    return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+@router.get("/statistics", response_model=MemberStatistics)
+async def member_statistics(
+    org_id: int, session: SessionDep, principal: PrincipalDep
+) -> MemberStatistics:
+    """党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）。"""
+    return await service.statistics(session, principal, org_id, date.today())
+
+
+@router.get("/{member_id}", response_model=MemberRead)
+async def get_member(
+    member_id: int,
+    response: Response,
+    session: SessionDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+) -> MemberRead:
+    """党员详情（响应头 ETag 用于修改时的 If-Match）。"""
+    read, tag = await service.get_member(session, principal, cipher, member_id, date.today())
+    response.headers["ETag"] = tag
+    return read
+
+
+@router.patch(
+    "/{member_id}",
+    response_model=MemberRead,
+    responses={412: {"model": Problem}, 428: {"model": Problem}},
+)
+async def update_member(
+    member_id: int,
+    body: MemberUpdate,
+    response: Response,
+    session: SessionDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> MemberRead:
+    """修改党员信息（须带 If-Match；数据已被他人修改时返回 412）。"""
+    read, tag = await service.update_member(
+        session, principal, cipher, member_id, body, if_match, date.today()
+    )
+    response.headers["ETag"] = tag
+    return read
+
+
+@router.get("/{member_id}/events", response_model=list[EventRead])
+async def list_member_events(
+    member_id: int, session: SessionDep, principal: PrincipalDep
+) -> list[EventRead]:
+    """党籍状态与增减事件（历史记录，只增不改）。"""
+    return await service.list_events(session, principal, member_id)
+
+
+@router.post("/{member_id}/events", response_model=EventRead, status_code=status.HTTP_201_CREATED)
+async def add_member_event(
+    member_id: int, body: EventCreate, session: SessionDep, principal: PrincipalDep
+) -> EventRead:
+    """登记状态事件（转出、死亡、失联、留党察看……），当前状态随之推导。"""
+    return await service.add_event(session, principal, member_id, body, date.today())
+
+
+@router.post("/{member_id}/reveal", response_model=RevealRead, responses={429: {"model": Problem}})
+async def reveal_member(
+    member_id: int, session: SessionDep, principal: PrincipalDep, cipher: CipherDep
+) -> RevealRead:
+    """查看完整身份证号、手机号、住址（记入审计，限频）。"""
+    return await service.reveal(session, principal, cipher, member_id)
+
+
+@me_router.get("/member", response_model=MemberRead)
+async def my_member(session: SessionDep, principal: PrincipalDep, cipher: CipherDep) -> MemberRead:
+    """本人的党员信息（不脱敏）。"""
+    return await service.my_member(session, principal, cipher, date.today())

@@ -1,0 +1,101 @@
+"""Pure roster rules: status from events, Party standing, dates the work needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from dangjian.members.enums import EventType
+from dangjian.models.enums import MemberStatus
+from dangjian.organizations.rules import add_months, add_years
+
+E = EventType
+
+# R: MEM-02, MEM-09 — what each event makes of the member's status.
+EVENT_STATUS: dict[EventType, MemberStatus] = {
+    E.joined_development: MemberStatus.normal,
+    E.transfer_in: MemberStatus.normal,
+    E.restoration: MemberStatus.normal,
+    E.readmission: MemberStatus.normal,
+    E.transfer_out: MemberStatus.transferred_out,
+    E.death: MemberStatus.deceased,
+    E.expulsion: MemberStatus.expelled,
+    E.removal: MemberStatus.removed,
+    E.withdrawal: MemberStatus.removed,
+    E.cancelled_probation: MemberStatus.removed,
+    E.stop_membership: MemberStatus.stopped,
+    E.suspension: MemberStatus.suspended,
+    E.suspension_end: MemberStatus.normal,
+    E.party_probation: MemberStatus.probation,
+    E.lost_contact: MemberStatus.lost_contact,
+    E.contact_restored: MemberStatus.normal,
+}
+
+# Statuses of members who are on the roster (MEM-06: the deceased leave all counts).
+ON_ROSTER: frozenset[MemberStatus] = frozenset(
+    {MemberStatus.normal, MemberStatus.suspended, MemberStatus.probation, MemberStatus.lost_contact}
+)
+
+
+@dataclass(frozen=True)
+class EventFact:
+    type: EventType
+    on: date
+    ends_on: date | None = None
+    sequence: int = 0
+
+
+def derive_status(events: Iterable[EventFact], today: date) -> MemberStatus:
+    """R: MEM-02 — the current status is the effect of the latest event up to today; 留党察看
+    ends by itself at its end date (MEM-07). No events: a normal member."""
+    status = MemberStatus.normal
+    for event in sorted(events, key=lambda e: (e.on, e.sequence)):
+        if event.on > today:
+            break
+        status = EVENT_STATUS[event.type]
+        if event.type is E.party_probation and event.ends_on is not None and event.ends_on <= today:
+            status = MemberStatus.normal
+    return status
+
+
+def party_standing_years(converted_on: date | None, correction_months: int, today: date) -> int:
+    """党龄: whole years since conversion to formal membership, plus a correction (national.md
+    §3.1 党龄校正值, in months). Probationary members have none."""
+    if converted_on is None:
+        return 0
+    months = (today.year - converted_on.year) * 12 + today.month - converted_on.month
+    if today.day < converted_on.day:
+        months -= 1
+    return max(0, (months + correction_months) // 12)
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+# R: MEM-08 — lost contact ≥ 6 months → 停止党籍 (a branch decision); 2 years later → 自行脱党.
+def lost_contact_deadlines(since: date) -> tuple[date, date]:
+    stop = add_months(since, 6)
+    return stop, add_years(stop, 2)
+
+
+def conversion_due(joined_on: date) -> date:
+    """A probationary member's one-year probation ends on the anniversary of admission."""
+    return add_years(joined_on, 1)
+
+
+# Age bands of the Party statistics (national.md §3.4).
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("≤30", 0, 30), ("31–35", 31, 35), ("36–40", 36, 40), ("41–45", 41, 45), ("46–50", 46, 50),
+    ("51–55", 51, 55), ("56–60", 56, 60), ("≥61", 61, 200),
+)  # fmt: skip
+
+# 入党时间段 (national.md §3.4): boundaries are the founding of the PRC, the Third Plenum of the
+# 11th Central Committee (1978-12-18) and the 18th Party Congress (2012-11-08).
+JOINING_PERIODS: tuple[tuple[str, date | None, date | None], ...] = (
+    ("新中国成立前", None, date(1949, 10, 1)),
+    ("新中国成立后至党的十一届三中全会前", date(1949, 10, 1), date(1978, 12, 18)),
+    ("党的十一届三中全会后至党的十八大前", date(1978, 12, 18), date(2012, 11, 8)),
+    ("党的十八大以来", date(2012, 11, 8), None),
+)

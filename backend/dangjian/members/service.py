@@ -1,0 +1,554 @@
+"""The roster: scoped reads, masked answers, optimistic updates, status events, statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dangjian.audit import service as audit
+from dangjian.authz.capabilities import Cap
+from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
+from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.service import require, visible_organization
+from dangjian.core import idcard
+from dangjian.core.crypto import PersonalDataCipher
+from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
+from dangjian.members import rules
+from dangjian.members.enums import ETHNICITIES, EventType
+from dangjian.members.schemas import (
+    CountRow,
+    EventCreate,
+    EventRead,
+    FlowRow,
+    MemberListItem,
+    MemberListKind,
+    MemberRead,
+    MemberSort,
+    MemberStatistics,
+    MemberUpdate,
+    RevealRead,
+)
+from dangjian.models import AuditLog, Member, MemberEvent, Organization
+from dangjian.models.enums import Gender, MemberKind, MemberStatus, OrgKind
+from dangjian.organizations.rules import add_years
+
+# R: MEM-01 — the formal relationship is held by a branch, a group, or a community that is
+# itself a branch (社区党支部).
+MEMBER_ORG_KINDS = (OrgKind.branch, OrgKind.group, OrgKind.community, OrgKind.general_branch)
+REVEALS_PER_MINUTE = 10
+
+
+class PreconditionRequired(AppError):
+    status, code, title = 428, "precondition_required", "请先获取最新数据（缺少 If-Match）"
+
+
+class PreconditionFailed(AppError):
+    status, code, title = 412, "precondition_failed", "数据已被他人修改，请刷新后重试"
+
+
+def etag(member: Member) -> str:
+    return f'"{member.id}-{member.version}"'
+
+
+@dataclass
+class ListFilters:
+    org_id: int | None = None
+    kind: MemberKind | None = None
+    category: str | None = None
+    status: MemberStatus | None = None
+    gender: Gender | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    joined_from: date | None = None
+    joined_to: date | None = None
+    q: str | None = None
+    list: MemberListKind | None = None
+    sort: MemberSort = MemberSort.name
+
+
+def _scoped(principal: Principal) -> Select[Member, str, str]:
+    return (
+        select(Member, Organization.name, Organization.path)
+        .join(Organization, Organization.id == Member.organization_id)
+        .where(scope_clause(principal, Cap.roster_read, Organization.path))
+    )
+
+
+def has_category(category: str) -> Any:
+    """A category in the JSON list (the quoted value in its text: portable across dialects)."""
+    return cast(Member.categories, String).like(f'%"{category}"%')
+
+
+def _lost_since() -> Any:
+    return (
+        select(func.max(MemberEvent.occurred_on))
+        .where(MemberEvent.member_id == Member.id, MemberEvent.type == EventType.lost_contact)
+        .scalar_subquery()
+    )
+
+
+async def list_members(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    f: ListFilters,
+    *,
+    offset: int,
+    limit: int,
+    today: date,
+) -> tuple[list[MemberListItem], int]:
+    stmt = _scoped(principal)
+    if f.org_id is not None:
+        org = await visible_organization(session, principal, f.org_id, Cap.roster_read)
+        stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+    if f.status is not None:
+        stmt = stmt.where(Member.status == f.status)
+    elif f.list is not MemberListKind.lost_contact:
+        stmt = stmt.where(Member.status.in_(rules.ON_ROSTER))
+    if f.kind:
+        stmt = stmt.where(Member.kind == f.kind)
+    if f.gender:
+        stmt = stmt.where(Member.gender == f.gender)
+    if f.category:
+        stmt = stmt.where(has_category(f.category))
+    if f.age_min is not None:
+        stmt = stmt.where(Member.birth_date <= add_years(today, -f.age_min))
+    if f.age_max is not None:
+        stmt = stmt.where(Member.birth_date > add_years(today, -(f.age_max + 1)))
+    if f.joined_from:
+        stmt = stmt.where(Member.joined_on >= f.joined_from)
+    if f.joined_to:
+        stmt = stmt.where(Member.joined_on <= f.joined_to)
+    if f.q:
+        q = f.q.strip()
+        if q.isdigit() and len(q) == 4:
+            stmt = stmt.where(or_(Member.id_number_tail == q, Member.mobile_tail == q))
+        else:
+            stmt = stmt.where(Member.name.contains(q, autoescape=True))
+    lost_since = _lost_since()
+    if f.list is MemberListKind.elderly_or_sick:  # R: MEM-04
+        stmt = stmt.where(has_category("elderly_or_sick"))
+    elif f.list is MemberListKind.birthdays:  # R: MEM-05
+        stmt = stmt.where(func.extract("month", Member.joined_on) == today.month)
+    elif f.list is MemberListKind.lost_contact:  # R: MEM-08
+        stmt = stmt.where(Member.status == MemberStatus.lost_contact)
+    elif f.list is MemberListKind.probationary:
+        stmt = stmt.where(Member.kind == MemberKind.probationary)
+    listed = stmt.add_columns(lost_since.label("lost_since"))
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    order = {
+        MemberSort.name: (Member.name, Member.id),
+        MemberSort.id: (Member.id,),
+        MemberSort.joined_on: (Member.joined_on, Member.id),
+        MemberSort.joined_on_desc: (Member.joined_on.desc(), Member.id),
+        MemberSort.birth_date: (Member.birth_date, Member.id),
+        MemberSort.birth_date_desc: (Member.birth_date.desc(), Member.id),
+    }[f.sort]
+    rows = (await session.execute(listed.order_by(*order).offset(offset).limit(limit))).all()
+    items = [
+        _list_item(principal, cipher, m, name, path, since, today) for m, name, path, since in rows
+    ]
+    return items, total
+
+
+def _list_item(
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    m: Member,
+    org_name: str,
+    path: str,
+    lost_since: date | None,
+    today: date,
+) -> MemberListItem:
+    full = may_see_personal_data(principal, organization_path=path, member_id=m.id)
+    id_number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
+    mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
+    stop_due, lapse_due = rules.lost_contact_deadlines(lost_since) if lost_since else (None, None)
+    # R: MEM-05 — this year's anniversary of joining (29 Feb falls on 28 Feb in common years)
+    birthday = add_years(m.joined_on, today.year - m.joined_on.year) if m.joined_on else None
+    return MemberListItem(
+        id=m.id,
+        name=m.name,
+        gender=m.gender,
+        age=rules.age_on(m.birth_date, today) if m.birth_date else None,
+        organization_id=m.organization_id,
+        organization_name=org_name,
+        kind=m.kind,
+        status=m.status,
+        categories=list(m.categories or []),
+        joined_on=m.joined_on,
+        party_standing_years=rules.party_standing_years(
+            m.converted_on, m.standing_correction_months, today
+        ),
+        id_number=id_number if full else mask_id_number(id_number),
+        mobile=mobile if full else mask_phone(mobile),
+        masked=not full,
+        political_birthday=birthday,
+        conversion_due=rules.conversion_due(m.joined_on)
+        if m.kind is MemberKind.probationary and m.joined_on
+        else None,
+        lost_contact_since=lost_since,
+        stop_membership_due=stop_due,
+        self_lapsed_due=lapse_due,
+    )
+
+
+async def _load(
+    session: AsyncSession, principal: Principal, member_id: int, *, fresh: bool = False
+) -> tuple[Member, str, str, date | None]:
+    """The member in the caller's roster scope (404 otherwise); `fresh` reloads a row that a
+    bulk UPDATE has changed."""
+    row = (
+        await session.execute(
+            _scoped(principal)
+            .add_columns(_lost_since().label("lost_since"))
+            .where(Member.id == member_id)
+            .execution_options(populate_existing=fresh)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound()
+    return row[0], row[1], row[2], row[3]
+
+
+def member_read(
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    m: Member,
+    org_name: str,
+    path: str,
+    lost_since: date | None,
+    today: date,
+) -> MemberRead:
+    item = _list_item(principal, cipher, m, org_name, path, lost_since, today)
+    address = cipher.decrypt(m.address_enc) if m.address_enc and not item.masked else None
+    return MemberRead(
+        **item.model_dump(),
+        birth_date=m.birth_date,
+        ethnicity=m.ethnicity,
+        education=m.education,
+        degree=m.degree,
+        converted_on=m.converted_on,
+        standing_correction_months=m.standing_correction_months,
+        work_post=m.work_post,
+        work_started_on=m.work_started_on,
+        professional_title=m.professional_title,
+        new_stratum=m.new_stratum,
+        landline=m.landline if not item.masked else mask_phone(m.landline),
+        registered_residence=m.registered_residence,
+        address=address,
+        grid_area=m.grid_area,
+        home_unit_id=m.home_unit_id,
+        version=m.version,
+        updated_at=m.updated_at,
+    )
+
+
+async def get_member(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    member_id: int,
+    today: date,
+) -> tuple[MemberRead, str]:
+    m, name, path, since = await _load(session, principal, member_id)
+    return member_read(principal, cipher, m, name, path, since, today), etag(m)
+
+
+def _audit_view(m: Member) -> dict[str, Any]:
+    """What the audit trail keeps of a member: no personal data in clear."""
+    skip = {"id_number_enc", "mobile_enc", "address_enc", "id_number_index", "mobile_index"}
+    return {c.key: getattr(m, c.key) for c in Member.__table__.columns if c.key not in skip}
+
+
+async def update_member(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    member_id: int,
+    body: MemberUpdate,
+    if_match: str | None,
+    today: date,
+) -> tuple[MemberRead, str]:
+    m, _, path, _ = await _load(session, principal, member_id)
+    if not principal.can(Cap.roster_write, path):
+        raise Forbidden()
+    if if_match is None:
+        raise PreconditionRequired()
+    if if_match.strip() not in (etag(m), "W/" + etag(m)):
+        raise PreconditionFailed()
+    before = _audit_view(m)
+    changes = body.model_dump(exclude_unset=True)
+    values: dict[str, Any] = {}
+    if "organization_id" in changes:
+        target = await visible_organization(
+            session, principal, changes.pop("organization_id"), Cap.roster_read
+        )
+        require(principal, Cap.roster_write, target)
+        if target.kind not in MEMBER_ORG_KINDS:
+            raise AppError("组织关系须落在党支部或党小组", code="member_org_kind")
+        values["organization_id"] = target.id
+    if (number := changes.pop("id_number", None)) is not None:
+        values.update(
+            id_number_enc=cipher.encrypt(number),
+            id_number_index=cipher.blind_index(number),
+            id_number_tail=number[-4:],
+        )
+        values.setdefault("birth_date", idcard.birth_date_of(number))
+        values.setdefault("gender", Gender(idcard.gender_of(number)))
+    if "mobile" in changes:
+        mobile = changes.pop("mobile")
+        values.update(
+            mobile_enc=cipher.encrypt(mobile) if mobile else None,
+            mobile_index=cipher.blind_index(mobile) if mobile else None,
+            mobile_tail=mobile[-4:] if mobile else None,
+        )
+    if "address" in changes:
+        address = changes.pop("address")
+        values["address_enc"] = cipher.encrypt(address) if address else None
+    values.update(changes)
+    result = await session.execute(
+        update(Member)
+        .where(Member.id == m.id, Member.version == m.version)
+        .values(**values, version=Member.version + 1, updated_at=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise PreconditionFailed()
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken") from exc
+    m, name, path, since = await _load(session, principal, m.id, fresh=True)
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.update",
+        entity="member",
+        entity_id=m.id,
+        organization_path=path,
+        before=before,
+        after=_audit_view(m),
+    )
+    return member_read(principal, cipher, m, name, path, since, today), etag(m)
+
+
+# ---------------------------------------------------------------- events (MEM-02, MEM-09)
+
+
+async def list_events(
+    session: AsyncSession, principal: Principal, member_id: int
+) -> list[EventRead]:
+    await _load(session, principal, member_id)
+    rows = (
+        await session.scalars(
+            select(MemberEvent)
+            .where(MemberEvent.member_id == member_id)
+            .order_by(MemberEvent.occurred_on, MemberEvent.id)
+        )
+    ).all()
+    return [EventRead.model_validate(r) for r in rows]
+
+
+async def add_event(
+    session: AsyncSession, principal: Principal, member_id: int, body: EventCreate, today: date
+) -> EventRead:
+    m, _, path, _ = await _load(session, principal, member_id)
+    if not principal.can(Cap.roster_write, path):
+        raise Forbidden()
+    if body.occurred_on > today:
+        raise AppError("事件日期不能晚于今天", code="event_in_future")
+    event = MemberEvent(
+        member_id=m.id,
+        organization_id=m.organization_id,
+        type=body.type,
+        occurred_on=body.occurred_on,
+        ends_on=body.ends_on,
+        reason=body.reason,
+        document=body.document,
+        removal_kind=body.removal_kind.value if body.removal_kind else None,
+        recorded_by=principal.label,
+    )
+    session.add(event)
+    await session.flush()
+    facts = [
+        rules.EventFact(EventType(e.type), e.occurred_on, e.ends_on, e.id)
+        for e in (
+            await session.scalars(select(MemberEvent).where(MemberEvent.member_id == m.id))
+        ).all()
+    ]
+    status = rules.derive_status(facts, today)
+    before_status = m.status
+    await session.execute(
+        update(Member)
+        .where(Member.id == m.id)
+        .values(status=status, version=Member.version + 1, updated_at=datetime.now(UTC))
+    )
+    read = EventRead.model_validate(event)
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.event",
+        entity="member",
+        entity_id=m.id,
+        organization_path=path,
+        before={"status": before_status},
+        after={"status": status, "event": read.model_dump(mode="json")},
+    )
+    return read
+
+
+# ---------------------------------------------------------------- full personal data
+
+
+async def reveal(
+    session: AsyncSession, principal: Principal, cipher: PersonalDataCipher, member_id: int
+) -> RevealRead:
+    """Full ID number, mobile and address — audited, and at most 10 a minute per caller."""
+    m, _, path, _ = await _load(session, principal, member_id)
+    if not may_see_personal_data(principal, organization_path=path, member_id=m.id):
+        raise Forbidden("无权查看完整个人信息")
+    recent = await session.scalar(
+        select(func.count())
+        .select_from(AuditLog)
+        .where(
+            AuditLog.action == "member.reveal",
+            AuditLog.actor_kind == principal.actor_kind,
+            AuditLog.actor_id == principal.actor_id,
+            AuditLog.at > datetime.now(UTC) - timedelta(minutes=1),
+        )
+    )
+    if (recent or 0) >= REVEALS_PER_MINUTE:
+        raise TooManyRequests(
+            "查看完整个人信息过于频繁，请稍后再试",
+            code="reveal_rate_limited",
+            headers={"Retry-After": "60"},
+        )
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.reveal",
+        entity="member",
+        entity_id=m.id,
+        organization_path=path,
+        after={"fields": ["id_number", "mobile", "address"]},
+    )
+    return RevealRead(
+        id_number=cipher.decrypt(m.id_number_enc) if m.id_number_enc else None,
+        mobile=cipher.decrypt(m.mobile_enc) if m.mobile_enc else None,
+        address=cipher.decrypt(m.address_enc) if m.address_enc else None,
+    )
+
+
+async def my_member(
+    session: AsyncSession, principal: Principal, cipher: PersonalDataCipher, today: date
+) -> MemberRead:
+    if principal.member is None:
+        raise NotFound("当前账号未关联党员信息", code="no_member_record")
+    m = principal.member
+    org = await session.get(Organization, m.organization_id)
+    assert org is not None
+    since = await session.scalar(
+        select(func.max(MemberEvent.occurred_on)).where(
+            MemberEvent.member_id == m.id, MemberEvent.type == EventType.lost_contact
+        )
+    )
+    return member_read(principal, cipher, m, org.name, org.path, since, today)
+
+
+# ---------------------------------------------------------------- statistics (national.md §3.4)
+
+
+async def statistics(
+    session: AsyncSession, principal: Principal, org_id: int, today: date
+) -> MemberStatistics:
+    org = await visible_organization(session, principal, org_id)
+    if not (principal.can(Cap.roster_read, org.path) or principal.can(Cap.stats_export, org.path)):
+        raise Forbidden()
+    in_subtree = and_(
+        Organization.path.startswith(org.path, autoescape=True), Member.status.in_(rules.ON_ROSTER)
+    )
+    base = (
+        select().select_from(Member).join(Organization, Organization.id == Member.organization_id)
+    )
+
+    async def grouped(column: Any) -> list[CountRow]:
+        rows = (
+            await session.execute(
+                base.add_columns(column.label("k"), func.count())
+                .where(in_subtree)
+                .group_by(column)
+                .order_by(column)
+            )
+        ).all()
+        return [CountRow(key=str(k) if k is not None else "未填写", count=n) for k, n in rows]
+
+    age_band = case(
+        *[
+            (
+                and_(
+                    Member.birth_date <= add_years(today, -lo),
+                    Member.birth_date > add_years(today, -(hi + 1)),
+                ),
+                literal(label),
+            )
+            for label, lo, hi in rules.AGE_BANDS
+        ],
+        else_=literal("未填写"),
+    )
+    period = case(
+        *[
+            (
+                and_(
+                    Member.joined_on >= start if start else literal(True),
+                    Member.joined_on < end if end else literal(True),
+                ),
+                literal(label),
+            )
+            for label, start, end in rules.JOINING_PERIODS
+        ],
+        else_=literal("未填写"),
+    )
+    by_ethnicity = await grouped(Member.ethnicity)
+    flows = (
+        await session.execute(
+            select(
+                func.extract("year", MemberEvent.occurred_on).label("y"),
+                MemberEvent.type,
+                func.count(),
+            )
+            .join(Organization, Organization.id == MemberEvent.organization_id)
+            .where(Organization.path.startswith(org.path, autoescape=True))
+            .group_by("y", MemberEvent.type)
+            .order_by("y")
+        )
+    ).all()
+    by_age = {r.key: r.count for r in await grouped(age_band)}
+    by_period = {r.key: r.count for r in await grouped(period)}
+    return MemberStatistics(
+        organization_id=org.id,
+        total=sum(r.count for r in await grouped(Member.kind)),
+        by_kind=await grouped(Member.kind),
+        by_gender=await grouped(Member.gender),
+        by_age_band=[
+            CountRow(key=label, count=by_age.get(label, 0)) for label, _, _ in rules.AGE_BANDS
+        ],
+        by_education=await grouped(Member.education),
+        minority=sum(
+            r.count
+            for r in by_ethnicity
+            if r.key not in ("汉族", "未填写") and r.key in ETHNICITIES
+        ),
+        by_ethnicity=by_ethnicity,
+        by_work_post=await grouped(Member.work_post),
+        by_joining_period=[
+            CountRow(key=label, count=by_period.get(label, 0))
+            for label, _, _ in rules.JOINING_PERIODS
+        ],
+        flows=[FlowRow(year=int(y), type=EventType(t), count=n) for y, t, n in flows],
+    )
