@@ -8,9 +8,9 @@ Alembic's commands call asyncio.run themselves (migrations/env.py), so these tes
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 

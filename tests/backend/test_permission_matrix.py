@@ -575,7 +575,7 @@ async def b_member_get(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
 
 
 async def b_member_list(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
-    url, kw = await b_member(ctx, t, n)
+    _, kw = await b_member(ctx, t, n)
     member = kw.pop("_member")
     return "/api/v1/members", {"params": {"q": member.name, "size": 100}, "_expect_id": member.id}
 

@@ -2,7 +2,7 @@
 
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -177,6 +177,102 @@ export const authTotpSetup = <ThrowOnError extends boolean = true>(options?: Opt
 export const dashboardDashboard = <ThrowOnError extends boolean = true>(options?: Options<DashboardDashboardData, ThrowOnError>) => (options?.client ?? client).get<DashboardDashboardResponses, DashboardDashboardErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/dashboard',
+    ...options
+});
+
+/**
+ * 本人的党员信息（不脱敏）。
+ *
+ * 本人的党员信息（不脱敏）。
+ */
+export const meMyMember = <ThrowOnError extends boolean = true>(options?: Options<MeMyMemberData, ThrowOnError>) => (options?.client ?? client).get<MeMyMemberResponses, MeMyMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/member',
+    ...options
+});
+
+/**
+ * 党员花名册（按组织范围筛选；个人信息默认脱敏）。
+ *
+ * 党员花名册（按组织范围筛选；个人信息默认脱敏）。
+ */
+export const membersListMembers = <ThrowOnError extends boolean = true>(options?: Options<MembersListMembersData, ThrowOnError>) => (options?.client ?? client).get<MembersListMembersResponses, MembersListMembersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members',
+    ...options
+});
+
+/**
+ * 党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）。
+ *
+ * 党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）。
+ */
+export const membersMemberStatistics = <ThrowOnError extends boolean = true>(options: Options<MembersMemberStatisticsData, ThrowOnError>) => (options.client ?? client).get<MembersMemberStatisticsResponses, MembersMemberStatisticsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/statistics',
+    ...options
+});
+
+/**
+ * 党员详情（响应头 ETag 用于修改时的 If-Match）。
+ *
+ * 党员详情（响应头 ETag 用于修改时的 If-Match）。
+ */
+export const membersGetMember = <ThrowOnError extends boolean = true>(options: Options<MembersGetMemberData, ThrowOnError>) => (options.client ?? client).get<MembersGetMemberResponses, MembersGetMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{member_id}',
+    ...options
+});
+
+/**
+ * 修改党员信息（须带 If-Match；数据已被他人修改时返回 412）。
+ *
+ * 修改党员信息（须带 If-Match；数据已被他人修改时返回 412）。
+ */
+export const membersUpdateMember = <ThrowOnError extends boolean = true>(options: Options<MembersUpdateMemberData, ThrowOnError>) => (options.client ?? client).patch<MembersUpdateMemberResponses, MembersUpdateMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{member_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 党籍状态与增减事件（历史记录，只增不改）。
+ *
+ * 党籍状态与增减事件（历史记录，只增不改）。
+ */
+export const membersListMemberEvents = <ThrowOnError extends boolean = true>(options: Options<MembersListMemberEventsData, ThrowOnError>) => (options.client ?? client).get<MembersListMemberEventsResponses, MembersListMemberEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{member_id}/events',
+    ...options
+});
+
+/**
+ * 登记状态事件（转出、死亡、失联、留党察看……），当前状态随之推导。
+ *
+ * 登记状态事件（转出、死亡、失联、留党察看……），当前状态随之推导。
+ */
+export const membersAddMemberEvent = <ThrowOnError extends boolean = true>(options: Options<MembersAddMemberEventData, ThrowOnError>) => (options.client ?? client).post<MembersAddMemberEventResponses, MembersAddMemberEventErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{member_id}/events',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 查看完整身份证号、手机号、住址（记入审计，限频）。
+ *
+ * 查看完整身份证号、手机号、住址（记入审计，限频）。
+ */
+export const membersRevealMember = <ThrowOnError extends boolean = true>(options: Options<MembersRevealMemberData, ThrowOnError>) => (options.client ?? client).post<MembersRevealMemberResponses, MembersRevealMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{member_id}/reveal',
     ...options
 });
 

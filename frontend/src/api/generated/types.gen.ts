@@ -103,6 +103,13 @@ export type BodyAuthLogin = {
 };
 
 /**
+ * Category
+ *
+ * MEM-02: a member may belong to several at once.
+ */
+export type Category = 'community' | 'retired' | 'inservice' | 'floating_out' | 'floating_in' | 'elderly_or_sick' | 'without_office' | 'unemployed' | 'farmer' | 'student' | 'in_hardship';
+
+/**
  * ClientTokenRead
  */
 export type ClientTokenRead = {
@@ -122,6 +129,20 @@ export type ClientTokenRead = {
      * Token Type
      */
     token_type?: string;
+};
+
+/**
+ * CountRow
+ */
+export type CountRow = {
+    /**
+     * Count
+     */
+    count: number;
+    /**
+     * Key
+     */
+    key: string;
 };
 
 /**
@@ -159,6 +180,95 @@ export type DashboardRead = {
 };
 
 /**
+ * Degree
+ */
+export type Degree = '博士' | '硕士' | '学士' | '无';
+
+/**
+ * Education
+ */
+export type Education = '研究生' | '大学本科' | '大学专科' | '中专' | '高中' | '初中及以下';
+
+/**
+ * EventCreate
+ */
+export type EventCreate = {
+    /**
+     * Document
+     *
+     * 决定文件（文号）
+     */
+    document?: string | null;
+    /**
+     * Ends On
+     *
+     * 留党察看的截止日期
+     */
+    ends_on?: string | null;
+    /**
+     * Occurred On
+     */
+    occurred_on: string;
+    /**
+     * Reason
+     */
+    reason: string;
+    removal_kind?: RemovalKind | null;
+    type: EventType;
+};
+
+/**
+ * EventRead
+ */
+export type EventRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Document
+     */
+    document: string | null;
+    /**
+     * Ends On
+     */
+    ends_on: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Occurred On
+     */
+    occurred_on: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Recorded By
+     */
+    recorded_by: string;
+    removal_kind: RemovalKind | null;
+    type: EventType;
+};
+
+/**
+ * EventType
+ *
+ * MEM-02 / MEM-09: typed, dated roster and status events.
+ */
+export type EventType = 'joined_development' | 'transfer_in' | 'restoration' | 'readmission' | 'transfer_out' | 'death' | 'expulsion' | 'removal' | 'withdrawal' | 'cancelled_probation' | 'stop_membership' | 'suspension' | 'suspension_end' | 'party_probation' | 'lost_contact' | 'contact_restored';
+
+/**
  * FieldProblem
  */
 export type FieldProblem = {
@@ -175,6 +285,26 @@ export type FieldProblem = {
      */
     message: string;
 };
+
+/**
+ * FlowRow
+ */
+export type FlowRow = {
+    /**
+     * Count
+     */
+    count: number;
+    type: EventType;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * Gender
+ */
+export type Gender = 'male' | 'female';
 
 /**
  * MeClient
@@ -353,6 +483,386 @@ export type MemberCounts = {
  * MemberKind
  */
 export type MemberKind = 'formal' | 'probationary';
+
+/**
+ * MemberListItem
+ */
+export type MemberListItem = {
+    /**
+     * Age
+     */
+    age: number | null;
+    /**
+     * Categories
+     */
+    categories: Array<string>;
+    /**
+     * Conversion Due
+     */
+    conversion_due?: string | null;
+    gender: Gender;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Id Number
+     *
+     * 默认脱敏：前4位+后4位
+     */
+    id_number: string | null;
+    /**
+     * Joined On
+     */
+    joined_on: string | null;
+    kind: MemberKind;
+    /**
+     * Lost Contact Since
+     */
+    lost_contact_since?: string | null;
+    /**
+     * Masked
+     */
+    masked: boolean;
+    /**
+     * Mobile
+     *
+     * 默认脱敏：后4位
+     */
+    mobile: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Party Standing Years
+     */
+    party_standing_years: number;
+    /**
+     * Political Birthday
+     */
+    political_birthday?: string | null;
+    /**
+     * Self Lapsed Due
+     */
+    self_lapsed_due?: string | null;
+    status: MemberStatus;
+    /**
+     * Stop Membership Due
+     */
+    stop_membership_due?: string | null;
+};
+
+/**
+ * MemberListKind
+ *
+ * The lists the work needs (MEM-04, MEM-05, MEM-08, probation).
+ */
+export type MemberListKind = 'elderly_or_sick' | 'birthdays' | 'lost_contact' | 'probationary';
+
+/**
+ * MemberRead
+ */
+export type MemberRead = {
+    /**
+     * Address
+     *
+     * 现居住地；无完整信息权限时不返回
+     */
+    address: string | null;
+    /**
+     * Age
+     */
+    age: number | null;
+    /**
+     * Birth Date
+     */
+    birth_date: string | null;
+    /**
+     * Categories
+     */
+    categories: Array<string>;
+    /**
+     * Conversion Due
+     */
+    conversion_due?: string | null;
+    /**
+     * Converted On
+     */
+    converted_on: string | null;
+    /**
+     * Degree
+     */
+    degree: string | null;
+    /**
+     * Education
+     */
+    education: string | null;
+    /**
+     * Ethnicity
+     */
+    ethnicity: string | null;
+    gender: Gender;
+    /**
+     * Grid Area
+     */
+    grid_area: string | null;
+    /**
+     * Home Unit Id
+     */
+    home_unit_id: number | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Id Number
+     *
+     * 默认脱敏：前4位+后4位
+     */
+    id_number: string | null;
+    /**
+     * Joined On
+     */
+    joined_on: string | null;
+    kind: MemberKind;
+    /**
+     * Landline
+     */
+    landline: string | null;
+    /**
+     * Lost Contact Since
+     */
+    lost_contact_since?: string | null;
+    /**
+     * Masked
+     */
+    masked: boolean;
+    /**
+     * Mobile
+     *
+     * 默认脱敏：后4位
+     */
+    mobile: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * New Stratum
+     */
+    new_stratum: string | null;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Party Standing Years
+     */
+    party_standing_years: number;
+    /**
+     * Political Birthday
+     */
+    political_birthday?: string | null;
+    /**
+     * Professional Title
+     */
+    professional_title: string | null;
+    /**
+     * Registered Residence
+     */
+    registered_residence: string | null;
+    /**
+     * Self Lapsed Due
+     */
+    self_lapsed_due?: string | null;
+    /**
+     * Standing Correction Months
+     */
+    standing_correction_months: number;
+    status: MemberStatus;
+    /**
+     * Stop Membership Due
+     */
+    stop_membership_due?: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Work Post
+     */
+    work_post: string | null;
+    /**
+     * Work Started On
+     */
+    work_started_on: string | null;
+};
+
+/**
+ * MemberSort
+ */
+export type MemberSort = 'name' | 'joined_on' | '-joined_on' | 'birth_date' | '-birth_date' | 'id';
+
+/**
+ * MemberStatistics
+ */
+export type MemberStatistics = {
+    /**
+     * By Age Band
+     */
+    by_age_band: Array<CountRow>;
+    /**
+     * By Education
+     */
+    by_education: Array<CountRow>;
+    /**
+     * By Ethnicity
+     */
+    by_ethnicity: Array<CountRow>;
+    /**
+     * By Gender
+     */
+    by_gender: Array<CountRow>;
+    /**
+     * By Joining Period
+     */
+    by_joining_period: Array<CountRow>;
+    /**
+     * By Kind
+     */
+    by_kind: Array<CountRow>;
+    /**
+     * By Work Post
+     */
+    by_work_post: Array<CountRow>;
+    /**
+     * Flows
+     *
+     * 按年份、事件类型统计的党员增减
+     */
+    flows: Array<FlowRow>;
+    /**
+     * Minority
+     */
+    minority: number;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * MemberStatus
+ *
+ * MEM-02 status; derived from events once the roster issue lands.
+ */
+export type MemberStatus = 'normal' | 'stopped' | 'suspended' | 'probation' | 'lost_contact' | 'transferred_out' | 'deceased' | 'removed' | 'expelled';
+
+/**
+ * MemberUpdate
+ *
+ * Partial update (exclude_unset); sent with If-Match.
+ */
+export type MemberUpdate = {
+    /**
+     * Address
+     */
+    address?: string | null;
+    /**
+     * Birth Date
+     */
+    birth_date?: string | null;
+    /**
+     * Categories
+     */
+    categories?: Array<Category> | null;
+    /**
+     * Converted On
+     */
+    converted_on?: string | null;
+    degree?: Degree | null;
+    education?: Education | null;
+    /**
+     * Ethnicity
+     */
+    ethnicity?: string | null;
+    gender?: Gender | null;
+    /**
+     * Grid Area
+     */
+    grid_area?: string | null;
+    /**
+     * Id Number
+     *
+     * 18 位公民身份号码（GB 11643 校验）
+     */
+    id_number?: string | null;
+    /**
+     * Joined On
+     */
+    joined_on?: string | null;
+    kind?: MemberKind | null;
+    /**
+     * Landline
+     */
+    landline?: string | null;
+    /**
+     * Mobile
+     */
+    mobile?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    new_stratum?: NewStratum | null;
+    /**
+     * Organization Id
+     */
+    organization_id?: number | null;
+    professional_title?: ProfessionalTitle | null;
+    /**
+     * Registered Residence
+     */
+    registered_residence?: string | null;
+    /**
+     * Standing Correction Months
+     */
+    standing_correction_months?: number | null;
+    /**
+     * Work Post
+     */
+    work_post?: string | null;
+    /**
+     * Work Started On
+     */
+    work_started_on?: string | null;
+};
+
+/**
+ * NewStratum
+ */
+export type NewStratum = '民营企业管理技术人员' | '外商投资企业管理技术人员' | '中介组织从业人员' | '社会组织从业人员' | '自由职业人员' | '新媒体从业人员';
 
 /**
  * OrgCategory
@@ -562,6 +1072,28 @@ export type PageAuditRead = {
 };
 
 /**
+ * Page[MemberListItem]
+ */
+export type PageMemberListItem = {
+    /**
+     * Items
+     */
+    items: Array<MemberListItem>;
+    /**
+     * Page
+     */
+    page: number;
+    /**
+     * Size
+     */
+    size: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[OrganizationRead]
  */
 export type PageOrganizationRead = {
@@ -742,6 +1274,11 @@ export type Problem = {
 };
 
 /**
+ * ProfessionalTitle
+ */
+export type ProfessionalTitle = '正高级' | '副高级' | '中级' | '初级' | '未评定';
+
+/**
  * RefreshIn
  */
 export type RefreshIn = {
@@ -749,6 +1286,31 @@ export type RefreshIn = {
      * Refresh Token
      */
     refresh_token?: string | null;
+};
+
+/**
+ * RemovalKind
+ *
+ * 除名 kinds (national.md §6.2).
+ */
+export type RemovalKind = '劝而不退' | '自行脱党' | '退党' | '丧失党员条件' | '失联';
+
+/**
+ * RevealRead
+ */
+export type RevealRead = {
+    /**
+     * Address
+     */
+    address: string | null;
+    /**
+     * Id Number
+     */
+    id_number: string | null;
+    /**
+     * Mobile
+     */
+    mobile: string | null;
 };
 
 /**
@@ -1562,6 +2124,416 @@ export type DashboardDashboardResponses = {
 };
 
 export type DashboardDashboardResponse = DashboardDashboardResponses[keyof DashboardDashboardResponses];
+
+export type MeMyMemberData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/me/member';
+};
+
+export type MeMyMemberErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeMyMemberError = MeMyMemberErrors[keyof MeMyMemberErrors];
+
+export type MeMyMemberResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemberRead;
+};
+
+export type MeMyMemberResponse = MeMyMemberResponses[keyof MeMyMemberResponses];
+
+export type MembersListMembersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id?: number | null;
+        /**
+         * Kind
+         */
+        kind?: MemberKind | null;
+        /**
+         * Category
+         */
+        category?: Category | null;
+        /**
+         * Status
+         */
+        status?: MemberStatus | null;
+        /**
+         * Gender
+         */
+        gender?: Gender | null;
+        /**
+         * Age Min
+         */
+        age_min?: number | null;
+        /**
+         * Age Max
+         */
+        age_max?: number | null;
+        /**
+         * Joined From
+         */
+        joined_from?: string | null;
+        /**
+         * Joined To
+         */
+        joined_to?: string | null;
+        /**
+         * Q
+         *
+         * 姓名，或身份证/手机号后4位
+         */
+        q?: string | null;
+        /**
+         * List
+         *
+         * 工作清单
+         */
+        list?: MemberListKind | null;
+        sort?: MemberSort;
+        /**
+         * Page
+         *
+         * 页码，从 1 开始
+         */
+        page?: number;
+        /**
+         * Size
+         *
+         * 每页条数，至多 100
+         */
+        size?: number;
+    };
+    url: '/api/v1/members';
+};
+
+export type MembersListMembersErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersListMembersError = MembersListMembersErrors[keyof MembersListMembersErrors];
+
+export type MembersListMembersResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageMemberListItem;
+};
+
+export type MembersListMembersResponse = MembersListMembersResponses[keyof MembersListMembersResponses];
+
+export type MembersMemberStatisticsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         */
+        org_id: number;
+    };
+    url: '/api/v1/members/statistics';
+};
+
+export type MembersMemberStatisticsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersMemberStatisticsError = MembersMemberStatisticsErrors[keyof MembersMemberStatisticsErrors];
+
+export type MembersMemberStatisticsResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemberStatistics;
+};
+
+export type MembersMemberStatisticsResponse = MembersMemberStatisticsResponses[keyof MembersMemberStatisticsResponses];
+
+export type MembersGetMemberData = {
+    body?: never;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}';
+};
+
+export type MembersGetMemberErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersGetMemberError = MembersGetMemberErrors[keyof MembersGetMemberErrors];
+
+export type MembersGetMemberResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemberRead;
+};
+
+export type MembersGetMemberResponse = MembersGetMemberResponses[keyof MembersGetMemberResponses];
+
+export type MembersUpdateMemberData = {
+    body: MemberUpdate;
+    headers?: {
+        /**
+         * If-Match
+         */
+        'if-match'?: string | null;
+    };
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}';
+};
+
+export type MembersUpdateMemberErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * Precondition Failed
+     */
+    412: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * Precondition Required
+     */
+    428: Problem;
+};
+
+export type MembersUpdateMemberError = MembersUpdateMemberErrors[keyof MembersUpdateMemberErrors];
+
+export type MembersUpdateMemberResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemberRead;
+};
+
+export type MembersUpdateMemberResponse = MembersUpdateMemberResponses[keyof MembersUpdateMemberResponses];
+
+export type MembersListMemberEventsData = {
+    body?: never;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}/events';
+};
+
+export type MembersListMemberEventsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersListMemberEventsError = MembersListMemberEventsErrors[keyof MembersListMemberEventsErrors];
+
+export type MembersListMemberEventsResponses = {
+    /**
+     * Response Members-List Member Events
+     *
+     * Successful Response
+     */
+    200: Array<EventRead>;
+};
+
+export type MembersListMemberEventsResponse = MembersListMemberEventsResponses[keyof MembersListMemberEventsResponses];
+
+export type MembersAddMemberEventData = {
+    body: EventCreate;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}/events';
+};
+
+export type MembersAddMemberEventErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersAddMemberEventError = MembersAddMemberEventErrors[keyof MembersAddMemberEventErrors];
+
+export type MembersAddMemberEventResponses = {
+    /**
+     * Successful Response
+     */
+    201: EventRead;
+};
+
+export type MembersAddMemberEventResponse = MembersAddMemberEventResponses[keyof MembersAddMemberEventResponses];
+
+export type MembersRevealMemberData = {
+    body?: never;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}/reveal';
+};
+
+export type MembersRevealMemberErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+};
+
+export type MembersRevealMemberError = MembersRevealMemberErrors[keyof MembersRevealMemberErrors];
+
+export type MembersRevealMemberResponses = {
+    /**
+     * Successful Response
+     */
+    200: RevealRead;
+};
+
+export type MembersRevealMemberResponse = MembersRevealMemberResponses[keyof MembersRevealMemberResponses];
 
 export type OrganizationsListOrganizationsData = {
     body?: never;
