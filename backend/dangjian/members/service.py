@@ -294,9 +294,13 @@ async def update_member(
             raise AppError("组织关系须落在党支部或党小组", code="member_org_kind")
         values["organization_id"] = target.id
     if (number := changes.pop("id_number", None)) is not None:
+        index = cipher.blind_index(number)
+        taken = select(Member.id).where(Member.id_number_index == index, Member.id != m.id)
+        if await session.scalar(taken):
+            raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken")
         values.update(
             id_number_enc=cipher.encrypt(number),
-            id_number_index=cipher.blind_index(number),
+            id_number_index=index,
             id_number_tail=number[-4:],
         )
         values.setdefault("birth_date", idcard.birth_date_of(number))
@@ -312,18 +316,17 @@ async def update_member(
         address = changes.pop("address")
         values["address_enc"] = cipher.encrypt(address) if address else None
     values.update(changes)
-    result = await session.execute(
-        update(Member)
-        .where(Member.id == m.id, Member.version == m.version)
-        .values(**values, version=Member.version + 1, updated_at=datetime.now(UTC))
-        .execution_options(synchronize_session=False)
-    )
+    try:
+        result = await session.execute(
+            update(Member)
+            .where(Member.id == m.id, Member.version == m.version)
+            .values(**values, version=Member.version + 1, updated_at=datetime.now(UTC))
+            .execution_options(synchronize_session=False)
+        )
+    except IntegrityError as exc:  # a concurrent registration of the same number
+        raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken") from exc
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise PreconditionFailed()
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken") from exc
     m, name, path, since = await _load(session, principal, m.id, fresh=True)
     await audit.record(
         session,
