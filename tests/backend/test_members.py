@@ -33,8 +33,11 @@ class TestDeriveStatus:
         assert rules.derive_status([], date(2026, 1, 1)) is MemberStatus.normal
 
     def test_latest_event_wins_and_future_events_wait(self) -> None:
-        events = [fact(E.lost_contact, date(2025, 1, 1)), fact(E.contact_restored, date(2025, 6, 1)),
-                  fact(E.transfer_out, date(2026, 3, 1))]
+        events = [
+            fact(E.lost_contact, date(2025, 1, 1)),
+            fact(E.contact_restored, date(2025, 6, 1)),
+            fact(E.transfer_out, date(2026, 3, 1)),
+        ]
         assert rules.derive_status(events, date(2025, 3, 1)) is MemberStatus.lost_contact
         assert rules.derive_status(events, date(2025, 7, 1)) is MemberStatus.normal
         assert rules.derive_status(events, date(2026, 3, 1)) is MemberStatus.transferred_out
@@ -60,8 +63,10 @@ def test_party_standing_counts_whole_years_from_conversion_with_correction() -> 
     assert rules.party_standing_years(None, 0, date(2026, 1, 1)) == 0
 
 
-@given(st.text(alphabet="0123456789Xx ", min_size=1, max_size=20),
-       st.text(alphabet="0123456789Xx ", min_size=1, max_size=20))
+@given(
+    st.text(alphabet="0123456789Xx ", min_size=1, max_size=20),
+    st.text(alphabet="0123456789Xx ", min_size=1, max_size=20),
+)
 def test_blind_index_matches_exactly_the_same_normalised_value(a: str, b: str) -> None:
     cipher = PersonalDataCipher("property-test-key-0123456789")
     same = a.strip().upper() == b.strip().upper()
@@ -107,50 +112,76 @@ class TestIfMatch:
         body = {"grid_area": "和平里3号楼"}
         missing = await ctx.patch(f"{M}/{m.id}", "clerk", json=body)
         assert missing.status_code == 428 and missing.json()["code"] == "precondition_required"
-        ok = await ctx.client.patch(f"{M}/{m.id}", json=body,
-                                    headers={**ctx.auth("clerk"), "If-Match": tag})
+        ok = await ctx.client.patch(
+            f"{M}/{m.id}", json=body, headers={**ctx.auth("clerk"), "If-Match": tag}
+        )
         assert ok.status_code == 200 and ok.json()["grid_area"] == "和平里3号楼"
         assert ok.headers["etag"] != tag
-        stale = await ctx.client.patch(f"{M}/{m.id}", json={"grid_area": "别处"},
-                                       headers={**ctx.auth("zuzhi"), "If-Match": tag})
+        stale = await ctx.client.patch(
+            f"{M}/{m.id}",
+            json={"grid_area": "别处"},
+            headers={**ctx.auth("zuzhi"), "If-Match": tag},
+        )
         assert stale.status_code == 412 and stale.json()["code"] == "precondition_failed"
 
     async def test_id_number_is_validated_and_derives_birth_and_gender(self, ctx: Ctx) -> None:
         m = await fresh_member(ctx, ctx.ids["child"])
         tag = (await ctx.get(f"{M}/{m.id}", "clerk")).headers["etag"]
         headers = {**ctx.auth("clerk"), "If-Match": tag}
-        bad = await ctx.client.patch(f"{M}/{m.id}", headers=headers,
-                                     json={"id_number": "110105194912310021"})
+        bad = await ctx.client.patch(
+            f"{M}/{m.id}", headers=headers, json={"id_number": "110105194912310021"}
+        )
         assert bad.status_code == 422 and "校验码" in bad.json()["errors"][0]["message"]
-        mismatch = await ctx.client.patch(f"{M}/{m.id}", headers=headers, json={
-            "id_number": "11010519491231002X", "birth_date": "1950-01-01"})
+        mismatch = await ctx.client.patch(
+            f"{M}/{m.id}",
+            headers=headers,
+            json={"id_number": "11010519491231002X", "birth_date": "1950-01-01"},
+        )
         assert mismatch.status_code == 422 and "出生日期" in mismatch.json()["detail"]
-        ok = await ctx.client.patch(f"{M}/{m.id}", headers=headers,
-                                    json={"id_number": "11010519491231002x"})
+        ok = await ctx.client.patch(
+            f"{M}/{m.id}", headers=headers, json={"id_number": "11010519491231002x"}
+        )
         assert ok.status_code == 200
         assert ok.json()["birth_date"] == "1949-12-31" and ok.json()["gender"] == "female"
         other = await fresh_member(ctx, ctx.ids["child"])
         tag2 = (await ctx.get(f"{M}/{other.id}", "clerk")).headers["etag"]
-        dup = await ctx.client.patch(f"{M}/{other.id}", json={"id_number": "11010519491231002X"},
-                                     headers={**ctx.auth("clerk"), "If-Match": tag2})
+        dup = await ctx.client.patch(
+            f"{M}/{other.id}",
+            json={"id_number": "11010519491231002X"},
+            headers={**ctx.auth("clerk"), "If-Match": tag2},
+        )
         assert dup.status_code == 409 and dup.json()["code"] == "id_number_taken"
 
     async def test_unknown_enumeration_labels_are_refused_in_chinese(self, ctx: Ctx) -> None:
         m = await fresh_member(ctx, ctx.ids["child"])
         tag = (await ctx.get(f"{M}/{m.id}", "clerk")).headers["etag"]
-        r = await ctx.client.patch(f"{M}/{m.id}", json={"ethnicity": "火星族", "work_post": "宇航员"},
-                                   headers={**ctx.auth("clerk"), "If-Match": tag})
+        r = await ctx.client.patch(
+            f"{M}/{m.id}",
+            json={"ethnicity": "火星族", "work_post": "宇航员"},
+            headers={**ctx.auth("clerk"), "If-Match": tag},
+        )
         fields = {e["field"]: e["message"] for e in r.json()["errors"]}
-        assert r.status_code == 422 and "GB/T 3304" in fields["ethnicity"] and "岗位" in fields["work_post"]
+        assert (
+            r.status_code == 422
+            and "GB/T 3304" in fields["ethnicity"]
+            and "岗位" in fields["work_post"]
+        )
 
 
 class TestEvents:
     async def test_mem09_transfer_out_leaves_the_roster_but_keeps_history(self, ctx: Ctx) -> None:
         m = await fresh_member(ctx, ctx.ids["child"])
         before = (await ctx.get(M, "secretary", params={"org_id": ctx.ids["own"]})).json()["total"]
-        r = await ctx.post(f"{M}/{m.id}/events", "clerk", json={
-            "type": "transfer_out", "occurred_on": str(date.today()), "reason": "随子女迁居外省",
-            "document": "东党转〔2026〕3号"})
+        r = await ctx.post(
+            f"{M}/{m.id}/events",
+            "clerk",
+            json={
+                "type": "transfer_out",
+                "occurred_on": str(date.today()),
+                "reason": "随子女迁居外省",
+                "document": "东党转〔2026〕3号",
+            },
+        )
         assert r.status_code == 201
         after = (await ctx.get(M, "secretary", params={"org_id": ctx.ids["own"]})).json()["total"]
         assert after == before - 1
@@ -164,20 +195,36 @@ class TestEvents:
     async def test_event_shapes_are_checked(self, ctx: Ctx) -> None:
         m = await fresh_member(ctx, ctx.ids["child"])
         url = f"{M}/{m.id}/events"
-        no_end = await ctx.post(url, "clerk", json={"type": "party_probation",
-                                                    "occurred_on": "2026-01-01", "reason": "违纪处分"})
+        no_end = await ctx.post(
+            url,
+            "clerk",
+            json={"type": "party_probation", "occurred_on": "2026-01-01", "reason": "违纪处分"},
+        )
         assert no_end.status_code == 422 and "截止日期" in no_end.json()["detail"]
-        no_kind = await ctx.post(url, "clerk", json={"type": "removal", "occurred_on": "2026-01-01",
-                                                     "reason": "经教育仍不改正"})
+        no_kind = await ctx.post(
+            url,
+            "clerk",
+            json={"type": "removal", "occurred_on": "2026-01-01", "reason": "经教育仍不改正"},
+        )
         assert no_kind.status_code == 422 and "除名" in no_kind.json()["detail"]
-        future = await ctx.post(url, "clerk", json={
-            "type": "death", "occurred_on": str(date.today() + timedelta(days=3)), "reason": "病故"})
+        future = await ctx.post(
+            url,
+            "clerk",
+            json={
+                "type": "death",
+                "occurred_on": str(date.today() + timedelta(days=3)),
+                "reason": "病故",
+            },
+        )
         assert future.status_code == 400 and future.json()["code"] == "event_in_future"
 
     async def test_mem08_lost_contact_list_shows_the_deadlines(self, ctx: Ctx) -> None:
         m = await fresh_member(ctx, ctx.ids["child"])
-        await ctx.post(f"{M}/{m.id}/events", "clerk", json={
-            "type": "lost_contact", "occurred_on": "2025-08-31", "reason": "多方寻找未果"})
+        await ctx.post(
+            f"{M}/{m.id}/events",
+            "clerk",
+            json={"type": "lost_contact", "occurred_on": "2025-08-31", "reason": "多方寻找未果"},
+        )
         items = (await ctx.get(M, "secretary", params={"list": "lost_contact"})).json()["items"]
         row = next(i for i in items if i["id"] == m.id)
         assert row["lost_contact_since"] == "2025-08-31"
@@ -212,8 +259,13 @@ async def test_work_lists(ctx: Ctx) -> None:
     today = date.today()
     joined = date(today.year - 20, today.month, 1)
     birthday = await fresh_member(ctx, ctx.ids["child"], joined_on=joined)
-    probationary = await fresh_member(ctx, ctx.ids["child"], kind=MemberKind.probationary,
-                                      joined_on=today - timedelta(days=100), converted_on=None)
+    probationary = await fresh_member(
+        ctx,
+        ctx.ids["child"],
+        kind=MemberKind.probationary,
+        joined_on=today - timedelta(days=100),
+        converted_on=None,
+    )
     elderly = await fresh_member(ctx, ctx.ids["child"], categories=["retired", "elderly_or_sick"])
 
     async def listed(name: str) -> dict[int, dict[str, object]]:
@@ -222,10 +274,12 @@ async def test_work_lists(ctx: Ctx) -> None:
 
     births = await listed("birthdays")  # R: MEM-05
     assert birthday.id in births and births[birthday.id]["political_birthday"] == str(
-        date(today.year, today.month, 1))
+        date(today.year, today.month, 1)
+    )
     prob = await listed("probationary")
     assert prob[probationary.id]["conversion_due"] == str(
-        rules.conversion_due(today - timedelta(days=100)))
+        rules.conversion_due(today - timedelta(days=100))
+    )
     assert elderly.id in await listed("elderly_or_sick")  # R: MEM-04
 
 
@@ -238,9 +292,17 @@ async def test_statistics_agree_with_the_roster(ctx: Ctx) -> None:
     assert sum(r["count"] for r in stats["by_joining_period"]) == total
     assert stats["minority"] == sum(r["count"] for r in stats["by_ethnicity"] if r["key"] != "汉族")
     # district systems read statistics with their stats.export scope
-    token = (await ctx.client.post("/api/v1/auth/token", data={
-        "grant_type": "client_credentials", "client_id": "district-demo",
-        "client_secret": "Dangjian#2026"})).json()["access_token"]
-    r = await ctx.client.get(f"{M}/statistics", params={"org_id": own},
-                             headers={"Authorization": f"Bearer {token}"})
+    token = (
+        await ctx.client.post(
+            "/api/v1/auth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "district-demo",
+                "client_secret": "Dangjian#2026",
+            },
+        )
+    ).json()["access_token"]
+    r = await ctx.client.get(
+        f"{M}/statistics", params={"org_id": own}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert r.status_code == 200 and r.json()["total"] == total
