@@ -20,4 +20,4 @@ api_router.include_router(members_router)
 api_router.include_router(me_router)
 
 # Routes that accept bodies above the default cap (multipart uploads).
-UPLOAD_ROUTES: frozenset[str] = frozenset()
+UPLOAD_ROUTES: frozenset[str] = frozenset({"/api/v1/members/import"})

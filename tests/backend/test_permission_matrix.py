@@ -342,6 +342,27 @@ OWN_MEMBER = {
 }
 
 
+def only(allowed: set[str], other: str = "403") -> dict[str, dict[str, str]]:
+    """Untargeted routes open to some principals (by post), refused to the others."""
+    return {
+        p: {"none": "401" if p == "anonymous" else "ok" if p in allowed else other}
+        for p in PRINCIPALS
+    }
+
+
+ROSTER_WRITERS = {"secretary", "zuzhi", "clerk"}
+ROSTER_READERS = {
+    "secretary",
+    "deputy",
+    "zuzhi",
+    "xuanchuan",
+    "jijian",
+    "xiaozu",
+    "clerk",
+    "street",
+}
+
+
 def untargeted(users: str, clients: str, anonymous: str) -> dict[str, dict[str, str]]:
     """Routes about the caller itself (no organisation target)."""
     out = {}
@@ -607,6 +628,15 @@ async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
 
+async def b_import(_ctx: Ctx, _t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    from dangjian.members.xlsx import template
+
+    return "/api/v1/members/import", {
+        "params": {"dry_run": "true"},
+        "files": {"file": ("roster.xlsx", template(), "application/octet-stream")},
+    }
+
+
 async def b_audit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/audit", {"params": {"organization_id": ctx.ids[t]}}
 
@@ -650,6 +680,12 @@ MATRIX: dict[str, Case] = {
     "POST /api/v1/members/{member_id}/events": Case(ROSTER_WRITE, 201, b_member_event_add),
     "POST /api/v1/members/{member_id}/reveal": Case(ROSTER_FULL, 200, b_member_reveal),
     "GET /api/v1/me/member": Case(OWN_MEMBER, 200, fixed("/api/v1/me/member")),
+    "GET /api/v1/members/import-template": Case(
+        only(ROSTER_WRITERS), 200, fixed("/api/v1/members/import-template")
+    ),
+    # An empty roster sheet: a dry run for those who may import, refused for everyone else.
+    "POST /api/v1/members/import": Case(only(ROSTER_WRITERS), 200, b_import),
+    "GET /api/v1/members/export": Case(only(ROSTER_READERS), 200, fixed("/api/v1/members/export")),
     "GET /api/v1/dashboard": Case(untargeted("ok", "ok", "401"), 200, fixed("/api/v1/dashboard")),
     "GET /api/v1/auth/me": Case(SELF_ANY, 200, fixed("/api/v1/auth/me")),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),

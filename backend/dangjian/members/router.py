@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
 
-from dangjian.core.errors import PROBLEM_RESPONSES, Problem
+from dangjian.authz.capabilities import Cap
+from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import CipherDep, PrincipalDep, SessionDep
-from dangjian.members import service
+from dangjian.members import importing, service, xlsx
 from dangjian.members.enums import Category
 from dangjian.members.schemas import (
     EventCreate,
     EventRead,
+    ImportResult,
     MemberListItem,
     MemberListKind,
     MemberRead,
@@ -72,6 +75,65 @@ async def list_members(
         session, principal, cipher, filters, offset=page.offset, limit=page.size, today=date.today()
     )
     return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    quoted = quote(filename)
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f"attachment; filename=roster.xlsx; filename*=UTF-8''{quoted}"
+        },
+    )
+
+
+@router.get("/import-template", responses={200: {"content": {XLSX: {}}}}, response_class=Response)
+async def import_template(principal: PrincipalDep) -> Response:
+    """党员花名册导入模板（含可选值下拉列表与填写说明）。"""
+    if not principal.can_anywhere(Cap.roster_write):
+        raise Forbidden("无权导入党员花名册")
+    return _xlsx(xlsx.template(), "党员花名册导入模板.xlsx")
+
+
+@router.post("/import", response_model=ImportResult)
+async def import_members(
+    file: Annotated[UploadFile, File(description="党员花名册 .xlsx")],
+    session: SessionDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+    dry_run: Annotated[bool, Query(description="true：只检查不写入")] = True,
+) -> ImportResult:
+    """导入党员花名册：先预检（逐格列出问题），确认后整批写入；按身份证号匹配，重复导入不重复登记。"""
+    content = await file.read()
+    return await importing.import_roster(session, principal, cipher, content, dry_run=dry_run)
+
+
+@router.get("/export", responses={200: {"content": {XLSX: {}}}}, response_class=Response)
+async def export_members(
+    session: SessionDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+    org_id: int | None = None,
+    kind: MemberKind | None = None,
+    category: Category | None = None,
+    status_: Annotated[MemberStatus | None, Query(alias="status")] = None,
+    gender: Gender | None = None,
+    q: Annotated[str | None, Query(max_length=32)] = None,
+    list_: Annotated[MemberListKind | None, Query(alias="list")] = None,
+    full: Annotated[bool, Query(description="含完整个人信息（需相应权限，记入审计）")] = False,
+) -> Response:
+    """导出党员花名册（.xlsx；默认脱敏，首行注明导出人与时间）。"""
+    filters = service.ListFilters(
+        org_id=org_id, kind=kind, category=category, status=status_, gender=gender, q=q, list=list_
+    )
+    content, _ = await importing.export_roster(
+        session, principal, cipher, filters, full=full, today=date.today()
+    )
+    return _xlsx(content, f"党员花名册_{date.today():%Y%m%d}.xlsx")
 
 
 @router.get("/statistics", response_model=MemberStatistics)

@@ -209,3 +209,20 @@ class MemberStatistics(OutputModel):
     by_work_post: list[CountRow]
     by_joining_period: list[CountRow]
     flows: list[FlowRow] = Field(description="按年份、事件类型统计的党员增减")
+
+
+class ImportProblem(OutputModel):
+    row: int = Field(description="Excel 行号")
+    column: str
+    value: str
+    message: str
+
+
+class ImportResult(OutputModel):
+    dry_run: bool
+    applied: bool = Field(description="是否已写入（有任何问题时整批不写入）")
+    rows: int
+    to_create: int
+    to_update: int
+    unchanged: int
+    problems: list[ImportProblem]

@@ -92,16 +92,10 @@ def _lost_since() -> Any:
     )
 
 
-async def list_members(
-    session: AsyncSession,
-    principal: Principal,
-    cipher: PersonalDataCipher,
-    f: ListFilters,
-    *,
-    offset: int,
-    limit: int,
-    today: date,
-) -> tuple[list[MemberListItem], int]:
+async def _filtered(
+    session: AsyncSession, principal: Principal, f: ListFilters, today: date
+) -> Select[Member, str, str]:
+    """The roster query for the filters, in the caller's scope (shared by list and export)."""
     stmt = _scoped(principal)
     if f.org_id is not None:
         org = await visible_organization(session, principal, f.org_id, Cap.roster_read)
@@ -130,7 +124,6 @@ async def list_members(
             stmt = stmt.where(or_(Member.id_number_tail == q, Member.mobile_tail == q))
         else:
             stmt = stmt.where(Member.name.contains(q, autoescape=True))
-    lost_since = _lost_since()
     if f.list is MemberListKind.elderly_or_sick:  # R: MEM-04
         stmt = stmt.where(has_category("elderly_or_sick"))
     elif f.list is MemberListKind.birthdays:  # R: MEM-05
@@ -139,6 +132,21 @@ async def list_members(
         stmt = stmt.where(Member.status == MemberStatus.lost_contact)
     elif f.list is MemberListKind.probationary:
         stmt = stmt.where(Member.kind == MemberKind.probationary)
+    return stmt
+
+
+async def list_members(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    f: ListFilters,
+    *,
+    offset: int,
+    limit: int,
+    today: date,
+) -> tuple[list[MemberListItem], int]:
+    stmt = await _filtered(session, principal, f, today)
+    lost_since = _lost_since()
     listed = stmt.add_columns(lost_since.label("lost_since"))
     total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = {

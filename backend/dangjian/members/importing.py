@@ -1,0 +1,352 @@
+"""Import and export of the roster as .xlsx (the service side; the sheet format is in xlsx.py).
+
+An import is checked whole first (a dry run returns every problem with its row and column); a
+real import is all-or-nothing, matches existing members by ID number (blind index) and writes
+only what changed, so the same file imported twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dangjian.audit import service as audit
+from dangjian.authz.capabilities import Cap
+from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
+from dangjian.authz.principal import Principal, scope_clause
+from dangjian.core.crypto import PersonalDataCipher
+from dangjian.core.errors import Forbidden, Unprocessable
+from dangjian.members import xlsx
+from dangjian.members.enums import LABELS
+from dangjian.members.schemas import ImportProblem, ImportResult
+from dangjian.members.service import MEMBER_ORG_KINDS, ListFilters, _filtered
+from dangjian.models import Member, Organization
+
+MAX_ROWS = 20_000
+MAX_EXPORT_ROWS = 100_000
+# Fields compared and written as they are; the encrypted ones are handled apart.
+PLAIN_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "degree",
+    "kind",
+    "joined_on",
+    "converted_on",
+    "work_post",
+    "work_started_on",
+    "professional_title",
+    "new_stratum",
+    "landline",
+    "registered_residence",
+    "grid_area",
+    "categories",
+)
+
+
+async def _writable_orgs(
+    session: AsyncSession, principal: Principal
+) -> dict[str, list[Organization]]:
+    """Organisations the caller may put members in, by full name and by code."""
+    orgs = (
+        await session.scalars(
+            select(Organization).where(
+                scope_clause(principal, Cap.roster_write, Organization.path),
+                Organization.kind.in_(MEMBER_ORG_KINDS),
+            )
+        )
+    ).all()
+    by_key: dict[str, list[Organization]] = {}
+    for org in orgs:
+        for key in {org.name, org.code} - {None}:
+            by_key.setdefault(str(key), []).append(org)
+    return by_key
+
+
+async def import_roster(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    content: bytes,
+    *,
+    dry_run: bool,
+) -> ImportResult:
+    if not principal.can_anywhere(Cap.roster_write):
+        raise Forbidden("无权导入党员花名册")
+    try:
+        raw_rows = list(xlsx.read_rows(content))
+    except ValueError as exc:
+        raise Unprocessable(str(exc), code="import_unreadable") from exc
+    if len(raw_rows) > MAX_ROWS:
+        raise Unprocessable(f"一次至多导入 {MAX_ROWS} 行，请分批导入", code="import_too_large")
+    problems: list[xlsx.CellProblem] = []
+    parsed = [xlsx.validate(number, raw, problems) for number, raw in raw_rows]
+    orgs = await _writable_orgs(session, principal)
+    seen: dict[str, int] = {}
+    indexes: dict[int, str] = {}
+    for row in parsed:
+        org_key = row.values.get("organization")
+        if org_key:
+            matches = orgs.get(org_key, [])
+            if not matches:
+                problems.append(
+                    xlsx.CellProblem(
+                        row.row, "所在党组织", org_key, "不是本人可管理的党支部或党小组"
+                    )
+                )
+            elif len(matches) > 1:
+                problems.append(
+                    xlsx.CellProblem(
+                        row.row, "所在党组织", org_key, "组织名称不唯一，请填写党组织编码"
+                    )
+                )
+            else:
+                row.values["organization_id"] = matches[0].id
+        number = row.values.get("id_number")
+        if number:
+            index = cipher.blind_index(number)
+            if index in seen:
+                problems.append(
+                    xlsx.CellProblem(row.row, "公民身份号码", number, f"与第 {seen[index]} 行重复")
+                )
+            seen.setdefault(index, row.row)
+            indexes[row.row] = index
+    existing = await _existing(session, list(seen))
+    writable_paths = principal.paths_with(Cap.roster_write)
+    for row in parsed:
+        found = existing.get(indexes.get(row.row, ""))
+        if found is not None and not any(found[1].startswith(p) for p in writable_paths):
+            problems.append(
+                xlsx.CellProblem(
+                    row.row,
+                    "公民身份号码",
+                    row.values["id_number"],
+                    "该党员已由其他党组织登记，不能在此导入",
+                )
+            )
+    created, updated, unchanged = [], [], 0
+    plans: list[tuple[xlsx.ParsedRow, Member | None]] = [
+        (row, existing[indexes[row.row]][0] if indexes.get(row.row) in existing else None)
+        for row in parsed
+    ]
+    if not problems:
+        for row, member in plans:
+            if member is None:
+                created.append(row)
+            elif _changes(cipher, member, row.values):
+                updated.append((row, member))
+            else:
+                unchanged += 1
+    applied = not dry_run and not problems
+    ids: dict[str, list[int]] = {"created": [], "updated": []}
+    if applied:
+        ids = await _apply(session, cipher, created, updated)
+        await audit.record(
+            session,
+            actor=principal,
+            action="member.import",
+            entity="member_import",
+            entity_id=hashlib.sha256(content).hexdigest()[:16],
+            organization_path=min(writable_paths, key=len) if writable_paths else None,
+            after={
+                "rows": len(parsed),
+                "created": ids["created"],
+                "updated": ids["updated"],
+                "unchanged": unchanged,
+                "sha256": hashlib.sha256(content).hexdigest(),
+            },
+        )
+    return ImportResult(
+        dry_run=dry_run,
+        applied=applied,
+        rows=len(parsed),
+        to_create=len(created),
+        to_update=len(updated),
+        unchanged=unchanged,
+        problems=[ImportProblem(**p.__dict__) for p in sorted(problems, key=lambda p: p.row)],
+    )
+
+
+async def _existing(session: AsyncSession, indexes: list[str]) -> dict[str, tuple[Member, str]]:
+    found: dict[str, tuple[Member, str]] = {}
+    for start in range(0, len(indexes), 1000):
+        chunk = indexes[start : start + 1000]
+        rows = (
+            await session.execute(
+                select(Member, Organization.path)
+                .join(Organization, Organization.id == Member.organization_id)
+                .where(Member.id_number_index.in_(chunk))
+            )
+        ).all()
+        for member, path in rows:
+            assert member.id_number_index is not None
+            found[member.id_number_index] = (member, path)
+    return found
+
+
+def _changes(cipher: PersonalDataCipher, member: Member, values: dict[str, Any]) -> dict[str, Any]:
+    """The columns that an imported row would change (empty: the row is already there)."""
+    changes: dict[str, Any] = {}
+    for name in PLAIN_FIELDS:
+        new = values.get(name)
+        if name == "categories":
+            new = sorted(new or [])
+            old: Any = sorted(member.categories or [])
+        else:
+            old = getattr(member, name)
+            old = old.value if hasattr(old, "value") else old
+        if new != old:
+            changes[name] = new
+    if values.get("organization_id") != member.organization_id:
+        changes["organization_id"] = values.get("organization_id")
+    for name, column in (("mobile", "mobile_enc"), ("address", "address_enc")):
+        stored = getattr(member, column)
+        if values.get(name) != (cipher.decrypt(stored) if stored else None):
+            changes[name] = values.get(name)
+    return changes
+
+
+def _encrypted(cipher: PersonalDataCipher, values: dict[str, Any]) -> dict[str, Any]:
+    mobile, address, number = values.get("mobile"), values.get("address"), values.get("id_number")
+    out: dict[str, Any] = {
+        "mobile_enc": cipher.encrypt(mobile) if mobile else None,
+        "mobile_index": cipher.blind_index(mobile) if mobile else None,
+        "mobile_tail": mobile[-4:] if mobile else None,
+        "address_enc": cipher.encrypt(address) if address else None,
+    }
+    if number:
+        out.update(
+            id_number_enc=cipher.encrypt(number),
+            id_number_index=cipher.blind_index(number),
+            id_number_tail=number[-4:],
+        )
+    return out
+
+
+async def _apply(
+    session: AsyncSession,
+    cipher: PersonalDataCipher,
+    created: list[xlsx.ParsedRow],
+    updated: list[tuple[xlsx.ParsedRow, Member]],
+) -> dict[str, list[int]]:
+    now = datetime.now(UTC)
+    new_rows = [
+        {
+            **{f: row.values.get(f) for f in PLAIN_FIELDS},
+            "categories": row.values.get("categories") or [],
+            "organization_id": row.values["organization_id"],
+            "status": "normal",
+            "version": 1,
+            "standing_correction_months": 0,
+            "created_at": now,
+            "updated_at": now,
+            **_encrypted(cipher, row.values),
+        }
+        for row in created
+    ]
+    for start in range(0, len(new_rows), 2000):
+        await session.execute(insert(Member), new_rows[start : start + 2000])
+    created_ids: list[int] = []
+    new_indexes = [r["id_number_index"] for r in new_rows]
+    for start in range(0, len(new_indexes), 1000):
+        created_ids += (
+            await session.scalars(
+                select(Member.id).where(
+                    Member.id_number_index.in_(new_indexes[start : start + 1000])
+                )
+            )
+        ).all()
+    for row, member in updated:
+        changes = _changes(cipher, member, row.values)
+        values = {k: v for k, v in changes.items() if k not in ("mobile", "address")}
+        encrypted = _encrypted(cipher, row.values)
+        if "mobile" in changes:
+            values.update({k: encrypted[k] for k in ("mobile_enc", "mobile_index", "mobile_tail")})
+        if "address" in changes:
+            values["address_enc"] = encrypted["address_enc"]
+        await session.execute(
+            update(Member)
+            .where(Member.id == member.id)
+            .values(**values, version=Member.version + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return {"created": sorted(created_ids), "updated": [m.id for _, m in updated]}
+
+
+async def export_roster(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    filters: ListFilters,
+    *,
+    full: bool,
+    today: date,
+) -> tuple[bytes, int]:
+    """The filtered roster; personal data masked unless asked for and allowed (per row)."""
+    if not principal.can_anywhere(Cap.roster_read):
+        raise Forbidden("无权导出党员花名册")
+    stmt = await _filtered(session, principal, filters, today)
+    rows = (
+        await session.execute(
+            stmt.order_by(Organization.path, Member.name, Member.id).limit(MAX_EXPORT_ROWS)
+        )
+    ).all()
+    masked_any = False
+    out: list[list[Any]] = []
+    for m, org_name, path in rows:
+        show = full and may_see_personal_data(principal, organization_path=path, member_id=m.id)
+        masked_any = masked_any or not show
+        number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
+        mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
+        address = cipher.decrypt(m.address_enc) if m.address_enc and show else None
+        out.append(
+            [
+                m.name,
+                number if show else mask_id_number(number),
+                LABELS.get(m.gender, m.gender),
+                m.ethnicity,
+                m.education,
+                m.degree,
+                LABELS.get(m.kind, m.kind),
+                org_name,
+                m.joined_on,
+                m.converted_on,
+                m.work_post,
+                m.work_started_on,
+                m.professional_title,
+                m.new_stratum,
+                mobile if show else mask_phone(mobile),
+                m.landline if show else mask_phone(m.landline),
+                m.registered_residence,
+                address,
+                m.grid_area,
+                "、".join(LABELS.get(c, c) for c in (m.categories or [])),
+            ]
+        )
+    content = xlsx.export(
+        out,
+        title="党员花名册",
+        exported_by=principal.label,
+        exported_at=datetime.now(UTC),
+        masked=masked_any,
+    )
+    read_paths = principal.paths_with(Cap.roster_read)
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.export",
+        entity="member_export",
+        organization_path=min(read_paths, key=len) if read_paths else None,
+        after={
+            "rows": len(out),
+            "full": full and not masked_any,
+            "filters": {k: v for k, v in filters.__dict__.items() if v},
+        },
+    )
+    return content, len(out)

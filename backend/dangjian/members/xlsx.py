@@ -1,0 +1,260 @@
+"""The 党员花名册 as a spreadsheet: the template, parsing and per-cell validation of an import,
+and the export. Messages are for the clerk who fixes the file, so they are Chinese and name the
+row and column."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from dangjian.core import idcard
+from dangjian.members.enums import (
+    ETHNICITIES,
+    LABELS,
+    WORK_POSTS,
+    Category,
+    Degree,
+    Education,
+    NewStratum,
+    ProfessionalTitle,
+)
+
+SHEET = "党员花名册"
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+GENDERS = {"男": "male", "女": "female"}
+KINDS = {"正式党员": "formal", "预备党员": "probationary"}
+CATEGORY_BY_LABEL = {LABELS[c.value]: c.value for c in Category}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    hint: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("姓名", "name", True),
+    Column("公民身份号码", "id_number", True, hint="18位，末位可为X"),
+    Column("性别", "gender", False, tuple(GENDERS), "可不填，按身份号码推导"),
+    Column("民族", "ethnicity", False, ETHNICITIES),
+    Column("学历", "education", False, tuple(e.value for e in Education)),
+    Column("学位", "degree", False, tuple(d.value for d in Degree)),
+    Column("人员类别", "kind", True, tuple(KINDS)),
+    Column("所在党组织", "organization", True, hint="党组织全称或编码"),
+    Column("入党日期", "joined_on", True, hint="YYYY-MM-DD"),
+    Column("转正日期", "converted_on", False, hint="YYYY-MM-DD"),
+    Column("工作岗位", "work_post", False, WORK_POSTS),
+    Column("参加工作日期", "work_started_on", False, hint="YYYY-MM-DD"),
+    Column("专业技术职务", "professional_title", False, tuple(p.value for p in ProfessionalTitle)),
+    Column("新社会阶层类型", "new_stratum", False, tuple(n.value for n in NewStratum)),
+    Column("手机号码", "mobile", False, hint="11位"),
+    Column("固定电话", "landline", False),
+    Column("户籍所在地", "registered_residence", False),
+    Column("现居住地", "address", False),
+    Column("所在网格", "grid_area", False),
+    Column(
+        "人员分类",
+        "categories",
+        False,
+        hint="多个用顿号或逗号分隔：" + "、".join(CATEGORY_BY_LABEL),
+    ),
+)
+HEADERS = [c.header for c in COLUMNS]
+
+
+@dataclass
+class CellProblem:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def template() -> bytes:
+    """An empty roster with the national columns, drop-down lists and a sheet of instructions."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    ws.append(HEADERS)
+    lists = wb.create_sheet("可选值")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font = Font(bold=True, color="FFFFFF" if column.required else "000000")
+        cell.fill = PatternFill("solid", fgColor="C00000" if column.required else "F2DCDB")
+        ws.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2 + 4)
+        if column.choices:
+            letter = get_column_letter(index)
+            lists.cell(row=1, column=index, value=column.header)
+            for r, choice in enumerate(column.choices, start=2):
+                lists.cell(row=r, column=index, value=choice)
+            rule = DataValidation(
+                type="list",
+                allow_blank=not column.required,
+                formula1=f"'可选值'!${letter}$2:${letter}${len(column.choices) + 1}",
+            )
+            rule.error = f"请从列表中选择{column.header}"
+            ws.add_data_validation(rule)
+            rule.add(f"{letter}2:{letter}5000")
+    notes = wb.create_sheet("填写说明")
+    notes.append(["列", "是否必填", "说明"])
+    for column in COLUMNS:
+        notes.append([column.header, "必填" if column.required else "", column.hint])
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = _text(raw)
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if not match:
+        raise ValueError("日期格式应为 YYYY-MM-DD")
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise ValueError("日期不存在") from None
+
+
+def read_rows(content: bytes) -> Iterable[tuple[int, dict[str, Any]]]:
+    """(Excel row number, raw values by field) for every non-empty data row."""
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
+        raise ValueError("无法读取文件：请上传 Excel（.xlsx）格式的花名册") from exc
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header: list[str] = []
+    header_row = 0
+    for header_row, candidate in enumerate(rows, start=1):  # an export has a title line first
+        header = [_text(h) for h in candidate]
+        if "姓名" in header or header_row >= 5:
+            break
+    missing = [c.header for c in COLUMNS if c.required and c.header not in header]
+    if missing:
+        raise ValueError("表头缺少必填列：" + "、".join(missing) + "（请使用导入模板）")
+    positions = {c.field: header.index(c.header) for c in COLUMNS if c.header in header}
+    for number, row in enumerate(rows, start=header_row + 1):
+        values = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        yield number, values
+
+
+def validate(number: int, raw: dict[str, Any], problems: list[CellProblem]) -> ParsedRow:
+    """Check one row; every problem is appended with its row, column and value."""
+    parsed = ParsedRow(number)
+    by_field = {c.field: c for c in COLUMNS}
+
+    def problem(field_name: str, message: str) -> None:
+        problems.append(
+            CellProblem(number, by_field[field_name].header, _text(raw.get(field_name)), message)
+        )
+
+    for column in COLUMNS:
+        text = _text(raw.get(column.field))
+        if column.required and not text:
+            problem(column.field, f"{column.header}必填")
+            continue
+        if not text:
+            parsed.values[column.field] = None
+            continue
+        try:
+            parsed.values[column.field] = _convert(column, raw.get(column.field), text)
+        except ValueError as exc:
+            problem(column.field, str(exc))
+    number_value = parsed.values.get("id_number")
+    if number_value:
+        derived = idcard.gender_of(number_value)
+        if parsed.values.get("gender") and parsed.values["gender"] != derived:
+            problem("gender", "性别与公民身份号码不一致")
+        parsed.values["gender"] = derived
+        parsed.values["birth_date"] = idcard.birth_date_of(number_value)
+    joined, converted = parsed.values.get("joined_on"), parsed.values.get("converted_on")
+    if joined and converted and converted < joined:
+        problem("converted_on", "转正日期不能早于入党日期")
+    if parsed.values.get("kind") == "probationary" and converted:
+        problem("converted_on", "预备党员不应有转正日期")
+    return parsed
+
+
+def _convert(column: Column, raw: Any, text: str) -> Any:
+    if column.field == "id_number":
+        value = text.upper()
+        if not idcard.is_valid(value):
+            raise ValueError("公民身份号码无效（位数、出生日期或校验码不正确）")
+        return value
+    if column.field in ("joined_on", "converted_on", "work_started_on"):
+        return _date(raw)
+    if column.field == "gender":
+        if text not in GENDERS:
+            raise ValueError("性别应为 男 或 女")
+        return GENDERS[text]
+    if column.field == "kind":
+        if text not in KINDS:
+            raise ValueError("人员类别应为 正式党员 或 预备党员")
+        return KINDS[text]
+    if column.field == "mobile":
+        if not MOBILE.fullmatch(text):
+            raise ValueError("手机号码应为 11 位数字")
+        return text
+    if column.field == "categories":
+        labels = [p.strip() for p in re.split(r"[、,，;；]", text) if p.strip()]
+        unknown = [p for p in labels if p not in CATEGORY_BY_LABEL]
+        if unknown:
+            raise ValueError("未知的人员分类：" + "、".join(unknown))
+        return sorted({CATEGORY_BY_LABEL[p] for p in labels})
+    if column.choices and text not in column.choices:
+        raise ValueError(f"“{text}”不是可选的{column.header}")
+    return text
+
+
+def export(
+    rows: Iterable[list[Any]], *, title: str, exported_by: str, exported_at: datetime, masked: bool
+) -> bytes:
+    """The filtered roster with a line naming who exported it and when."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    note = "（个人信息已脱敏）" if masked else "（含完整个人信息，请妥善保管）"
+    ws.append([f"{title}　导出人：{exported_by}　导出时间：{exported_at:%Y-%m-%d %H:%M}{note}"])
+    ws.append(HEADERS)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
