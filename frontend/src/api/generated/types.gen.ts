@@ -103,6 +103,18 @@ export type BodyAuthLogin = {
 };
 
 /**
+ * Body_members-import_members
+ */
+export type BodyMembersImportMembers = {
+    /**
+     * File
+     *
+     * 党员花名册 .xlsx
+     */
+    file: Blob | File;
+};
+
+/**
  * Category
  *
  * MEM-02: a member may belong to several at once.
@@ -305,6 +317,66 @@ export type FlowRow = {
  * Gender
  */
 export type Gender = 'male' | 'female';
+
+/**
+ * ImportProblem
+ */
+export type ImportProblem = {
+    /**
+     * Column
+     */
+    column: string;
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Row
+     *
+     * Excel 行号
+     */
+    row: number;
+    /**
+     * Value
+     */
+    value: string;
+};
+
+/**
+ * ImportResult
+ */
+export type ImportResult = {
+    /**
+     * Applied
+     *
+     * 是否已写入（有任何问题时整批不写入）
+     */
+    applied: boolean;
+    /**
+     * Dry Run
+     */
+    dry_run: boolean;
+    /**
+     * Problems
+     */
+    problems: Array<ImportProblem>;
+    /**
+     * Rows
+     */
+    rows: number;
+    /**
+     * To Create
+     */
+    to_create: number;
+    /**
+     * To Update
+     */
+    to_update: number;
+    /**
+     * Unchanged
+     */
+    unchanged: number;
+};
 
 /**
  * MeClient
@@ -2262,6 +2334,155 @@ export type MembersListMembersResponses = {
 };
 
 export type MembersListMembersResponse = MembersListMembersResponses[keyof MembersListMembersResponses];
+
+export type MembersExportMembersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Org Id
+         */
+        org_id?: number | null;
+        /**
+         * Kind
+         */
+        kind?: MemberKind | null;
+        /**
+         * Category
+         */
+        category?: Category | null;
+        /**
+         * Status
+         */
+        status?: MemberStatus | null;
+        /**
+         * Gender
+         */
+        gender?: Gender | null;
+        /**
+         * Q
+         */
+        q?: string | null;
+        /**
+         * List
+         */
+        list?: MemberListKind | null;
+        /**
+         * Full
+         *
+         * 含完整个人信息（需相应权限，记入审计）
+         */
+        full?: boolean;
+    };
+    url: '/api/v1/members/export';
+};
+
+export type MembersExportMembersErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersExportMembersError = MembersExportMembersErrors[keyof MembersExportMembersErrors];
+
+export type MembersExportMembersResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type MembersImportMembersData = {
+    body: BodyMembersImportMembers;
+    path?: never;
+    query?: {
+        /**
+         * Dry Run
+         *
+         * true：只检查不写入
+         */
+        dry_run?: boolean;
+    };
+    url: '/api/v1/members/import';
+};
+
+export type MembersImportMembersErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersImportMembersError = MembersImportMembersErrors[keyof MembersImportMembersErrors];
+
+export type MembersImportMembersResponses = {
+    /**
+     * Successful Response
+     */
+    200: ImportResult;
+};
+
+export type MembersImportMembersResponse = MembersImportMembersResponses[keyof MembersImportMembersResponses];
+
+export type MembersImportTemplateData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/members/import-template';
+};
+
+export type MembersImportTemplateErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersImportTemplateError = MembersImportTemplateErrors[keyof MembersImportTemplateErrors];
+
+export type MembersImportTemplateResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
 
 export type MembersMemberStatisticsData = {
     body?: never;
