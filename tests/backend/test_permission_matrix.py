@@ -33,6 +33,7 @@ from dangjian.main import create_app
 from dangjian.models import (
     AuditHead,
     Member,
+    MemberCorrection,
     MemberEvent,
     Organization,
     OrganizationTerm,
@@ -391,6 +392,12 @@ class Case:
 _seq = itertools.count(1)
 
 
+async def _add_row(ctx: Ctx, obj: Any) -> Any:
+    async with ctx.db.sessionmaker() as session, session.begin():
+        session.add(obj)
+    return obj
+
+
 async def _add(ctx: Ctx, obj: Any) -> Any:
     async with ctx.db.sessionmaker() as session, session.begin():
         session.add(obj)
@@ -628,6 +635,34 @@ async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
 
+async def _correction(ctx: Ctx, t: str) -> MemberCorrection:
+    from conftest import fresh_member
+
+    member = await fresh_member(ctx, ctx.ids[t])
+    return await _add_row(
+        ctx,
+        MemberCorrection(
+            member_id=member.id,
+            organization_id=ctx.ids[t],
+            changes={"grid_area": "新网格"},
+            reason="住址变更",
+            requested_by="测试",
+        ),
+    )
+
+
+async def b_corrections(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    correction = await _correction(ctx, t)
+    return "/api/v1/members/corrections", {"_expect_id": correction.id}
+
+
+async def b_correction_decide(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    correction = await _correction(ctx, t)
+    return f"/api/v1/members/corrections/{correction.id}/decision", {
+        "json": {"approve": True, "note": "已核实"}
+    }
+
+
 async def b_import(_ctx: Ctx, _t: str, _n: int) -> tuple[str, dict[str, Any]]:
     from dangjian.members.xlsx import template
 
@@ -686,6 +721,22 @@ MATRIX: dict[str, Case] = {
     # An empty roster sheet: a dry run for those who may import, refused for everyone else.
     "POST /api/v1/members/import": Case(only(ROSTER_WRITERS), 200, b_import),
     "GET /api/v1/members/export": Case(only(ROSTER_READERS), 200, fixed("/api/v1/members/export")),
+    "GET /api/v1/members/corrections": Case(ROSTER_LIST, 200, b_corrections),
+    "POST /api/v1/members/corrections/{correction_id}/decision": Case(
+        ROSTER_WRITE, 200, b_correction_decide
+    ),
+    "GET /api/v1/me/member/corrections": Case(
+        OWN_MEMBER, 200, fixed("/api/v1/me/member/corrections")
+    ),
+    "POST /api/v1/me/member/corrections": Case(
+        OWN_MEMBER,
+        201,
+        fixed(
+            "/api/v1/me/member/corrections",
+            json={"changes": {"grid_area": "幸福小区2号楼"}, "reason": "搬家后网格变了"},
+        ),
+    ),
+    "GET /api/v1/me/member/export": Case(OWN_MEMBER, 200, fixed("/api/v1/me/member/export")),
     "GET /api/v1/dashboard": Case(untargeted("ok", "ok", "401"), 200, fixed("/api/v1/dashboard")),
     "GET /api/v1/auth/me": Case(SELF_ANY, 200, fixed("/api/v1/auth/me")),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
@@ -792,7 +843,7 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
 
 def _in_answer(body: Any, wanted_id: int, key: str = "id") -> bool:
     if isinstance(body, dict):
-        if body.get(key) == wanted_id and ("name" in body or "username" in body):
+        if body.get(key) == wanted_id and {"name", "username", "member_name"} & body.keys():
             return True
         return any(_in_answer(v, wanted_id, key) for v in body.values())
     if isinstance(body, list):

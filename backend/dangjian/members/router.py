@@ -13,9 +13,13 @@ from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import CipherDep, PrincipalDep, SessionDep
-from dangjian.members import importing, service, xlsx
+from dangjian.members import corrections, importing, service, xlsx
 from dangjian.members.enums import Category
 from dangjian.members.schemas import (
+    CorrectionCreate,
+    CorrectionDecision,
+    CorrectionRead,
+    CorrectionStatus,
     EventCreate,
     EventRead,
     ImportResult,
@@ -144,6 +148,28 @@ async def member_statistics(
     return await service.statistics(session, principal, org_id, date.today())
 
 
+@router.get("/corrections", response_model=list[CorrectionRead])
+async def list_corrections(
+    session: SessionDep,
+    principal: PrincipalDep,
+    status_: Annotated[CorrectionStatus | None, Query(alias="status")] = None,
+) -> list[CorrectionRead]:
+    """党员信息更正申请（本人管理范围内）。"""
+    return await corrections.listing(session, principal, status_)
+
+
+@router.post("/corrections/{correction_id}/decision", response_model=CorrectionRead)
+async def decide_correction(
+    correction_id: int,
+    body: CorrectionDecision,
+    session: SessionDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+) -> CorrectionRead:
+    """审核更正申请：同意则按申请内容修改党员信息，不同意则注明理由。"""
+    return await corrections.decide(session, principal, cipher, correction_id, body)
+
+
 @router.get("/{member_id}", response_model=MemberRead)
 async def get_member(
     member_id: int,
@@ -208,3 +234,36 @@ async def reveal_member(
 async def my_member(session: SessionDep, principal: PrincipalDep, cipher: CipherDep) -> MemberRead:
     """本人的党员信息（不脱敏）。"""
     return await service.my_member(session, principal, cipher, date.today())
+
+
+@me_router.get("/member/corrections", response_model=list[CorrectionRead])
+async def my_corrections(session: SessionDep, principal: PrincipalDep) -> list[CorrectionRead]:
+    """本人的更正申请及处理结果。"""
+    return await corrections.mine(session, principal)
+
+
+@me_router.post(
+    "/member/corrections", response_model=CorrectionRead, status_code=status.HTTP_201_CREATED
+)
+async def request_correction(
+    body: CorrectionCreate, session: SessionDep, principal: PrincipalDep
+) -> CorrectionRead:
+    """申请更正本人信息（由组织委员或党务干事审核）。"""
+    return await corrections.request(session, principal, body)
+
+
+@me_router.get(
+    "/member/export",
+    responses={200: {"content": {"application/json": {}}}},
+    response_class=Response,
+)
+async def export_my_data(
+    session: SessionDep, principal: PrincipalDep, cipher: CipherDep
+) -> Response:
+    """导出本人的全部个人信息（个人信息保护法）。"""
+    content = await corrections.self_export(session, principal, cipher, date.today())
+    return Response(
+        content,
+        media_type="application/json",
+        headers={"Content-Disposition": "attachment; filename=my-member-data.json"},
+    )

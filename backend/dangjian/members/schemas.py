@@ -226,3 +226,34 @@ class ImportResult(OutputModel):
     to_update: int
     unchanged: int
     problems: list[ImportProblem]
+
+
+class CorrectionStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"
+
+
+class CorrectionCreate(InputModel):
+    changes: MemberUpdate = Field(description="申请更正的内容（只填要改的项）")
+    reason: str = Field(min_length=2, max_length=500)
+
+
+class CorrectionDecision(InputModel):
+    approve: bool
+    note: str | None = Field(None, max_length=500)
+
+
+class CorrectionRead(OutputModel):
+    id: int
+    member_id: int
+    member_name: str
+    organization_id: int
+    changes: dict[str, object]
+    reason: str
+    status: CorrectionStatus
+    requested_by: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    created_at: datetime

@@ -290,6 +290,23 @@ async def update_member(
         raise PreconditionRequired()
     if if_match.strip() not in (etag(m), "W/" + etag(m)):
         raise PreconditionFailed()
+    await apply_changes(session, principal, cipher, m, path, body, action="member.update")
+    m, name, path, since = await _load(session, principal, m.id, fresh=True)
+    return member_read(principal, cipher, m, name, path, since, today), etag(m)
+
+
+async def apply_changes(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    m: Member,
+    path: str,
+    body: MemberUpdate,
+    *,
+    action: str,
+) -> None:
+    """Write a validated partial update (encrypting personal data) and audit it; the version
+    guard refuses a concurrent change with 412."""
     before = _audit_view(m)
     changes = body.model_dump(exclude_unset=True)
     values: dict[str, Any] = {}
@@ -335,18 +352,17 @@ async def update_member(
         raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken") from exc
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise PreconditionFailed()
-    m, name, path, since = await _load(session, principal, m.id, fresh=True)
+    m, _, path, _ = await _load(session, principal, m.id, fresh=True)
     await audit.record(
         session,
         actor=principal,
-        action="member.update",
+        action=action,
         entity="member",
         entity_id=m.id,
         organization_path=path,
         before=before,
         after=_audit_view(m),
     )
-    return member_read(principal, cipher, m, name, path, since, today), etag(m)
 
 
 # ---------------------------------------------------------------- events (MEM-02, MEM-09)

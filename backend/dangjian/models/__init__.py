@@ -3,7 +3,7 @@
 from dangjian.core.db import Base
 from dangjian.models.audit import AuditHead, AuditLog
 from dangjian.models.auth import AuthSession, LoginThrottle, RefreshToken
-from dangjian.models.member import Member, MemberEvent
+from dangjian.models.member import Member, MemberCorrection, MemberEvent
 from dangjian.models.organization import Organization, OrganizationTerm
 from dangjian.models.user import ApiClient, Post, User
 
@@ -15,6 +15,7 @@ __all__ = [
     "Base",
     "LoginThrottle",
     "Member",
+    "MemberCorrection",
     "MemberEvent",
     "Organization",
     "OrganizationTerm",

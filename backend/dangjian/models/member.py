@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -85,3 +86,26 @@ class MemberEvent(Base):
     removal_kind: Mapped[str | None] = mapped_column(String(16), comment="除名类型")
     recorded_by: Mapped[str] = mapped_column(String(100), comment="登记人")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, comment="登记时间")
+
+
+class MemberCorrection(Base):
+    """A member's request to correct their own record, decided by 组织委员 or 党务干事."""
+
+    __tablename__ = "member_corrections"
+    __table_args__ = {"comment": "党员信息更正申请"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="RESTRICT"), index=True, comment="党员"
+    )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True, comment="申请时所在党组织"
+    )
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, comment="申请更正的内容")
+    reason: Mapped[str] = mapped_column(String(500), comment="理由")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True, comment="状态")
+    requested_by: Mapped[str] = mapped_column(String(100), comment="申请人（含代办）")
+    decided_by: Mapped[str | None] = mapped_column(String(100), comment="审核人")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="审核时间")
+    decision_note: Mapped[str | None] = mapped_column(String(500), comment="审核意见")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, comment="申请时间")

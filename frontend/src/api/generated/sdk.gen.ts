@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -192,6 +192,43 @@ export const meMyMember = <ThrowOnError extends boolean = true>(options?: Option
 });
 
 /**
+ * 本人的更正申请及处理结果。
+ *
+ * 本人的更正申请及处理结果。
+ */
+export const meMyCorrections = <ThrowOnError extends boolean = true>(options?: Options<MeMyCorrectionsData, ThrowOnError>) => (options?.client ?? client).get<MeMyCorrectionsResponses, MeMyCorrectionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/member/corrections',
+    ...options
+});
+
+/**
+ * 申请更正本人信息（由组织委员或党务干事审核）。
+ *
+ * 申请更正本人信息（由组织委员或党务干事审核）。
+ */
+export const meRequestCorrection = <ThrowOnError extends boolean = true>(options: Options<MeRequestCorrectionData, ThrowOnError>) => (options.client ?? client).post<MeRequestCorrectionResponses, MeRequestCorrectionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/member/corrections',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 导出本人的全部个人信息（个人信息保护法）。
+ *
+ * 导出本人的全部个人信息（个人信息保护法）。
+ */
+export const meExportMyData = <ThrowOnError extends boolean = true>(options?: Options<MeExportMyDataData, ThrowOnError>) => (options?.client ?? client).get<MeExportMyDataResponses, MeExportMyDataErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/member/export',
+    ...options
+});
+
+/**
  * 党员花名册（按组织范围筛选；个人信息默认脱敏）。
  *
  * 党员花名册（按组织范围筛选；个人信息默认脱敏）。
@@ -200,6 +237,32 @@ export const membersListMembers = <ThrowOnError extends boolean = true>(options?
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/members',
     ...options
+});
+
+/**
+ * 党员信息更正申请（本人管理范围内）。
+ *
+ * 党员信息更正申请（本人管理范围内）。
+ */
+export const membersListCorrections = <ThrowOnError extends boolean = true>(options?: Options<MembersListCorrectionsData, ThrowOnError>) => (options?.client ?? client).get<MembersListCorrectionsResponses, MembersListCorrectionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/corrections',
+    ...options
+});
+
+/**
+ * 审核更正申请：同意则按申请内容修改党员信息，不同意则注明理由。
+ *
+ * 审核更正申请：同意则按申请内容修改党员信息，不同意则注明理由。
+ */
+export const membersDecideCorrection = <ThrowOnError extends boolean = true>(options: Options<MembersDecideCorrectionData, ThrowOnError>) => (options.client ?? client).post<MembersDecideCorrectionResponses, MembersDecideCorrectionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/corrections/{correction_id}/decision',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -144,6 +144,92 @@ export type ClientTokenRead = {
 };
 
 /**
+ * CorrectionCreate
+ */
+export type CorrectionCreate = {
+    /**
+     * 申请更正的内容（只填要改的项）
+     */
+    changes: MemberUpdate;
+    /**
+     * Reason
+     */
+    reason: string;
+};
+
+/**
+ * CorrectionDecision
+ */
+export type CorrectionDecision = {
+    /**
+     * Approve
+     */
+    approve: boolean;
+    /**
+     * Note
+     */
+    note?: string | null;
+};
+
+/**
+ * CorrectionRead
+ */
+export type CorrectionRead = {
+    /**
+     * Changes
+     */
+    changes: {
+        [key: string]: unknown;
+    };
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Decided At
+     */
+    decided_at: string | null;
+    /**
+     * Decided By
+     */
+    decided_by: string | null;
+    /**
+     * Decision Note
+     */
+    decision_note: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Member Name
+     */
+    member_name: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Requested By
+     */
+    requested_by: string;
+    status: CorrectionStatus;
+};
+
+/**
+ * CorrectionStatus
+ */
+export type CorrectionStatus = 'pending' | 'approved' | 'refused';
+
+/**
  * CountRow
  */
 export type CountRow = {
@@ -2234,6 +2320,117 @@ export type MeMyMemberResponses = {
 
 export type MeMyMemberResponse = MeMyMemberResponses[keyof MeMyMemberResponses];
 
+export type MeMyCorrectionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/me/member/corrections';
+};
+
+export type MeMyCorrectionsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeMyCorrectionsError = MeMyCorrectionsErrors[keyof MeMyCorrectionsErrors];
+
+export type MeMyCorrectionsResponses = {
+    /**
+     * Response Me-My Corrections
+     *
+     * Successful Response
+     */
+    200: Array<CorrectionRead>;
+};
+
+export type MeMyCorrectionsResponse = MeMyCorrectionsResponses[keyof MeMyCorrectionsResponses];
+
+export type MeRequestCorrectionData = {
+    body: CorrectionCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/me/member/corrections';
+};
+
+export type MeRequestCorrectionErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeRequestCorrectionError = MeRequestCorrectionErrors[keyof MeRequestCorrectionErrors];
+
+export type MeRequestCorrectionResponses = {
+    /**
+     * Successful Response
+     */
+    201: CorrectionRead;
+};
+
+export type MeRequestCorrectionResponse = MeRequestCorrectionResponses[keyof MeRequestCorrectionResponses];
+
+export type MeExportMyDataData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/me/member/export';
+};
+
+export type MeExportMyDataErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeExportMyDataError = MeExportMyDataErrors[keyof MeExportMyDataErrors];
+
+export type MeExportMyDataResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
 export type MembersListMembersData = {
     body?: never;
     path?: never;
@@ -2334,6 +2531,92 @@ export type MembersListMembersResponses = {
 };
 
 export type MembersListMembersResponse = MembersListMembersResponses[keyof MembersListMembersResponses];
+
+export type MembersListCorrectionsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Status
+         */
+        status?: CorrectionStatus | null;
+    };
+    url: '/api/v1/members/corrections';
+};
+
+export type MembersListCorrectionsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersListCorrectionsError = MembersListCorrectionsErrors[keyof MembersListCorrectionsErrors];
+
+export type MembersListCorrectionsResponses = {
+    /**
+     * Response Members-List Corrections
+     *
+     * Successful Response
+     */
+    200: Array<CorrectionRead>;
+};
+
+export type MembersListCorrectionsResponse = MembersListCorrectionsResponses[keyof MembersListCorrectionsResponses];
+
+export type MembersDecideCorrectionData = {
+    body: CorrectionDecision;
+    path: {
+        /**
+         * Correction Id
+         */
+        correction_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/corrections/{correction_id}/decision';
+};
+
+export type MembersDecideCorrectionErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersDecideCorrectionError = MembersDecideCorrectionErrors[keyof MembersDecideCorrectionErrors];
+
+export type MembersDecideCorrectionResponses = {
+    /**
+     * Successful Response
+     */
+    200: CorrectionRead;
+};
+
+export type MembersDecideCorrectionResponse = MembersDecideCorrectionResponses[keyof MembersDecideCorrectionResponses];
 
 export type MembersExportMembersData = {
     body?: never;

@@ -1,0 +1,208 @@
+"""Self-service: a member asks to correct their record; 组织委员 or 党务干事 decide (ROLES.md
+"Own": ask for corrections). An approved request is applied like an edit, and audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dangjian.audit import service as audit
+from dangjian.authz.capabilities import Cap
+from dangjian.authz.principal import Principal, scope_clause
+from dangjian.core.crypto import PersonalDataCipher
+from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from dangjian.members import service
+from dangjian.members.schemas import (
+    CorrectionCreate,
+    CorrectionDecision,
+    CorrectionRead,
+    CorrectionStatus,
+    MemberUpdate,
+)
+from dangjian.models import Member, MemberCorrection, MemberEvent, Organization
+
+# A member corrects facts about themself; moving organisation or becoming a formal member are
+# procedures of their own (transfers, conversion), not corrections.
+NOT_CORRECTABLE = frozenset({"organization_id", "kind", "categories"})
+
+
+def _read(c: MemberCorrection, member_name: str) -> CorrectionRead:
+    return CorrectionRead(
+        id=c.id,
+        member_id=c.member_id,
+        member_name=member_name,
+        organization_id=c.organization_id,
+        changes=c.changes,
+        reason=c.reason,
+        status=CorrectionStatus(c.status),
+        requested_by=c.requested_by,
+        decided_by=c.decided_by,
+        decided_at=c.decided_at,
+        decision_note=c.decision_note,
+        created_at=c.created_at,
+    )
+
+
+def _own_member(principal: Principal) -> Member:
+    if principal.member is None:
+        raise NotFound("当前账号未关联党员信息", code="no_member_record")
+    return principal.member
+
+
+async def request(
+    session: AsyncSession, principal: Principal, body: CorrectionCreate
+) -> CorrectionRead:
+    member = _own_member(principal)
+    changes = body.changes.model_dump(exclude_unset=True, mode="json")
+    if not changes:
+        raise Unprocessable("请填写要更正的内容", code="correction_empty")
+    refused = sorted(set(changes) & NOT_CORRECTABLE)
+    if refused:
+        raise Unprocessable(
+            "以下内容不能通过更正申请修改（请联系党组织办理）：" + "、".join(refused),
+            code="correction_not_allowed",
+        )
+    org = await session.get(Organization, member.organization_id)
+    assert org is not None
+    correction = MemberCorrection(
+        member_id=member.id,
+        organization_id=org.id,
+        changes=changes,
+        reason=body.reason,
+        requested_by=principal.label,
+    )
+    session.add(correction)
+    await session.flush()
+    read = _read(correction, member.name)
+    # the proposed values may hold personal data: the audit keeps which fields, not the values
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.correction_request",
+        entity="member_correction",
+        entity_id=correction.id,
+        organization_path=org.path,
+        after={"fields": sorted(changes)},
+    )
+    return read
+
+
+async def mine(session: AsyncSession, principal: Principal) -> list[CorrectionRead]:
+    member = _own_member(principal)
+    rows = (
+        await session.scalars(
+            select(MemberCorrection)
+            .where(MemberCorrection.member_id == member.id)
+            .order_by(MemberCorrection.id.desc())
+        )
+    ).all()
+    return [_read(c, member.name) for c in rows]
+
+
+def _scoped(principal: Principal):  # type: ignore[no-untyped-def]
+    return (
+        select(MemberCorrection, Member.name, Organization.path)
+        .join(Member, Member.id == MemberCorrection.member_id)
+        .join(Organization, Organization.id == Member.organization_id)
+        .where(scope_clause(principal, Cap.roster_read, Organization.path))
+    )
+
+
+async def listing(
+    session: AsyncSession, principal: Principal, status: CorrectionStatus | None
+) -> list[CorrectionRead]:
+    stmt = _scoped(principal)
+    if status is not None:
+        stmt = stmt.where(MemberCorrection.status == status)
+    rows = (await session.execute(stmt.order_by(MemberCorrection.id.desc()).limit(200))).all()
+    return [_read(c, name) for c, name, _ in rows]
+
+
+async def decide(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    correction_id: int,
+    body: CorrectionDecision,
+) -> CorrectionRead:
+    row = (
+        await session.execute(_scoped(principal).where(MemberCorrection.id == correction_id))
+    ).one_or_none()
+    if row is None:
+        raise NotFound()
+    correction, name, path = row
+    if not principal.can(Cap.roster_write, path):
+        raise Forbidden()
+    if correction.status != CorrectionStatus.pending:
+        raise Conflict("该申请已处理", code="correction_decided")
+    if body.approve:
+        member, _, member_path, _ = await service._load(session, principal, correction.member_id)
+        update = MemberUpdate.model_validate(correction.changes)
+        await service.apply_changes(
+            session,
+            principal,
+            cipher,
+            member,
+            member_path,
+            update,
+            action="member.correction_apply",
+        )
+    correction.status = CorrectionStatus.approved if body.approve else CorrectionStatus.refused
+    correction.decided_by = principal.label
+    correction.decided_at = datetime.now(UTC)
+    correction.decision_note = body.note
+    await session.flush()
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.correction_decide",
+        entity="member_correction",
+        entity_id=correction.id,
+        organization_path=path,
+        after={"status": correction.status, "note": body.note},
+    )
+    return _read(correction, name)
+
+
+async def self_export(
+    session: AsyncSession, principal: Principal, cipher: PersonalDataCipher, today: date
+) -> bytes:
+    """Everything the platform holds about the member, for the member (PIPL art. 45)."""
+    record = await service.my_member(session, principal, cipher, today)
+    member = _own_member(principal)
+    events = (
+        await session.scalars(
+            select(MemberEvent)
+            .where(MemberEvent.member_id == member.id)
+            .order_by(MemberEvent.occurred_on)
+        )
+    ).all()
+    corrections = await mine(session, principal)
+    org = await session.get(Organization, member.organization_id)
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.self_export",
+        entity="member",
+        entity_id=member.id,
+        organization_path=org.path if org else None,
+    )
+    payload = {
+        "exported_at": datetime.now(UTC).isoformat(),
+        "member": record.model_dump(mode="json"),
+        "events": [
+            {
+                "type": e.type,
+                "occurred_on": e.occurred_on.isoformat(),
+                "ends_on": e.ends_on.isoformat() if e.ends_on else None,
+                "reason": e.reason,
+                "document": e.document,
+            }
+            for e in events
+        ],
+        "corrections": [c.model_dump(mode="json") for c in corrections],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2).encode()
