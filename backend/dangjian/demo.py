@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
@@ -154,6 +154,11 @@ async def seed_demo(extra_members: int = 0) -> int:
                     session, PersonalDataCipher(settings.personal_data_key()), extra_members
                 )
             print(f"已另外生成 {extra_members} 名党员。")
+            # A bulk load leaves the planner's statistics stale (it then picks per-organisation
+            # index loops over 100 000 members); refresh them as any bulk import should.
+            async with db.engine.connect() as conn:
+                await conn.execute(text("ANALYZE"))
+                await conn.commit()
     finally:
         await db.dispose()
     return 0
