@@ -86,6 +86,46 @@ def cmd_audit_verify(_args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_rotate_data_key(_args: argparse.Namespace) -> int:
+    """Re-encrypt all personal data under a new key (DANGJIAN_NEW_DATA_KEY, or a generated one
+    that replaces var/data_key)."""
+    import secrets as random_secrets
+
+    from dangjian.core.crypto import PersonalDataCipher
+    from dangjian.core.db import Database
+    from dangjian.members.keys import rotate
+
+    settings = get_settings()
+    new_key = os.environ.get("DANGJIAN_NEW_DATA_KEY") or random_secrets.token_urlsafe(48)
+    old_key = settings.personal_data_key()
+    if new_key == old_key:
+        print("新密钥与当前密钥相同，未做任何修改")
+        return 2
+
+    async def run() -> int:
+        db = Database(settings.resolved_database_url())
+        try:
+            async with db.sessionmaker() as session, session.begin():
+                return await rotate(
+                    session, PersonalDataCipher(old_key), PersonalDataCipher(new_key)
+                )
+        finally:
+            await db.dispose()
+
+    count = asyncio.run(run())
+    if settings.data_key:
+        print(f"已用新密钥重新加密 {count} 名党员的个人信息。")
+        print(
+            "请立即把环境变量 DANGJIAN_DATA_KEY 改为新密钥（即 DANGJIAN_NEW_DATA_KEY）后重启服务。"
+        )
+    else:
+        key_file = settings.var_dir / "data_key"
+        key_file.write_text(new_key)
+        key_file.chmod(0o600)
+        print(f"已用新密钥重新加密 {count} 名党员的个人信息，新密钥已写入 {key_file}；请重启服务。")
+    return 0
+
+
 def cmd_export_openapi(args: argparse.Namespace) -> int:
     from dangjian.main import create_app
 
@@ -130,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     audit_sub = p.add_subparsers(dest="audit_command", required=True)
     v = audit_sub.add_parser("verify", help="校验审计哈希链，报告第一条被改动或缺失的记录")
     v.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("rotate-data-key", help="轮换个人信息加密密钥（重新加密全部个人信息）")
+    p.set_defaults(func=cmd_rotate_data_key)
 
     p = sub.add_parser("export-openapi", help="导出 OpenAPI 规范")
     p.add_argument("--output", default=str(REPO_ROOT / "openapi" / "openapi.json"))
