@@ -246,31 +246,20 @@ async def _seed_base(session: AsyncSession, cipher: PersonalDataCipher, password
     await b.members(home, 14, categories=["inservice"], home_unit_id=home.id, max_age=55)
 
     # Terms (ORG-04): 东风 elected 2021-11 (due within 6 months), 向阳 overdue, the branches fine.
-    session.add_all(
-        [
+    for org, number, elected in (
+        (c1, 4, date(2021, 11, 26)),
+        (c2, 3, date(2021, 6, 18)),
+        (br1, 2, date(2024, 3, 12)),
+    ):
+        session.add(
             OrganizationTerm(
-                organization_id=c1.id,
-                number=4,
-                elected_on=date(2021, 11, 26),
+                organization_id=org.id,
+                number=number,
+                elected_on=elected,
                 term_years=5,
-                ends_on=add_years(date(2021, 11, 26), 5),
-            ),
-            OrganizationTerm(
-                organization_id=c2.id,
-                number=3,
-                elected_on=date(2021, 6, 18),
-                term_years=5,
-                ends_on=add_years(date(2021, 6, 18), 5),
-            ),
-            OrganizationTerm(
-                organization_id=br1.id,
-                number=2,
-                elected_on=date(2024, 3, 12),
-                term_years=5,
-                ends_on=add_years(date(2024, 3, 12), 5),
-            ),
-        ]
-    )
+                ends_on=add_years(elected, 5),
+            )
+        )
 
     pw_hash = security.hash_password(password)
     member_user = await b.member_for_user(g1, "李建国", min_age=40, max_age=55)

@@ -60,6 +60,117 @@ async def load(
     return latencies, time.perf_counter() - started
 
 
+# The SQL behind GET /api/v1/members?org_id=<community>&page=1&size=20 (count + first page),
+# for the raw-asyncpg comparison: what the API adds on top is the figure we track.
+RAW_COUNT = """
+SELECT count(*) FROM members JOIN organizations ON organizations.id = members.organization_id
+WHERE organizations.path LIKE $1 AND members.status IN ('normal','suspended','probation','lost_contact')
+"""
+RAW_PAGE = """
+SELECT members.*, organizations.name, organizations.path,
+       (SELECT max(e.occurred_on) FROM member_events e
+        WHERE e.member_id = members.id AND e.type = 'lost_contact')
+FROM members JOIN organizations ON organizations.id = members.organization_id
+WHERE organizations.path LIKE $1 AND members.status IN ('normal','suspended','probation','lost_contact')
+ORDER BY members.name, members.id LIMIT 20 OFFSET 0
+"""
+
+
+async def raw_throughput(dsn: str, path: str, seconds: float) -> float:
+    pool = await asyncpg.create_pool(dsn, min_size=CONCURRENCY, max_size=CONCURRENCY)
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal done
+        while time.perf_counter() < deadline:
+            async with pool.acquire() as conn:
+                await conn.fetchval(RAW_COUNT, path + "%")
+                await conn.fetch(RAW_PAGE, path + "%")
+            done += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    await pool.close()
+    return done / elapsed
+
+
+def roster_sheet(rows: int) -> bytes:
+    from datetime import date, timedelta
+
+    from openpyxl import Workbook
+
+    from dangjian.core import idcard
+    from dangjian.members.xlsx import HEADERS
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("党员花名册")
+    ws.append(HEADERS)
+    for n in range(rows):
+        # one sequence number per birth date and person: every ID number is distinct
+        born = date(1950, 1, 1) + timedelta(days=n // 100)
+        number = idcard.make("650102", born, n % 100, n % 2 == 0)  # an area the seed never uses
+        values = {
+            "姓名": f"导入{n}",
+            "公民身份号码": number,
+            "人员类别": "正式党员",
+            "所在党组织": "离退休党员党支部",
+            "入党日期": "2000-07-01",
+            "手机号码": f"137{n:08d}",
+        }
+        ws.append([values.get(h) for h in HEADERS])
+    import io
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+async def roster_figures(client: httpx.AsyncClient, url: str) -> None:
+    """Issue 4: roster list vs raw asyncpg, and a 10 000-row import."""
+    token = (
+        await client.post(
+            "/api/v1/auth/login", data={"username": "secretary", "password": PASSWORD}
+        )
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    community = (await client.get("/api/v1/organizations/tree", headers=headers)).json()[0]
+    path = f"/api/v1/members?org_id={community['id']}&page=1&size=20"
+    await load(client, path, token, 2)
+    latencies, elapsed = await load(client, path, token, SECONDS)
+    latencies.sort()
+    api_rps = len(latencies) / elapsed
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    raw_rps = await raw_throughput(dsn, community["path"], SECONDS)
+    print(f"\nroster list (secretary, {path}):")
+    print(
+        f"  API: median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms, {api_rps:.0f} req/s"
+    )
+    print(
+        f"  same SQL through raw asyncpg: {raw_rps:.0f} req/s; ratio API/raw = {api_rps / raw_rps:.2f}"
+    )
+    clerk = (
+        await client.post("/api/v1/auth/login", data={"username": "clerk", "password": PASSWORD})
+    ).json()["access_token"]
+    sheet = roster_sheet(10_000)
+    started = time.perf_counter()
+    r = await client.post(
+        "/api/v1/members/import",
+        params={"dry_run": "false"},
+        headers={"Authorization": f"Bearer {clerk}"},
+        files={"file": ("roster.xlsx", sheet, "application/octet-stream")},
+        timeout=300,
+    )
+    seconds = time.perf_counter() - started
+    body = r.json()
+    print(
+        f"import of 10 000 rows: {seconds:.1f} s (applied={body.get('applied')}, "
+        f"created={body.get('to_create')}, problems={len(body.get('problems', []))})"
+    )
+
+
 async def main() -> int:
     await admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)', f'CREATE DATABASE "{DB}"')
     url = BASE_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{DB}"
@@ -117,6 +228,7 @@ async def main() -> int:
                     f"{user + ' ' + path:<44}{statistics.median(latencies) * 1000:>10.1f}"
                     f"{p99 * 1000:>10.1f}{len(latencies) / elapsed:>10.0f}"
                 )
+            await roster_figures(client, url)
     finally:
         server.terminate()
         server.wait(timeout=10)
