@@ -46,6 +46,7 @@ installGuard(router, {
     mustChangePassword: session.mustChangePassword,
     totpSetupRequired: session.me?.restricted === true,
     hasCapability: (cap) => session.hasCapability(cap),
+    hasMember: session.me?.member != null,
   }),
   setDenied: (denied) => {
     layout.accessDenied = denied

@@ -42,6 +42,16 @@ describe('enum labels', () => {
       MemberKind: 'memberKind',
       PrincipalKind: 'principalKind',
       TermStatus: 'termStatus',
+      Gender: 'gender',
+      MemberStatus: 'memberStatus',
+      Category: 'memberCategory',
+      MemberListKind: 'memberList',
+      EventType: 'eventType',
+      RemovalKind: 'removalKind',
+      Education: 'education',
+      Degree: 'degree',
+      ProfessionalTitle: 'professionalTitle',
+      NewStratum: 'newStratum',
     }
     for (const [schema, group] of Object.entries(groups)) {
       const values = spec.components.schemas[schema]?.enum
@@ -49,4 +59,34 @@ describe('enum labels', () => {
       for (const v of values!) expect(Object.keys(enumLabels[group]), `${schema}.${v}`).toContain(v)
     }
   })
+
+  it('labels the roster value lists the spec leaves as plain strings (backend/dangjian/members/enums.py)', () => {
+    // ETHNICITIES and WORK_POSTS are validated by the backend but not enums in the OpenAPI
+    // document; read them from the backend source so the selects offer exactly those values.
+    const source = readFileSync(resolve(process.cwd(), '../backend/dangjian/members/enums.py'), 'utf-8')
+    const tuple = (name: string) => {
+      const body = source.slice(source.indexOf(`${name}: tuple[str, ...] = (`), source.indexOf(')  # fmt: skip', source.indexOf(name)))
+      return [...body.matchAll(/"([^"]+)"/g)].map((m) => m[1])
+    }
+    const ethnicities = tuple('ETHNICITIES')
+    const posts = tuple('WORK_POSTS')
+    expect(ethnicities).toHaveLength(58)
+    expect(posts.length).toBeGreaterThan(30)
+    expect(Object.keys(enumLabels.ethnicity)).toEqual(ethnicities)
+    expect(Object.keys(enumLabels.workPost)).toEqual(posts)
+  })
+
+  it('labels every roster enum in both languages', () => {
+    const groups: EnumGroup[] = ['gender', 'memberStatus', 'memberCategory', 'eventType', 'removalKind', 'education', 'ethnicity', 'workPost', 'ageBand', 'joiningPeriod']
+    for (const g of groups) {
+      for (const v of Object.keys(enumLabels[g])) {
+        expect(enumLabel(g, v, 'zh-CN'), `${g}.${v}`).toMatch(/[\u4e00-\u9fff]/)
+        expect(enumLabel(g, v, 'en'), `${g}.${v}`).toMatch(/[A-Za-z0-9]/)
+      }
+    }
+    expect(enumLabel('memberStatus', 'transferred_out')).toBe('已转出')
+    expect(enumLabel('eventType', 'transfer_out')).toBe('转出')
+    expect(enumLabel('auditAction', 'member.reveal')).toBe('查看完整个人信息')
+  })
 })
+

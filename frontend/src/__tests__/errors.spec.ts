@@ -50,4 +50,12 @@ describe('error-code mapping', () => {
       expect(text.en, code).toMatch(/[A-Za-z]/)
     }
   })
+
+  it('says a 412 means someone else changed the record', () => {
+    expect(errorMessage(problem(412, 'precondition_failed', '数据已被他人修改，请刷新后重试'), 'zh-CN')).toBe('数据已被他人修改，请刷新后重试')
+    expect(errorMessage(problem(412, 'http_412'), 'zh-CN')).toBe('数据已被他人修改，请刷新后重试')
+    expect(errorMessage(problem(429, 'reveal_rate_limited'), 'en')).toMatch(/too often/)
+    expect(errorMessage(problem(409, 'id_number_taken'), 'zh-CN')).toBe('该公民身份号码已登记在其他党员名下')
+  })
 })
+

@@ -52,4 +52,18 @@ describe('permission-meta route guard', () => {
     expect(safeRedirect('/\\evil.example')).toBeNull()
     expect(safeRedirect(['/x'])).toBeNull()
   })
+
+  it('opens self-service pages only to accounts linked to a member record', () => {
+    const mine = route('my-member', '/me/member', { member: true })
+    expect(decide(mine, signedIn([], { hasMember: true }))).toEqual({ kind: 'allow' })
+    expect(decide(mine, signedIn(['roster.read']))).toEqual({ kind: 'deny' })
+    expect(decide(mine, anonymous)).toEqual({ kind: 'redirect', to: { name: 'login', query: { redirect: '/me/member' } } })
+  })
+
+  it('guards the roster with roster.read', () => {
+    const roster = route('members', '/members', { capability: 'roster.read' })
+    expect(decide(roster, signedIn(['org.read']))).toEqual({ kind: 'deny' })
+    expect(decide(roster, signedIn(['roster.read']))).toEqual({ kind: 'allow' })
+  })
 })
+

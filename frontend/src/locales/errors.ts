@@ -61,6 +61,17 @@ export const errorTexts: Record<string, ErrorText> = {
   member_not_found: { 'zh-CN': '党员不存在或不在本组织范围内', en: 'No such member within your organisations.' },
   member_has_account: { 'zh-CN': '该党员已有账号', en: 'This member already has an account.' },
   cannot_deactivate_self: { 'zh-CN': '不能停用自己的账号', en: 'You cannot deactivate your own account.' },
+  // the roster
+  precondition_failed: { 'zh-CN': '数据已被他人修改，请刷新后重试', en: 'Someone else changed this record; reload and try again.' },
+  precondition_required: { 'zh-CN': '请先获取最新数据后再修改', en: 'Load the latest data before changing it.' },
+  id_number_taken: { 'zh-CN': '该公民身份号码已登记在其他党员名下', en: 'This ID number is already registered to another member.' },
+  reveal_rate_limited: {
+    'zh-CN': '查看完整个人信息过于频繁，请稍后再试',
+    en: 'Full personal data was viewed too often; try again in a minute.',
+  },
+  no_member_record: { 'zh-CN': '当前账号未关联党员信息', en: 'This account is not linked to a member record.' },
+  member_org_kind: { 'zh-CN': '组织关系须落在党支部或党小组', en: 'A member must belong to a branch or a Party group.' },
+  event_in_future: { 'zh-CN': '事件日期不能晚于今天', en: 'The event date cannot be in the future.' },
   // generic
   forbidden: { 'zh-CN': '无权执行此操作', en: 'You are not allowed to do this.' },
   not_found: { 'zh-CN': '对象不存在或无权访问', en: 'Not found, or you have no access to it.' },
@@ -80,7 +91,9 @@ const genericByStatus: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  412: 'precondition_failed',
   422: 'invalid',
+  428: 'precondition_required',
   429: 'too_many_requests',
   500: 'internal_error',
 }

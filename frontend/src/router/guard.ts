@@ -11,6 +11,8 @@ export interface GuardSession {
   /** Must set up the second factor before anything else (session is restricted). */
   totpSetupRequired: boolean
   hasCapability: (cap: string | readonly string[]) => boolean
+  /** The account is linked to a member record (/auth/me `member`). */
+  hasMember?: boolean
 }
 
 export type GuardTarget = Pick<RouteLocationNormalized, 'name' | 'fullPath' | 'meta'>
@@ -47,6 +49,7 @@ export function decide(to: GuardTarget, session: GuardSession): Decision {
   if (cap && (typeof cap === 'string' ? cap.length > 0 : cap.length > 0) && !session.hasCapability(cap)) {
     return { kind: 'deny' }
   }
+  if (to.meta.member && !session.hasMember) return { kind: 'deny' }
   return { kind: 'allow' }
 }
 

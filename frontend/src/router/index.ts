@@ -4,6 +4,7 @@ import AppLayout from '@/layouts/AppLayout.vue'
 import { authBlankRoutes, authRoutes } from '@/modules/auth/routes'
 import { dashboardRoutes } from '@/modules/dashboard/routes'
 import { organizationRoutes } from '@/modules/organizations/routes'
+import { memberRoutes } from '@/modules/members/routes'
 import { userRoutes } from '@/modules/users/routes'
 import { auditRoutes } from '@/modules/audit/routes'
 
@@ -11,6 +12,7 @@ import { auditRoutes } from '@/modules/audit/routes'
 export const appChildren: RouteRecordRaw[] = [
   ...dashboardRoutes,
   ...organizationRoutes,
+  ...memberRoutes,
   ...userRoutes,
   ...auditRoutes,
   ...authRoutes,

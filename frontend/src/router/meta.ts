@@ -16,6 +16,8 @@ declare module 'vue-router' {
     public?: boolean
     /** The caller needs one of these capabilities (in any organisation) to open the page. */
     capability?: string | readonly string[]
+    /** Only for accounts linked to a member record (self-service pages such as 我的党员信息). */
+    member?: boolean
     /** Render without the application frame (sign-in, forced password change). */
     blank?: boolean
     /** Show in the side menu. */
