@@ -76,14 +76,18 @@ def test_blind_index_matches_exactly_the_same_normalised_value(a: str, b: str) -
 # ---------------------------------------------------------------- API
 
 
-async def test_personal_data_is_masked_unless_the_caller_may_see_it(ctx: Ctx) -> None:
+async def test_personal_data_is_masked_by_default_and_revealed_only_on_request(ctx: Ctx) -> None:
+    """ROLES.md rule 3 and the foundation's audit rule: even a holder of roster.full reads masked
+    values; the full ones come only from the audited reveal."""
     m = await fresh_member(ctx, ctx.ids["child"])
-    full = (await ctx.get(f"{M}/{m.id}", "secretary")).json()
-    masked = (await ctx.get(f"{M}/{m.id}", "deputy")).json()
-    assert full["masked"] is False and len(full["id_number"]) == 18 and "*" not in full["id_number"]
-    assert masked["masked"] is True and masked["address"] is None
-    assert masked["id_number"] == full["id_number"][:4] + "*" * 10 + full["id_number"][-4:]
-    assert masked["mobile"] == "*" * 7 + full["mobile"][-4:]
+    shown = (await ctx.get(f"{M}/{m.id}", "secretary")).json()
+    assert shown["masked"] is True and shown["address"] is None
+    full = (await ctx.post(f"{M}/{m.id}/reveal", "secretary")).json()
+    assert len(full["id_number"]) == 18 and "*" not in full["id_number"]
+    assert shown["id_number"] == full["id_number"][:4] + "*" * 10 + full["id_number"][-4:]
+    assert shown["mobile"] == "*" * 7 + full["mobile"][-4:]
+    listed = (await ctx.get(M, "secretary", params={"q": m.name, "size": 100})).json()["items"]
+    assert all(i["masked"] for i in listed)
 
 
 async def test_the_roster_is_closed_to_members_and_foreign_secretaries(ctx: Ctx) -> None:
@@ -96,7 +100,7 @@ async def test_the_roster_is_closed_to_members_and_foreign_secretaries(ctx: Ctx)
 
 async def test_search_by_name_or_last_four_digits(ctx: Ctx) -> None:
     m = await fresh_member(ctx, ctx.ids["child"])
-    full = (await ctx.get(f"{M}/{m.id}", "secretary")).json()
+    full = (await ctx.post(f"{M}/{m.id}/reveal", "secretary")).json()
     by_id_tail = (await ctx.get(M, "secretary", params={"q": full["id_number"][-4:]})).json()
     by_phone_tail = (await ctx.get(M, "secretary", params={"q": full["mobile"][-4:]})).json()
     by_name = (await ctx.get(M, "secretary", params={"q": m.name, "size": 100})).json()
@@ -306,3 +310,53 @@ async def test_statistics_agree_with_the_roster(ctx: Ctx) -> None:
         f"{M}/statistics", params={"org_id": own}, headers={"Authorization": f"Bearer {token}"}
     )
     assert r.status_code == 200 and r.json()["total"] == total
+
+
+class TestCreate:
+    async def test_mem01_a_new_record_derives_birth_and_gender(self, ctx: Ctx) -> None:
+        r = await ctx.post(
+            M,
+            "clerk",
+            json={
+                "name": "新登记党员",
+                "organization_id": ctx.ids["group"],
+                "id_number": "11010519491231002X",
+                "kind": "formal",
+                "joined_on": "1975-07-01",
+                "converted_on": "1976-07-01",
+                "mobile": "13800138000",
+                "categories": ["retired"],
+            },
+        )
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert body["birth_date"] == "1949-12-31" and body["gender"] == "female"
+        assert body["masked"] is True and body["id_number"].endswith("002X")
+        assert r.headers["etag"] == f'"{body["id"]}-1"'
+        dup = await ctx.post(
+            M,
+            "clerk",
+            json={
+                "name": "重复",
+                "organization_id": ctx.ids["child"],
+                "id_number": "11010519491231002X",
+                "kind": "formal",
+                "joined_on": "1980-01-01",
+            },
+        )
+        assert dup.status_code == 409 and dup.json()["code"] == "id_number_taken"
+
+    async def test_create_needs_roster_write_and_a_branch_or_group(self, ctx: Ctx) -> None:
+        body = {
+            "name": "某人",
+            "organization_id": ctx.ids["child"],
+            "id_number": "440524188001010014",
+            "kind": "formal",
+            "joined_on": "2000-01-01",
+        }
+        assert (await ctx.post(M, "deputy", json=body)).status_code == 403
+        at_street = await ctx.post(M, "street", json={**body, "organization_id": ctx.ids["parent"]})
+        assert at_street.status_code == 403
+        missing = await ctx.post(M, "clerk", json={"name": "缺项"})
+        fields = {e["field"] for e in missing.json()["errors"]}
+        assert {"organization_id", "id_number", "kind", "joined_on"} <= fields

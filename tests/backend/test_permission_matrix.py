@@ -608,6 +608,21 @@ async def b_member_list(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/members", {"params": {"q": member.name, "size": 100}, "_expect_id": member.id}
 
 
+async def b_member_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    from dangjian.core import idcard
+
+    number = idcard.make("530102", date(1985, 1, 1 + n % 28), n % 100, n % 2 == 0)
+    return "/api/v1/members", {
+        "json": {
+            "name": f"新党员{n}",
+            "organization_id": ctx.ids[t],
+            "id_number": number,
+            "kind": "formal",
+            "joined_on": "2010-07-01",
+        }
+    }
+
+
 async def b_member_patch(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
     url, kw = await b_member(ctx, t, n)
     member = kw.pop("_member")
@@ -708,6 +723,7 @@ MATRIX: dict[str, Case] = {
     "POST /api/v1/users/{user_id}/reset-password": Case(USERS, 200, b_user_reset),
     "GET /api/v1/audit": Case(AUDIT, 200, b_audit),
     "GET /api/v1/members": Case(ROSTER_LIST, 200, b_member_list),
+    "POST /api/v1/members": Case(ROSTER_WRITE, 201, b_member_create),
     "GET /api/v1/members/statistics": Case(ROSTER_STATS, 200, b_member_stats),
     "GET /api/v1/members/{member_id}": Case(ROSTER_READ, 200, b_member_get),
     "PATCH /api/v1/members/{member_id}": Case(ROSTER_WRITE, 200, b_member_patch),

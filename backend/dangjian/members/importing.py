@@ -23,7 +23,7 @@ from dangjian.core.errors import Forbidden, Unprocessable
 from dangjian.members import xlsx
 from dangjian.members.enums import LABELS
 from dangjian.members.schemas import ImportProblem, ImportResult
-from dangjian.members.service import MEMBER_ORG_KINDS, ListFilters, _filtered
+from dangjian.members.service import MEMBER_ORG_KINDS, ListFilters, _filtered, encrypted_fields
 from dangjian.models import Member, Organization
 
 MAX_ROWS = 20_000
@@ -212,23 +212,6 @@ def _changes(cipher: PersonalDataCipher, member: Member, values: dict[str, Any])
     return changes
 
 
-def _encrypted(cipher: PersonalDataCipher, values: dict[str, Any]) -> dict[str, Any]:
-    mobile, address, number = values.get("mobile"), values.get("address"), values.get("id_number")
-    out: dict[str, Any] = {
-        "mobile_enc": cipher.encrypt(mobile) if mobile else None,
-        "mobile_index": cipher.blind_index(mobile) if mobile else None,
-        "mobile_tail": mobile[-4:] if mobile else None,
-        "address_enc": cipher.encrypt(address) if address else None,
-    }
-    if number:
-        out.update(
-            id_number_enc=cipher.encrypt(number),
-            id_number_index=cipher.blind_index(number),
-            id_number_tail=number[-4:],
-        )
-    return out
-
-
 async def _apply(
     session: AsyncSession,
     cipher: PersonalDataCipher,
@@ -246,7 +229,7 @@ async def _apply(
             "standing_correction_months": 0,
             "created_at": now,
             "updated_at": now,
-            **_encrypted(cipher, row.values),
+            **encrypted_fields(cipher, row.values),
         }
         for row in created
     ]
@@ -265,7 +248,7 @@ async def _apply(
     for row, member in updated:
         changes = _changes(cipher, member, row.values)
         values = {k: v for k, v in changes.items() if k not in ("mobile", "address")}
-        encrypted = _encrypted(cipher, row.values)
+        encrypted = encrypted_fields(cipher, row.values)
         if "mobile" in changes:
             values.update({k: encrypted[k] for k in ("mobile_enc", "mobile_index", "mobile_tail")})
         if "address" in changes:

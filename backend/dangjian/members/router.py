@@ -23,6 +23,7 @@ from dangjian.members.schemas import (
     EventCreate,
     EventRead,
     ImportResult,
+    MemberCreate,
     MemberListItem,
     MemberListKind,
     MemberRead,
@@ -79,6 +80,20 @@ async def list_members(
         session, principal, cipher, filters, offset=page.offset, limit=page.size, today=date.today()
     )
     return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+@router.post("", response_model=MemberRead, status_code=status.HTTP_201_CREATED)
+async def create_member(
+    body: MemberCreate,
+    response: Response,
+    session: SessionDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+) -> MemberRead:
+    """登记建卡：新增党员（身份证号校验，出生日期与性别自动推导）。"""
+    read, tag = await service.create_member(session, principal, cipher, body, date.today())
+    response.headers["ETag"] = tag
+    return read
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

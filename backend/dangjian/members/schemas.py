@@ -147,6 +147,16 @@ class MemberUpdate(InputModel):
         return self
 
 
+class MemberCreate(MemberUpdate):
+    """登记建卡: the required facts of a new roster record (the rest as in MemberUpdate)."""
+
+    name: str = Field(min_length=1, max_length=64)
+    organization_id: int
+    id_number: str = Field(description="18 位公民身份号码（GB 11643 校验）")
+    kind: MemberKind
+    joined_on: date
+
+
 class EventCreate(InputModel):
     type: EventType
     occurred_on: date

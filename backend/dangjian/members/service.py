@@ -25,6 +25,7 @@ from dangjian.members.schemas import (
     EventCreate,
     EventRead,
     FlowRow,
+    MemberCreate,
     MemberListItem,
     MemberListKind,
     MemberRead,
@@ -173,7 +174,9 @@ def _list_item(
     lost_since: date | None,
     today: date,
 ) -> MemberListItem:
-    full = may_see_personal_data(principal, organization_path=path, member_id=m.id)
+    # Masked by default, also for holders of roster.full: they see full values only through the
+    # audited reveal or an audited full export. A member's own record is theirs to see.
+    full = principal.member is not None and principal.member.id == m.id
     id_number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
     mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
     stop_due, lapse_due = rules.lost_contact_deadlines(lost_since) if lost_since else (None, None)
@@ -363,6 +366,59 @@ async def apply_changes(
         before=before,
         after=_audit_view(m),
     )
+
+
+def encrypted_fields(cipher: PersonalDataCipher, values: dict[str, Any]) -> dict[str, Any]:
+    """The stored form of ID number, mobile and address: AES-GCM, blind index, last 4."""
+    mobile, address, number = values.get("mobile"), values.get("address"), values.get("id_number")
+    out: dict[str, Any] = {
+        "mobile_enc": cipher.encrypt(mobile) if mobile else None,
+        "mobile_index": cipher.blind_index(mobile) if mobile else None,
+        "mobile_tail": mobile[-4:] if mobile else None,
+        "address_enc": cipher.encrypt(address) if address else None,
+    }
+    if number:
+        out.update(
+            id_number_enc=cipher.encrypt(number),
+            id_number_index=cipher.blind_index(number),
+            id_number_tail=number[-4:],
+        )
+    return out
+
+
+async def create_member(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    body: MemberCreate,
+    today: date,
+) -> tuple[MemberRead, str]:
+    """登记建卡 (MEM-01): a new roster record in a branch or group the caller manages."""
+    org = await visible_organization(session, principal, body.organization_id, Cap.roster_read)
+    require(principal, Cap.roster_write, org)
+    if org.kind not in MEMBER_ORG_KINDS:
+        raise AppError("组织关系须落在党支部或党小组", code="member_org_kind")
+    index = cipher.blind_index(body.id_number)
+    if await session.scalar(select(Member.id).where(Member.id_number_index == index)):
+        raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken")
+    values = body.model_dump(exclude={"id_number", "mobile", "address"}, exclude_none=True)
+    values.setdefault("birth_date", idcard.birth_date_of(body.id_number))
+    values.setdefault("gender", Gender(idcard.gender_of(body.id_number)))
+    values["categories"] = [c.value for c in body.categories or []]
+    member = Member(**values, **encrypted_fields(cipher, body.model_dump()))
+    session.add(member)
+    await session.flush()
+    m, name, path, since = await _load(session, principal, member.id)
+    await audit.record(
+        session,
+        actor=principal,
+        action="member.create",
+        entity="member",
+        entity_id=m.id,
+        organization_path=path,
+        after=_audit_view(m),
+    )
+    return member_read(principal, cipher, m, name, path, since, today), etag(m)
 
 
 # ---------------------------------------------------------------- events (MEM-02, MEM-09)

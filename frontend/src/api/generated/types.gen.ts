@@ -638,6 +638,86 @@ export type MemberCounts = {
 };
 
 /**
+ * MemberCreate
+ *
+ * 登记建卡: the required facts of a new roster record (the rest as in MemberUpdate).
+ */
+export type MemberCreate = {
+    /**
+     * Address
+     */
+    address?: string | null;
+    /**
+     * Birth Date
+     */
+    birth_date?: string | null;
+    /**
+     * Categories
+     */
+    categories?: Array<Category> | null;
+    /**
+     * Converted On
+     */
+    converted_on?: string | null;
+    degree?: Degree | null;
+    education?: Education | null;
+    /**
+     * Ethnicity
+     */
+    ethnicity?: string | null;
+    gender?: Gender | null;
+    /**
+     * Grid Area
+     */
+    grid_area?: string | null;
+    /**
+     * Id Number
+     *
+     * 18 位公民身份号码（GB 11643 校验）
+     */
+    id_number: string;
+    /**
+     * Joined On
+     */
+    joined_on: string;
+    kind: MemberKind;
+    /**
+     * Landline
+     */
+    landline?: string | null;
+    /**
+     * Mobile
+     */
+    mobile?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    new_stratum?: NewStratum | null;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    professional_title?: ProfessionalTitle | null;
+    /**
+     * Registered Residence
+     */
+    registered_residence?: string | null;
+    /**
+     * Standing Correction Months
+     */
+    standing_correction_months?: number | null;
+    /**
+     * Work Post
+     */
+    work_post?: string | null;
+    /**
+     * Work Started On
+     */
+    work_started_on?: string | null;
+};
+
+/**
  * MemberKind
  */
 export type MemberKind = 'formal' | 'probationary';
@@ -2531,6 +2611,43 @@ export type MembersListMembersResponses = {
 };
 
 export type MembersListMembersResponse = MembersListMembersResponses[keyof MembersListMembersResponses];
+
+export type MembersCreateMemberData = {
+    body: MemberCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/members';
+};
+
+export type MembersCreateMemberErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersCreateMemberError = MembersCreateMemberErrors[keyof MembersCreateMemberErrors];
+
+export type MembersCreateMemberResponses = {
+    /**
+     * Successful Response
+     */
+    201: MemberRead;
+};
+
+export type MembersCreateMemberResponse = MembersCreateMemberResponses[keyof MembersCreateMemberResponses];
 
 export type MembersListCorrectionsData = {
     body?: never;
