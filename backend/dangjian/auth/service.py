@@ -270,6 +270,15 @@ async def refresh(
         raise RefreshInvalid()
     auth_session.last_seen_at = now()
     new_refresh = await _issue_refresh(session, auth_session)
+    await audit.record(
+        session,
+        actor=None,
+        action="auth.refresh",
+        entity="session",
+        entity_id=auth_session.id,
+        actor_user_id=user.id,
+        actor_label=f"{user.display_name}（{user.username}）",
+    )
     access = _access_token(
         settings, auth_session, f"user:{user.id}", settings.access_token_ttl_seconds
     )
