@@ -33,4 +33,6 @@ export const qk = {
   memberEvents: (id: number) => ['members', 'detail', id, 'events'] as const,
   memberStats: (orgId: number) => ['members', 'statistics', orgId] as const,
   myMember: ['me', 'member'] as const,
+  myCorrections: ['me', 'member', 'corrections'] as const,
+  corrections: (status: string) => ['members', 'corrections', status] as const,
 }

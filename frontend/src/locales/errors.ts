@@ -72,6 +72,19 @@ export const errorTexts: Record<string, ErrorText> = {
   no_member_record: { 'zh-CN': '当前账号未关联党员信息', en: 'This account is not linked to a member record.' },
   member_org_kind: { 'zh-CN': '组织关系须落在党支部或党小组', en: 'A member must belong to a branch or a Party group.' },
   event_in_future: { 'zh-CN': '事件日期不能晚于今天', en: 'The event date cannot be in the future.' },
+  correction_not_allowed: {
+    'zh-CN': '组织关系、党员类别和人员分类不能通过更正申请修改，请联系所在党组织办理',
+    en: 'The organisation, kind and categories cannot be changed by a correction request; ask your Party organisation.',
+    preferDetail: true,
+  },
+  correction_empty: { 'zh-CN': '请填写要更正的内容', en: 'Fill in what should be corrected.' },
+  correction_decided: { 'zh-CN': '该申请已由他人处理，请刷新列表', en: 'This request has already been decided; refresh the list.' },
+  import_unreadable: {
+    'zh-CN': '无法读取文件：请上传使用导入模板填写的 Excel（.xlsx）文件',
+    en: 'The file cannot be read; upload an Excel (.xlsx) file filled in from the template.',
+    preferDetail: true,
+  },
+  import_too_large: { 'zh-CN': '一次导入的行数过多，请分批导入', en: 'Too many rows in one import; split the file.', preferDetail: true },
   // generic
   forbidden: { 'zh-CN': '无权执行此操作', en: 'You are not allowed to do this.' },
   not_found: { 'zh-CN': '对象不存在或无权访问', en: 'Not found, or you have no access to it.' },

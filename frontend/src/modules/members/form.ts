@@ -2,7 +2,7 @@
  * The member edit form as data (unit-tested): the form made from a record, the partial PATCH
  * body of what changed, and the client-side checks the backend also makes.
  */
-import type { Category, Degree, Education, Gender, MemberKind, MemberRead, MemberUpdate, NewStratum, ProfessionalTitle } from '@/api'
+import type { Category, Degree, Education, Gender, MemberCreate, MemberKind, MemberRead, MemberUpdate, NewStratum, ProfessionalTitle } from '@/api'
 import { deriveFromIdNumber, isValidIdNumber, normalizeIdNumber } from './idcard'
 import { looksMasked } from './mask'
 
@@ -145,4 +145,68 @@ export function crossProblems(form: MemberForm): Partial<Record<'birth_date' | '
   }
   if (form.joined_on && form.converted_on && form.converted_on < form.joined_on) out.converted_on = 'convertedBeforeJoined'
   return out
+}
+
+/** An empty form for 登记建卡 (a new member), optionally in a preselected organisation. */
+export function emptyForm(organizationId: number | null = null): MemberForm {
+  return {
+    name: '',
+    organization_id: organizationId,
+    id_number: '',
+    birth_date: null,
+    gender: '',
+    ethnicity: '',
+    education: '',
+    degree: '',
+    kind: 'formal',
+    joined_on: null,
+    converted_on: null,
+    standing_correction_months: 0,
+    work_post: '',
+    work_started_on: null,
+    professional_title: '',
+    new_stratum: '',
+    mobile: '',
+    landline: '',
+    registered_residence: '',
+    address: '',
+    grid_area: '',
+    categories: [],
+  }
+}
+
+/**
+ * The POST /members body of a filled-in new-member form: the ID number normalised, the birth
+ * date and gender it encodes, empty optional fields left out. Null while a required field is
+ * missing (the form's rules say which).
+ */
+export function createBody(form: MemberForm): MemberCreate | null {
+  const id = normalizeIdNumber(form.id_number)
+  if (!form.name.trim() || form.organization_id == null || !id || !form.kind || !form.joined_on) return null
+  const body: MemberCreate = {
+    name: form.name.trim(),
+    organization_id: form.organization_id,
+    id_number: id,
+    kind: form.kind,
+    joined_on: form.joined_on,
+  }
+  const derived = deriveFromIdNumber(id)
+  if (derived) {
+    body.birth_date = derived.birthDate
+    body.gender = derived.gender
+  }
+  if (form.converted_on) body.converted_on = form.converted_on
+  if (form.ethnicity) body.ethnicity = form.ethnicity
+  if (form.education) body.education = form.education
+  if (form.degree) body.degree = form.degree
+  if (form.work_post) body.work_post = form.work_post
+  if (form.work_started_on) body.work_started_on = form.work_started_on
+  if (form.professional_title) body.professional_title = form.professional_title
+  if (form.new_stratum) body.new_stratum = form.new_stratum
+  for (const k of ['mobile', 'landline', 'registered_residence', 'address', 'grid_area'] as const) {
+    const v = text(form[k])
+    if (v) body[k] = v
+  }
+  if (form.categories.length) body.categories = [...form.categories]
+  return body
 }

@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { DataAnalysis, Postcard, Tickets } from '@element-plus/icons-vue'
+import { DataAnalysis, DocumentChecked, Postcard, Tickets } from '@element-plus/icons-vue'
 
 export const memberRoutes: RouteRecordRaw[] = [
   {
@@ -20,6 +20,12 @@ export const memberRoutes: RouteRecordRaw[] = [
     component: () => import('./views/StatisticsView.vue'),
     // The backend answers roster readers and statistics exporters.
     meta: { title: 'menu.memberStats', capability: ['roster.read', 'stats.export'], menu: { icon: DataAnalysis, order: 14 } },
+  },
+  {
+    path: 'members/corrections',
+    name: 'member-corrections',
+    component: () => import('./views/CorrectionsView.vue'),
+    meta: { title: 'menu.corrections', capability: 'roster.write', menu: { icon: DocumentChecked, order: 15 } },
   },
   {
     path: 'members/:id(\\d+)',
