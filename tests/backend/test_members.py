@@ -360,3 +360,15 @@ class TestCreate:
         missing = await ctx.post(M, "clerk", json={"name": "缺项"})
         fields = {e["field"] for e in missing.json()["errors"]}
         assert {"organization_id", "id_number", "kind", "joined_on"} <= fields
+
+
+def test_every_enumeration_value_has_a_chinese_label() -> None:
+    """Enum values map to Chinese labels in one place (members/enums.py LABELS)."""
+    from dangjian.members.enums import LABELS, Category
+    from dangjian.models.enums import Gender
+
+    for value in [*Category, *EventType, *MemberStatus, *MemberKind, *Gender]:
+        label = LABELS[value.value]
+        assert label and any("\u4e00" <= ch <= "\u9fff" for ch in label), value
+    labels = [LABELS[c.value] for c in Category]
+    assert len(set(labels)) == len(labels)  # labels map back to exactly one value (import)
