@@ -12,7 +12,7 @@ import {
   tableSort,
   visibleColumns,
 } from '@/modules/members/roster'
-import { crossProblems, formFromMember, identityFromId, patchBody } from '@/modules/members/form'
+import { crossProblems, formFromMember, idNumberErrorKey, identityFromId, memberOrgSelectable, patchBody } from '@/modules/members/form'
 import { EVENT_GROUPS, EVENT_STATUS, eventBody, leavesRoster, needsEndDate, needsRemovalKind, statusAfter } from '@/modules/members/events'
 import { looksMasked, maskIdNumber, maskPhone, personalView } from '@/modules/members/mask'
 import { barOption, flowsOption, labelled, pieOption, topN } from '@/modules/members/charts'
@@ -217,6 +217,26 @@ describe('member edit form', () => {
     expect(crossProblems({ ...formFromMember(member(), null), joined_on: '2014-01-01', converted_on: '2013-12-31' })).toEqual({
       converted_on: 'convertedBeforeJoined',
     })
+  })
+})
+
+describe('member form fields', () => {
+  it('checks an ID number as typed, and a blank one only when required', () => {
+    expect(idNumberErrorKey('', false, true)).toBeNull()
+    expect(idNumberErrorKey('', true, true)).toBe('newMember.idRequired')
+    expect(idNumberErrorKey('', true, false)).toBeNull()
+    expect(idNumberErrorKey('110105', false, false)).toBeNull()
+    expect(idNumberErrorKey('110105', true, false)).toBe('member.idError.length')
+    expect(idNumberErrorKey('11010519491231002X', false, true)).toBeNull()
+    expect(idNumberErrorKey('110105194912310021', false, true)).toBe('member.idError.checksum')
+  })
+
+  it('places members only in member organisations the caller maintains', () => {
+    const node = (kind: 'branch' | 'street', path: string) => ({ id: 1, name: 'x', kind, path, children: [] }) as never
+    const canWrite = (path: string) => path.startsWith('/1/')
+    expect(memberOrgSelectable(node('branch', '/1/2/'), canWrite)).toBe(true)
+    expect(memberOrgSelectable(node('branch', '/3/'), canWrite)).toBe(false)
+    expect(memberOrgSelectable(node('street', '/1/2/'), canWrite)).toBe(false)
   })
 })
 

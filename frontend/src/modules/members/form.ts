@@ -2,8 +2,22 @@
  * The member edit form as data (unit-tested): the form made from a record, the partial PATCH
  * body of what changed, and the client-side checks the backend also makes.
  */
-import type { Category, Degree, Education, Gender, MemberCreate, MemberKind, MemberRead, MemberUpdate, NewStratum, ProfessionalTitle } from '@/api'
-import { deriveFromIdNumber, isValidIdNumber, normalizeIdNumber } from './idcard'
+import type { FormItemRule } from 'element-plus'
+import type {
+  Category,
+  Degree,
+  Education,
+  Gender,
+  MemberCreate,
+  MemberKind,
+  MemberRead,
+  MemberUpdate,
+  NewStratum,
+  OrganizationNode,
+  OrgKind,
+  ProfessionalTitle,
+} from '@/api'
+import { deriveFromIdNumber, idNumberProblem, isValidIdNumber, normalizeIdNumber, partialProblem } from './idcard'
 import { looksMasked } from './mask'
 
 export const MOBILE_PATTERN = /^1[3-9][0-9]{9}$/
@@ -32,6 +46,9 @@ export interface MemberForm {
   grid_area: string
   categories: Category[]
 }
+
+/** A field of the member form. */
+export type MemberField = keyof MemberForm
 
 /** Personal data the form only pre-fills when the full value is known (never a masked one). */
 export const PERSONAL_FIELDS = ['id_number', 'mobile', 'landline', 'address'] as const
@@ -209,4 +226,67 @@ export function createBody(form: MemberForm): MemberCreate | null {
   }
   if (form.categories.length) body.categories = [...form.categories]
   return body
+}
+
+/** Organisations a member may belong to (the backend's MEMBER_ORG_KINDS). */
+export const MEMBER_ORG_KINDS: readonly OrgKind[] = ['branch', 'group', 'community', 'general_branch']
+
+/** Whether a member may be placed in this organisation, given where the caller may write the roster. */
+export function memberOrgSelectable(n: OrganizationNode, canWriteAt: (path: string) => boolean): boolean {
+  return MEMBER_ORG_KINDS.includes(n.kind) && canWriteAt(n.path)
+}
+
+/**
+ * The message key for an ID number as typed: a partial number is only checked as far as it goes
+ * until the field is left (or 18 characters are in). A blank number is fine unless `required`
+ * (then an error once the field has been left).
+ */
+export function idNumberErrorKey(value: string, blurred: boolean, required: boolean): string | null {
+  const id = normalizeIdNumber(value)
+  if (!id) return required && blurred ? 'newMember.idRequired' : null
+  const problem = blurred || id.length >= 18 ? idNumberProblem(value) : partialProblem(value)
+  return problem ? `member.idError.${problem}` : null
+}
+
+type Translate = (key: string, named?: Record<string, unknown>) => string
+
+/**
+ * The validation rules both member forms share (name, organisation, ID number, date of
+ * conversion, mobile); `idRequired` for a new member, whose ID number must be given.
+ */
+export function sharedMemberRules(
+  t: Translate,
+  form: MemberForm,
+  idBlurred: () => boolean,
+  idRequired: boolean,
+): Record<'name' | 'organization_id' | 'id_number' | 'converted_on' | 'mobile', FormItemRule[]> {
+  return {
+    name: [
+      { required: true, whitespace: true, message: t('member.nameRequired'), trigger: 'blur' },
+      { max: 64, message: t('common.tooLong', { field: t('member.name'), max: 64 }), trigger: 'blur' },
+    ],
+    organization_id: [{ required: true, message: t('member.orgRequired'), trigger: 'change' }],
+    id_number: [
+      {
+        validator: (_r, v: string, cb) => {
+          const key = idNumberErrorKey(v, idBlurred(), idRequired)
+          return key ? cb(new Error(t(key))) : cb()
+        },
+        trigger: ['change', 'blur'],
+      },
+    ],
+    converted_on: [crossRule(t, form, 'converted_on')],
+    mobile: [{ pattern: MOBILE_PATTERN, message: t('member.mobileFormat'), trigger: 'blur' }],
+  }
+}
+
+/** A rule for one of the checks across fields (crossProblems), shown at `field`. */
+export function crossRule(t: Translate, form: MemberForm, field: 'birth_date' | 'gender' | 'converted_on'): FormItemRule {
+  return {
+    validator: (_r, _v, cb) => {
+      const p = crossProblems(form)[field]
+      return p ? cb(new Error(t(`member.${p}`))) : cb()
+    },
+    trigger: 'change',
+  }
 }
