@@ -18,17 +18,17 @@ from dangjian.core.routing import request_session
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+async def _sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     maker: async_sessionmaker[AsyncSession] = request.app.state.db.sessionmaker
     return maker
 
 
-def _cipher(request: Request) -> PersonalDataCipher:
+async def _cipher(request: Request) -> PersonalDataCipher:
     cipher: PersonalDataCipher = request.app.state.cipher
     return cipher
 
@@ -37,11 +37,16 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+# Dependencies are coroutines: FastAPI runs plain functions in a worker thread, a hop per request.
+async def _client_ip(request: Request) -> str | None:
+    return client_ip(request)
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 SessionDep = Annotated[AsyncSession, Depends(request_session)]
 SessionMakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(_sessionmaker)]
 CipherDep = Annotated[PersonalDataCipher, Depends(_cipher)]
-ClientIpDep = Annotated[str | None, Depends(client_ip)]
+ClientIpDep = Annotated[str | None, Depends(_client_ip)]
 
 
 async def _principal_any(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pyotp
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -358,13 +358,34 @@ def _active_post_filter(today: date | None = None) -> list[ColumnElement[bool]]:
     return [Post.start_date <= d, (Post.end_date.is_(None)) | (Post.end_date >= d)]
 
 
+# The two statements of every authenticated request, built once: bound parameters carry the
+# values, so SQLAlchemy neither rebuilds them nor recomputes their cache keys per request.
+_SESSION_USER_MEMBER = (
+    select(AuthSession, User, Member)
+    .outerjoin(User, User.id == AuthSession.user_id)
+    .outerjoin(Member, Member.id == User.member_id)
+    .where(AuthSession.id == bindparam("session_id"))
+)
+_ACTIVE_POSTS = (
+    select(Post.kind, Organization.id, Organization.path)
+    .join(Organization, Organization.id == Post.organization_id)
+    .where(
+        Post.user_id == bindparam("user_id"),
+        Post.start_date <= bindparam("today"),
+        (Post.end_date.is_(None)) | (Post.end_date >= bindparam("today")),
+    )
+)
+
+
 async def load_principal(
     session: AsyncSession, settings: Settings, token: str, ip: str | None
 ) -> Principal:
     claims = security.decode_access_token(token, key=settings.signing_key())
     if claims is None:
         raise Unauthorized("登录已失效，请重新登录", code="token_invalid")
-    auth_session = await session.get(AuthSession, claims.session_id)
+    # One round trip for the session, its user and the user's member record (the common case).
+    row = (await session.execute(_SESSION_USER_MEMBER, {"session_id": claims.session_id})).first()
+    auth_session, user, member = row if row is not None else (None, None, None)
     problem = session_problem(auth_session, settings)
     if problem or auth_session is None:
         if problem == "idle" and auth_session is not None:
@@ -376,7 +397,6 @@ async def load_principal(
         return await _client_principal(session, auth_session, int(raw_id), ip)
     if kind != "user" or auth_session.user_id != int(raw_id):
         raise Unauthorized("登录已失效，请重新登录", code="token_invalid")
-    user = await session.get(User, auth_session.user_id)
     if user is None or not user.is_active:
         raise Unauthorized("账号已停用", code="session_invalid")
     if now() - auth_session.last_seen_at > _TOUCH_INTERVAL:
@@ -384,26 +404,32 @@ async def load_principal(
             update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now())
         )
         await session.commit()
-    return await user_principal(
-        session, user, auth_session.id, ip, restricted=auth_session.restricted
+    return await _user_principal(
+        session, user, member, auth_session.id, ip, restricted=auth_session.restricted
     )
 
 
 async def user_principal(
     session: AsyncSession, user: User, session_id: str, ip: str | None, *, restricted: bool = False
 ) -> Principal:
-    rows = (
-        await session.execute(
-            select(Post.kind, Organization.id, Organization.path)
-            .join(Organization, Organization.id == Post.organization_id)
-            .where(Post.user_id == user.id, *_active_post_filter())
-        )
-    ).all()
+    member = await session.get(Member, user.member_id) if user.member_id else None
+    return await _user_principal(session, user, member, session_id, ip, restricted=restricted)
+
+
+async def _user_principal(
+    session: AsyncSession,
+    user: User,
+    member: Member | None,
+    session_id: str,
+    ip: str | None,
+    *,
+    restricted: bool,
+) -> Principal:
+    rows = (await session.execute(_ACTIVE_POSTS, {"user_id": user.id, "today": date.today()})).all()
     by_org: dict[tuple[int, str], set[Cap]] = {}
     for post_kind, org_id, path in rows:
         by_org.setdefault((org_id, path), set()).update(POST_CAPABILITIES[post_kind])
     grants = [Grant(org_id, path, frozenset(caps)) for (org_id, path), caps in by_org.items()]
-    member = await session.get(Member, user.member_id) if user.member_id else None
     if user.is_admin:
         kind = PrincipalKind.admin
     elif grants:

@@ -6,7 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     spa_dir: Path = REPO_ROOT / "frontend" / "dist"
     demo_password: str = "Dangjian#2026"  # noqa: S105 — the published demo password
 
+    # Keys read from var/, once per settings object (the JWT key is needed on every request).
+    _keys: dict[str, str] = PrivateAttr(default_factory=dict)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -70,6 +73,11 @@ class Settings(BaseSettings):
         return f"sqlite+aiosqlite:///{self.var_dir / 'dangjian.db'}"
 
     def _key_from_file(self, name: str) -> str:
+        if name not in self._keys:
+            self._keys[name] = self._read_or_create_key(name)
+        return self._keys[name]
+
+    def _read_or_create_key(self, name: str) -> str:
         path = self.var_dir / name
         if path.exists():
             return path.read_text().strip()

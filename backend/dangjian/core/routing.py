@@ -43,7 +43,7 @@ class TransactionalRoute(APIRoute):
         return route_handler
 
 
-def request_session(request: Request) -> AsyncSession:
+async def request_session(request: Request) -> AsyncSession:
     session: Any = getattr(request.state, "db_session", None)
     if session is None:
         raise RuntimeError("route is not a TransactionalRoute")

@@ -147,8 +147,13 @@ async def list_members(
     today: date,
 ) -> tuple[list[MemberListItem], int]:
     stmt = await _filtered(session, principal, f, today)
-    lost_since = _lost_since()
-    listed = stmt.add_columns(lost_since.label("lost_since"))
+    # Plain columns, not ORM entities: a page of rows needs no identity map or change tracking.
+    listed = stmt.with_only_columns(
+        *_LIST_COLUMNS,
+        Organization.name.label("org_name"),
+        Organization.path,
+        _lost_since().label("lost_since"),
+    )
     total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = {
         MemberSort.name: (Member.name, Member.id),
@@ -160,15 +165,33 @@ async def list_members(
     }[f.sort]
     rows = (await session.execute(listed.order_by(*order).offset(offset).limit(limit))).all()
     items = [
-        _list_item(principal, cipher, m, name, path, since, today) for m, name, path, since in rows
+        _list_item(principal, cipher, r, r.org_name, r.path, r.lost_since, today) for r in rows
     ]
     return items, total
+
+
+# The member columns a list item reads (`_list_item` takes a Member or a row of these).
+_LIST_COLUMNS = (
+    Member.id,
+    Member.name,
+    Member.gender,
+    Member.birth_date,
+    Member.organization_id,
+    Member.kind,
+    Member.status,
+    Member.categories,
+    Member.joined_on,
+    Member.converted_on,
+    Member.standing_correction_months,
+    Member.id_number_enc,
+    Member.mobile_enc,
+)
 
 
 def _list_item(
     principal: Principal,
     cipher: PersonalDataCipher,
-    m: Member,
+    m: Any,
     org_name: str,
     path: str,
     lost_since: date | None,
