@@ -1,0 +1,1 @@
+"""Meetings and organisation life (三会一课)."""
