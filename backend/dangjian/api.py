@@ -19,5 +19,7 @@ api_router.include_router(dashboard_router)
 api_router.include_router(members_router)
 api_router.include_router(me_router)
 
-# Routes that accept bodies above the default cap (multipart uploads).
-UPLOAD_ROUTES: frozenset[str] = frozenset({"/api/v1/members/import"})
+# Routes that accept bodies above the default cap (multipart uploads), as route path templates.
+UPLOAD_ROUTES: frozenset[str] = frozenset(
+    {"/api/v1/members/import", "/api/v1/members/{member_id}/photo"}
+)

@@ -13,6 +13,7 @@ from dangjian.authz.principal import Principal
 from dangjian.core.config import Settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Forbidden, Unauthorized
+from dangjian.core.files import FileStore
 from dangjian.core.routing import request_session
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
@@ -33,6 +34,11 @@ async def _cipher(request: Request) -> PersonalDataCipher:
     return cipher
 
 
+async def _files(request: Request) -> FileStore:
+    files: FileStore = request.app.state.files
+    return files
+
+
 def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
@@ -46,6 +52,7 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 SessionDep = Annotated[AsyncSession, Depends(request_session)]
 SessionMakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(_sessionmaker)]
 CipherDep = Annotated[PersonalDataCipher, Depends(_cipher)]
+FilesDep = Annotated[FileStore, Depends(_files)]
 ClientIpDep = Annotated[str | None, Depends(_client_ip)]
 
 

@@ -21,6 +21,7 @@ from dangjian.core.config import Settings, get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
 from dangjian.core.errors import install_error_handlers, problem_response
+from dangjian.core.files import FileStore
 from dangjian.core.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.db = database or Database(settings.resolved_database_url())
     app.state.cipher = PersonalDataCipher(settings.personal_data_key())
+    app.state.files = FileStore(settings.var_dir / "uploads")
     settings.signing_key()  # generate var/secret_key at start-up, not on the first request
 
     install_error_handlers(app)

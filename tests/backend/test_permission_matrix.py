@@ -646,6 +646,35 @@ async def b_member_reveal(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]
     return f"{url}/reveal", {}
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 50), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+async def b_member_photo(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    """A member of the target with a stored photo."""
+    from dangjian.core.files import FileStore
+
+    url, kw = await b_member(ctx, t, n)
+    member = kw.pop("_member")
+    name = FileStore(ctx.settings.var_dir / "uploads").save(_png(), "jpg")
+    async with ctx.db.sessionmaker() as session, session.begin():
+        row = await session.get(Member, member.id)
+        assert row is not None
+        row.photo_file = name
+    return f"{url}/photo", {}
+
+
+async def b_member_photo_put(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, _ = await b_member_get(ctx, t, n)
+    return f"{url}/photo", {"files": {"file": ("photo.png", _png(), "image/png")}}
+
+
 async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
@@ -730,6 +759,9 @@ MATRIX: dict[str, Case] = {
     "GET /api/v1/members/{member_id}/events": Case(ROSTER_READ, 200, b_member_events),
     "POST /api/v1/members/{member_id}/events": Case(ROSTER_WRITE, 201, b_member_event_add),
     "POST /api/v1/members/{member_id}/reveal": Case(ROSTER_FULL, 200, b_member_reveal),
+    "GET /api/v1/members/{member_id}/photo": Case(ROSTER_READ, 200, b_member_photo),
+    "PUT /api/v1/members/{member_id}/photo": Case(ROSTER_WRITE, 204, b_member_photo_put),
+    "DELETE /api/v1/members/{member_id}/photo": Case(ROSTER_WRITE, 204, b_member_photo),
     "GET /api/v1/me/member": Case(OWN_MEMBER, 200, fixed("/api/v1/me/member")),
     "GET /api/v1/members/import-template": Case(
         only(ROSTER_WRITERS), 200, fixed("/api/v1/members/import-template")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -60,6 +62,12 @@ class _TooLarge(HTTPException):
         super().__init__(413, f"请求内容超过 {limit // 1024} KiB 的上限")
 
 
+@lru_cache(maxsize=8)
+def _patterns(templates: frozenset[str]) -> list[re.Pattern[str]]:
+    """Route path templates ("/members/{member_id}/photo") as patterns of one path segment."""
+    return [re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(t))) for t in sorted(templates)]
+
+
 class BodyLimitMiddleware:
     """Refuse bodies over the cap (1 MiB default; larger only on upload routes) with 413."""
 
@@ -80,9 +88,7 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = (
-            self.upload_limit if scope["path"] in set(self.upload_routes()) else self.default_limit
-        )
+        limit = self.upload_limit if self._is_upload(scope["path"]) else self.default_limit
         for key, value in scope.get("headers", []):
             if key == b"content-length" and value.isdigit() and int(value) > limit:
                 await self._refuse(scope, receive, send, limit)
@@ -102,6 +108,11 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
             await self._refuse(scope, receive, send, limit)
+
+    def _is_upload(self, path: str) -> bool:
+        return any(
+            pattern.fullmatch(path) for pattern in _patterns(frozenset(self.upload_routes()))
+        )
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:

@@ -12,8 +12,8 @@ from dangjian.authz.capabilities import Cap
 from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
-from dangjian.deps import CipherDep, PrincipalDep, SessionDep
-from dangjian.members import corrections, importing, service, xlsx
+from dangjian.deps import CipherDep, FilesDep, PrincipalDep, SessionDep
+from dangjian.members import corrections, importing, photos, service, xlsx
 from dangjian.members.enums import Category
 from dangjian.members.schemas import (
     CorrectionCreate,
@@ -243,6 +243,39 @@ async def reveal_member(
 ) -> RevealRead:
     """查看完整身份证号、手机号、住址（记入审计，限频）。"""
     return await service.reveal(session, principal, cipher, member_id)
+
+
+@router.get(
+    "/{member_id}/photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "照片（JPEG）"}},
+)
+async def get_member_photo(
+    member_id: int, session: SessionDep, principal: PrincipalDep, files: FilesDep
+) -> Response:
+    """党员照片（本人或有花名册查看权限者）。"""
+    content = await photos.read_photo(session, principal, files, member_id)
+    return Response(content, media_type="image/jpeg")  # API answers carry Cache-Control: no-store
+
+
+@router.put("/{member_id}/photo", status_code=status.HTTP_204_NO_CONTENT)
+async def set_member_photo(
+    member_id: int,
+    file: Annotated[UploadFile, File(description="JPG、PNG 或 WebP 照片")],
+    session: SessionDep,
+    principal: PrincipalDep,
+    files: FilesDep,
+) -> None:
+    """上传或更换党员照片（重新编码为 JPEG，去除拍摄地点等元数据）。"""
+    await photos.set_photo(session, principal, files, member_id, await file.read())
+
+
+@router.delete("/{member_id}/photo", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_member_photo(
+    member_id: int, session: SessionDep, principal: PrincipalDep, files: FilesDep
+) -> None:
+    """删除党员照片。"""
+    await photos.delete_photo(session, principal, files, member_id)
 
 
 @me_router.get("/member", response_model=MemberRead)

@@ -80,6 +80,7 @@ class MemberRead(MemberListItem):
     address: str | None = Field(description="现居住地；无完整信息权限时不返回")
     grid_area: str | None
     home_unit_id: int | None
+    has_photo: bool = Field(..., description="是否有照片（GET /members/{id}/photo）")
     version: int
     updated_at: datetime
 

@@ -278,6 +278,7 @@ def member_read(
         address=address,
         grid_area=m.grid_area,
         home_unit_id=m.home_unit_id,
+        has_photo=m.photo_file is not None,
         version=m.version,
         updated_at=m.updated_at,
     )

@@ -48,6 +48,9 @@ class Member(TimestampMixin, Base):
     grid_area: Mapped[str | None] = mapped_column(
         String(64), comment="所在网格/小区/楼院（ORG-07）"
     )
+    photo_file: Mapped[str | None] = mapped_column(
+        String(48), comment="照片（var/uploads 中的生成文件名）"
+    )
     kind: Mapped[MemberKind] = mapped_column(str_enum(MemberKind), comment="党员类别（正式/预备）")
     joined_on: Mapped[date | None] = mapped_column(Date, comment="入党日期")
     converted_on: Mapped[date | None] = mapped_column(Date, comment="转正日期")

@@ -54,6 +54,7 @@ const member = (extra: Partial<MemberRead> = {}): MemberRead => ({
   address: '幸福小区 3-2-101',
   grid_area: null,
   home_unit_id: null,
+  has_photo: false,
   version: 3,
   updated_at: '2026-11-23T10:00:00Z',
   ...extra,

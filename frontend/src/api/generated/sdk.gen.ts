@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersCreateMemberData, MembersCreateMemberErrors, MembersCreateMemberResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersCreateMemberData, MembersCreateMemberErrors, MembersCreateMemberResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersDeleteMemberPhotoData, MembersDeleteMemberPhotoErrors, MembersDeleteMemberPhotoResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberPhotoData, MembersGetMemberPhotoErrors, MembersGetMemberPhotoResponses, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersSetMemberPhotoData, MembersSetMemberPhotoErrors, MembersSetMemberPhotoResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -377,6 +377,44 @@ export const membersAddMemberEvent = <ThrowOnError extends boolean = true>(optio
     ...options,
     headers: {
         'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 删除党员照片。
+ *
+ * 删除党员照片。
+ */
+export const membersDeleteMemberPhoto = <ThrowOnError extends boolean = true>(options: Options<MembersDeleteMemberPhotoData, ThrowOnError>) => (options.client ?? client).delete<MembersDeleteMemberPhotoResponses, MembersDeleteMemberPhotoErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{member_id}/photo',
+    ...options
+});
+
+/**
+ * 党员照片（本人或有花名册查看权限者）。
+ *
+ * 党员照片（本人或有花名册查看权限者）。
+ */
+export const membersGetMemberPhoto = <ThrowOnError extends boolean = true>(options: Options<MembersGetMemberPhotoData, ThrowOnError>) => (options.client ?? client).get<MembersGetMemberPhotoResponses, MembersGetMemberPhotoErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{member_id}/photo',
+    ...options
+});
+
+/**
+ * 上传或更换党员照片（重新编码为 JPEG，去除拍摄地点等元数据）。
+ *
+ * 上传或更换党员照片（重新编码为 JPEG，去除拍摄地点等元数据）。
+ */
+export const membersSetMemberPhoto = <ThrowOnError extends boolean = true>(options: Options<MembersSetMemberPhotoData, ThrowOnError>) => (options.client ?? client).put<MembersSetMemberPhotoResponses, MembersSetMemberPhotoErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/members/{member_id}/photo',
+    ...options,
+    headers: {
+        'Content-Type': null,
         ...options.headers
     }
 });

@@ -115,6 +115,18 @@ export type BodyMembersImportMembers = {
 };
 
 /**
+ * Body_members-set_member_photo
+ */
+export type BodyMembersSetMemberPhoto = {
+    /**
+     * File
+     *
+     * JPG、PNG 或 WebP 照片
+     */
+    file: Blob | File;
+};
+
+/**
  * Category
  *
  * MEM-02: a member may belong to several at once.
@@ -853,6 +865,12 @@ export type MemberRead = {
      * Grid Area
      */
     grid_area: string | null;
+    /**
+     * Has Photo
+     *
+     * 是否有照片（GET /members/{id}/photo）
+     */
+    has_photo: boolean;
     /**
      * Home Unit Id
      */
@@ -3109,6 +3127,130 @@ export type MembersAddMemberEventResponses = {
 };
 
 export type MembersAddMemberEventResponse = MembersAddMemberEventResponses[keyof MembersAddMemberEventResponses];
+
+export type MembersDeleteMemberPhotoData = {
+    body?: never;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}/photo';
+};
+
+export type MembersDeleteMemberPhotoErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersDeleteMemberPhotoError = MembersDeleteMemberPhotoErrors[keyof MembersDeleteMemberPhotoErrors];
+
+export type MembersDeleteMemberPhotoResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type MembersDeleteMemberPhotoResponse = MembersDeleteMemberPhotoResponses[keyof MembersDeleteMemberPhotoResponses];
+
+export type MembersGetMemberPhotoData = {
+    body?: never;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}/photo';
+};
+
+export type MembersGetMemberPhotoErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersGetMemberPhotoError = MembersGetMemberPhotoErrors[keyof MembersGetMemberPhotoErrors];
+
+export type MembersGetMemberPhotoResponses = {
+    /**
+     * 照片（JPEG）
+     */
+    200: unknown;
+};
+
+export type MembersSetMemberPhotoData = {
+    body: BodyMembersSetMemberPhoto;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}/photo';
+};
+
+export type MembersSetMemberPhotoErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MembersSetMemberPhotoError = MembersSetMemberPhotoErrors[keyof MembersSetMemberPhotoErrors];
+
+export type MembersSetMemberPhotoResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type MembersSetMemberPhotoResponse = MembersSetMemberPhotoResponses[keyof MembersSetMemberPhotoResponses];
 
 export type MembersRevealMemberData = {
     body?: never;
