@@ -8,11 +8,13 @@ from dangjian.dashboard.router import router as dashboard_router
 from dangjian.members.router import me_router
 from dangjian.members.router import router as members_router
 from dangjian.organizations.router import router as organizations_router
+from dangjian.policies.router import router as policies_router
 from dangjian.users.router import router as users_router
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth_router)
 api_router.include_router(organizations_router)
+api_router.include_router(policies_router)
 api_router.include_router(users_router)
 api_router.include_router(audit_router)
 api_router.include_router(dashboard_router)

@@ -37,6 +37,7 @@ from dangjian.models import (
     MemberEvent,
     Organization,
     OrganizationTerm,
+    PolicyValue,
     Post,
     User,
 )
@@ -87,6 +88,27 @@ resident        404  404   404   404    404     404       404
 unit_client     404  404   404   404    404     404       404
 district_client ok   ok    ok    ok     ok      ok        404
 admin           ok   ok    ok    ok     ok      ok        ok
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Setting work-system policies (policy.manage: 书记 for their subtree, street staff for theirs;
+# the administrator runs the platform, not its work systems).
+POLICY_MANAGE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           403  403   403   404    404     404       404
+xuanchuan       403  403   403   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           403  403   403   404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 403  403   403   403    403     403       404
+admin           403  403   403   403    403     403       403
 anonymous       401  401   401   401    401     401       401
 """)
 
@@ -675,6 +697,17 @@ async def b_member_photo_put(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, A
     return f"{url}/photo", {"files": {"file": ("photo.png", _png(), "image/png")}}
 
 
+async def b_policy(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/organizations/{ctx.ids[t]}/policy", {}
+
+
+async def b_policy_put(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    value = {"count": 1 + n % 3, "period": "month"}
+    return f"/api/v1/organizations/{ctx.ids[t]}/policy", {
+        "json": {"values": {"meetings.frequency.committee": value}}
+    }
+
+
 async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
@@ -745,6 +778,8 @@ MATRIX: dict[str, Case] = {
     "PATCH /api/v1/organizations/{org_id}/posts/{post_id}": Case(ORG_MANAGE, 200, b_post_update),
     "GET /api/v1/organizations/{org_id}/terms": Case(ORG_READ, 200, b_terms),
     "POST /api/v1/organizations/{org_id}/terms": Case(ORG_MANAGE, 201, b_term_create),
+    "GET /api/v1/organizations/{org_id}/policy": Case(ORG_READ, 200, b_policy),
+    "PUT /api/v1/organizations/{org_id}/policy": Case(POLICY_MANAGE, 200, b_policy_put),
     "GET /api/v1/users": Case(USERS_LIST, 200, b_users),
     "POST /api/v1/users": Case(USERS_CREATE, 201, b_user_create),
     "GET /api/v1/users/{user_id}": Case(USERS, 200, b_user),
@@ -874,7 +909,7 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
     """Row counts, the audit head and the last change time of every mutable table."""
     async with ctx.db.sessionmaker() as session:
         out: list[Any] = []
-        for model in (Organization, OrganizationTerm, Post, User, Member):
+        for model in (Organization, OrganizationTerm, Post, User, Member, PolicyValue):
             out.append(await session.scalar(select(func.count()).select_from(model)))
             out.append(await session.scalar(select(func.max(model.updated_at))))
         out.append(await session.scalar(select(func.count()).select_from(MemberEvent)))

@@ -5,6 +5,7 @@ from dangjian.models.audit import AuditHead, AuditLog
 from dangjian.models.auth import AuthSession, LoginThrottle, RefreshToken
 from dangjian.models.member import Member, MemberCorrection, MemberEvent
 from dangjian.models.organization import Organization, OrganizationTerm
+from dangjian.models.policy import PolicyValue
 from dangjian.models.user import ApiClient, Post, User
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "MemberEvent",
     "Organization",
     "OrganizationTerm",
+    "PolicyValue",
     "Post",
     "RefreshToken",
     "User",

@@ -1394,6 +1394,11 @@ export type PageUserRead = {
 };
 
 /**
+ * ParamKind
+ */
+export type ParamKind = 'frequency' | 'days' | 'months_ladder';
+
+/**
  * PasswordChange
  */
 export type PasswordChange = {
@@ -1415,6 +1420,113 @@ export type PasswordReset = {
      * Initial Password
      */
     initial_password: string;
+};
+
+/**
+ * PolicyItem
+ */
+export type PolicyItem = {
+    /**
+     * Default
+     *
+     * 系统默认值
+     */
+    default: unknown;
+    /**
+     * Effective From
+     *
+     * 该取值的生效日期（系统默认为空）
+     */
+    effective_from: string | null;
+    /**
+     * Group
+     */
+    group: string;
+    /**
+     * Key
+     */
+    key: string;
+    kind: ParamKind;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Rule
+     *
+     * 规则编号（RULES.md）
+     */
+    rule: string;
+    /**
+     * Source
+     *
+     * 来源：系统默认 / 继承自上级 / 本组织设置
+     */
+    source: 'default' | 'inherited' | 'set';
+    /**
+     * Source Organization Id
+     */
+    source_organization_id: number | null;
+    /**
+     * Source Organization Name
+     */
+    source_organization_name: string | null;
+    /**
+     * Value
+     *
+     * 在所查日期生效的取值
+     */
+    value: unknown;
+};
+
+/**
+ * PolicyRead
+ */
+export type PolicyRead = {
+    /**
+     * Editable
+     *
+     * 当前用户可否修改本组织的参数
+     */
+    editable: boolean;
+    /**
+     * Items
+     */
+    items: Array<PolicyItem>;
+    /**
+     * On
+     *
+     * 所查日期
+     */
+    on: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+};
+
+/**
+ * PolicyUpdate
+ */
+export type PolicyUpdate = {
+    /**
+     * Effective From
+     *
+     * 生效日期，默认今天；不得早于今天
+     */
+    effective_from?: string | null;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Values
+     *
+     * 参数 → 新取值；null 表示取消本组织的设置、恢复继承
+     */
+    values: {
+        [key: string]: unknown;
+    };
 };
 
 /**
@@ -3605,6 +3717,97 @@ export type OrganizationsMoveOrganizationResponses = {
 };
 
 export type OrganizationsMoveOrganizationResponse = OrganizationsMoveOrganizationResponses[keyof OrganizationsMoveOrganizationResponses];
+
+export type PoliciesGetPolicyData = {
+    body?: never;
+    path: {
+        /**
+         * Org Id
+         */
+        org_id: number;
+    };
+    query?: {
+        /**
+         * On
+         *
+         * 查询哪一天生效的参数，默认今天
+         */
+        on?: string | null;
+    };
+    url: '/api/v1/organizations/{org_id}/policy';
+};
+
+export type PoliciesGetPolicyErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type PoliciesGetPolicyError = PoliciesGetPolicyErrors[keyof PoliciesGetPolicyErrors];
+
+export type PoliciesGetPolicyResponses = {
+    /**
+     * Successful Response
+     */
+    200: PolicyRead;
+};
+
+export type PoliciesGetPolicyResponse = PoliciesGetPolicyResponses[keyof PoliciesGetPolicyResponses];
+
+export type PoliciesPutPolicyData = {
+    body: PolicyUpdate;
+    path: {
+        /**
+         * Org Id
+         */
+        org_id: number;
+    };
+    query?: never;
+    url: '/api/v1/organizations/{org_id}/policy';
+};
+
+export type PoliciesPutPolicyErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type PoliciesPutPolicyError = PoliciesPutPolicyErrors[keyof PoliciesPutPolicyErrors];
+
+export type PoliciesPutPolicyResponses = {
+    /**
+     * Successful Response
+     */
+    200: PolicyRead;
+};
+
+export type PoliciesPutPolicyResponse = PoliciesPutPolicyResponses[keyof PoliciesPutPolicyResponses];
 
 export type OrganizationsListPostsData = {
     body?: never;
