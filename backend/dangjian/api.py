@@ -7,6 +7,7 @@ from dangjian.auth.router import router as auth_router
 from dangjian.dashboard.router import router as dashboard_router
 from dangjian.members.router import me_router
 from dangjian.members.router import router as members_router
+from dangjian.notifications.router import router as notifications_router
 from dangjian.organizations.router import router as organizations_router
 from dangjian.policies.router import router as policies_router
 from dangjian.users.router import router as users_router
@@ -20,6 +21,7 @@ api_router.include_router(audit_router)
 api_router.include_router(dashboard_router)
 api_router.include_router(members_router)
 api_router.include_router(me_router)
+api_router.include_router(notifications_router)
 
 # Routes that accept bodies above the default cap (multipart uploads), as route path templates.
 UPLOAD_ROUTES: frozenset[str] = frozenset(

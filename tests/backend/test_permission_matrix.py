@@ -35,6 +35,7 @@ from dangjian.models import (
     Member,
     MemberCorrection,
     MemberEvent,
+    Notification,
     Organization,
     OrganizationTerm,
     PolicyValue,
@@ -397,6 +398,8 @@ def untargeted(users: str, clients: str, anonymous: str) -> dict[str, dict[str, 
 
 SELF_ANY = untargeted("ok", "ok", "401")  # any signed-in caller
 SELF_USER = untargeted("ok", "403", "401")  # user accounts only
+# One message in the demo member's inbox: theirs to mark read, nobody else's (404).
+OWN_NOTIFICATION = {**untargeted("404", "403", "401"), "member": {"none": "ok"}}
 PUBLIC_401 = untargeted("401", "401", "401")  # public; the test sends wrong credentials
 PUBLIC_OK = untargeted("ok", "ok", "ok")  # public and harmless
 
@@ -708,6 +711,14 @@ async def b_policy_put(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
     }
 
 
+async def b_notification_read(ctx: Ctx, _t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    async with ctx.db.sessionmaker() as session, session.begin():
+        user_id = await session.scalar(select(User.id).where(User.username == "member"))
+        note = Notification(user_id=user_id, kind="test", title="测试消息")
+        session.add(note)
+    return f"/api/v1/me/notifications/{note.id}/read", {}
+
+
 async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
@@ -823,6 +834,16 @@ MATRIX: dict[str, Case] = {
     "GET /api/v1/dashboard": Case(untargeted("ok", "ok", "401"), 200, fixed("/api/v1/dashboard")),
     "GET /api/v1/auth/me": Case(SELF_ANY, 200, fixed("/api/v1/auth/me")),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
+    "GET /api/v1/me/notifications": Case(SELF_USER, 200, fixed("/api/v1/me/notifications")),
+    "GET /api/v1/me/notifications/unread-count": Case(
+        SELF_USER, 200, fixed("/api/v1/me/notifications/unread-count")
+    ),
+    "POST /api/v1/me/notifications/read-all": Case(
+        SELF_USER, 204, fixed("/api/v1/me/notifications/read-all")
+    ),
+    "POST /api/v1/me/notifications/{notification_id}/read": Case(
+        OWN_NOTIFICATION, 204, b_notification_read
+    ),
     "DELETE /api/v1/auth/sessions/{session_id}": Case(
         untargeted("404", "403", "401"), 204, fixed("/api/v1/auth/sessions/no-such-session")
     ),

@@ -60,3 +60,85 @@ HELD_BY: dict[MeetingType, frozenset[OrgKind]] = {
     MeetingType.inservice_meeting: frozenset({_K.community}),
     MeetingType.residents_forum: frozenset({_K.community}),
 }
+
+
+class MeetingStatus(StrEnum):
+    draft = "draft"
+    notified = "notified"
+    held = "held"
+    minutes_approved = "minutes_approved"
+    archived = "archived"
+    cancelled = "cancelled"
+
+
+MEETING_STATUS_LABELS: dict[MeetingStatus, str] = {
+    MeetingStatus.draft: "草稿",
+    MeetingStatus.notified: "已通知",
+    MeetingStatus.held: "已召开",
+    MeetingStatus.minutes_approved: "纪要已审定",
+    MeetingStatus.archived: "已归档",
+    MeetingStatus.cancelled: "已取消",
+}
+# Meetings that took place (they count toward MTG-02 frequencies).
+HELD_STATUSES = frozenset(
+    {MeetingStatus.held, MeetingStatus.minutes_approved, MeetingStatus.archived}
+)
+
+
+class AttendeeRole(StrEnum):
+    expected = "expected"  # 应到
+    sitting_in = "sitting_in"  # 列席: invited, neither counted nor voting (MTG-05)
+
+
+class Attendance(StrEnum):
+    """MTG-09 sign-in per person."""
+
+    present = "present"
+    excused = "excused"
+    absent = "absent"
+    sitting_in = "sitting_in"
+
+
+class LeaveStatus(StrEnum):
+    requested = "requested"
+    approved = "approved"
+    refused = "refused"
+
+
+class Exclusion(StrEnum):
+    """MTG-07: the five kinds of members who may be left out of *expected* (with consent)."""
+
+    too_ill = "too_ill"
+    abroad = "abroad"
+    serving_sentence = "serving_sentence"
+    bedridden = "bedridden"
+    moved_away = "moved_away"
+
+
+EXCLUSION_LABELS: dict[Exclusion, str] = {
+    Exclusion.too_ill: "因病不能表达意志",
+    Exclusion.abroad: "自费出国半年以上",
+    Exclusion.serving_sentence: "正在服刑",
+    Exclusion.bedridden: "年老体弱卧床不起",
+    Exclusion.moved_away: "外出半年以上未转组织关系",
+}
+
+
+class AgendaStatus(StrEnum):
+    proposed = "proposed"
+    accepted = "accepted"
+    declined = "declined"
+
+
+class FollowUp(StrEnum):
+    """MTG-10: a resolution is followed until done, and verified at a later meeting."""
+
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    verified = "verified"
+
+
+class AttachmentPurpose(StrEnum):
+    material = "material"
+    minutes = "minutes"

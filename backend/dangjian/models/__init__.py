@@ -3,25 +3,39 @@
 from dangjian.core.db import Base
 from dangjian.models.audit import AuditHead, AuditLog
 from dangjian.models.auth import AuthSession, LoginThrottle, RefreshToken
+from dangjian.models.meeting import (
+    AgendaItem,
+    Meeting,
+    MeetingAttachment,
+    MeetingAttendee,
+    Resolution,
+)
 from dangjian.models.member import Member, MemberCorrection, MemberEvent
+from dangjian.models.notification import Notification
 from dangjian.models.organization import Organization, OrganizationTerm
 from dangjian.models.policy import PolicyValue
 from dangjian.models.user import ApiClient, Post, User
 
 __all__ = [
+    "AgendaItem",
     "ApiClient",
     "AuditHead",
     "AuditLog",
     "AuthSession",
     "Base",
     "LoginThrottle",
+    "Meeting",
+    "MeetingAttachment",
+    "MeetingAttendee",
     "Member",
     "MemberCorrection",
     "MemberEvent",
+    "Notification",
     "Organization",
     "OrganizationTerm",
     "PolicyValue",
     "Post",
     "RefreshToken",
+    "Resolution",
     "User",
 ]

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersCreateMemberData, MembersCreateMemberErrors, MembersCreateMemberResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersDeleteMemberPhotoData, MembersDeleteMemberPhotoErrors, MembersDeleteMemberPhotoResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberPhotoData, MembersGetMemberPhotoErrors, MembersGetMemberPhotoResponses, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersSetMemberPhotoData, MembersSetMemberPhotoErrors, MembersSetMemberPhotoResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, PoliciesGetPolicyData, PoliciesGetPolicyErrors, PoliciesGetPolicyResponses, PoliciesPutPolicyData, PoliciesPutPolicyErrors, PoliciesPutPolicyResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersCreateMemberData, MembersCreateMemberErrors, MembersCreateMemberResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersDeleteMemberPhotoData, MembersDeleteMemberPhotoErrors, MembersDeleteMemberPhotoResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberPhotoData, MembersGetMemberPhotoErrors, MembersGetMemberPhotoResponses, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersSetMemberPhotoData, MembersSetMemberPhotoErrors, MembersSetMemberPhotoResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, NotificationsListNotificationsData, NotificationsListNotificationsErrors, NotificationsListNotificationsResponses, NotificationsMarkAllReadData, NotificationsMarkAllReadErrors, NotificationsMarkAllReadResponses, NotificationsMarkReadData, NotificationsMarkReadErrors, NotificationsMarkReadResponses, NotificationsUnreadCountData, NotificationsUnreadCountErrors, NotificationsUnreadCountResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, PoliciesGetPolicyData, PoliciesGetPolicyErrors, PoliciesGetPolicyResponses, PoliciesPutPolicyData, PoliciesPutPolicyErrors, PoliciesPutPolicyResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -225,6 +225,50 @@ export const meRequestCorrection = <ThrowOnError extends boolean = true>(options
 export const meExportMyData = <ThrowOnError extends boolean = true>(options?: Options<MeExportMyDataData, ThrowOnError>) => (options?.client ?? client).get<MeExportMyDataResponses, MeExportMyDataErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/me/member/export',
+    ...options
+});
+
+/**
+ * 我的消息（最新在前）。
+ *
+ * 我的消息（最新在前）。
+ */
+export const notificationsListNotifications = <ThrowOnError extends boolean = true>(options?: Options<NotificationsListNotificationsData, ThrowOnError>) => (options?.client ?? client).get<NotificationsListNotificationsResponses, NotificationsListNotificationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/notifications',
+    ...options
+});
+
+/**
+ * 全部标为已读。
+ *
+ * 全部标为已读。
+ */
+export const notificationsMarkAllRead = <ThrowOnError extends boolean = true>(options?: Options<NotificationsMarkAllReadData, ThrowOnError>) => (options?.client ?? client).post<NotificationsMarkAllReadResponses, NotificationsMarkAllReadErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/notifications/read-all',
+    ...options
+});
+
+/**
+ * 未读消息数。
+ *
+ * 未读消息数。
+ */
+export const notificationsUnreadCount = <ThrowOnError extends boolean = true>(options?: Options<NotificationsUnreadCountData, ThrowOnError>) => (options?.client ?? client).get<NotificationsUnreadCountResponses, NotificationsUnreadCountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/notifications/unread-count',
+    ...options
+});
+
+/**
+ * 标为已读。
+ *
+ * 标为已读。
+ */
+export const notificationsMarkRead = <ThrowOnError extends boolean = true>(options: Options<NotificationsMarkReadData, ThrowOnError>) => (options.client ?? client).post<NotificationsMarkReadResponses, NotificationsMarkReadErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/notifications/{notification_id}/read',
     ...options
 });
 

@@ -1121,6 +1121,40 @@ export type MemberUpdate = {
 export type NewStratum = '民营企业管理技术人员' | '外商投资企业管理技术人员' | '中介组织从业人员' | '社会组织从业人员' | '自由职业人员' | '新媒体从业人员';
 
 /**
+ * NotificationRead
+ */
+export type NotificationRead = {
+    /**
+     * Body
+     */
+    body: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Link
+     */
+    link: string | null;
+    /**
+     * Read At
+     */
+    read_at: string | null;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
  * OrgCategory
  *
  * 组织类别 (national.md §3.2).
@@ -1335,6 +1369,28 @@ export type PageMemberListItem = {
      * Items
      */
     items: Array<MemberListItem>;
+    /**
+     * Page
+     */
+    page: number;
+    /**
+     * Size
+     */
+    size: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[NotificationRead]
+ */
+export type PageNotificationRead = {
+    /**
+     * Items
+     */
+    items: Array<NotificationRead>;
     /**
      * Page
      */
@@ -1860,6 +1916,16 @@ export type TotpSetupRead = {
      * Secret
      */
     secret: string;
+};
+
+/**
+ * UnreadCount
+ */
+export type UnreadCount = {
+    /**
+     * Unread
+     */
+    unread: number;
 };
 
 /**
@@ -2640,6 +2706,178 @@ export type MeExportMyDataResponses = {
      */
     200: unknown;
 };
+
+export type NotificationsListNotificationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Unread
+         *
+         * 只看未读
+         */
+        unread?: boolean;
+        /**
+         * Page
+         *
+         * 页码，从 1 开始
+         */
+        page?: number;
+        /**
+         * Size
+         *
+         * 每页条数，至多 100
+         */
+        size?: number;
+    };
+    url: '/api/v1/me/notifications';
+};
+
+export type NotificationsListNotificationsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type NotificationsListNotificationsError = NotificationsListNotificationsErrors[keyof NotificationsListNotificationsErrors];
+
+export type NotificationsListNotificationsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageNotificationRead;
+};
+
+export type NotificationsListNotificationsResponse = NotificationsListNotificationsResponses[keyof NotificationsListNotificationsResponses];
+
+export type NotificationsMarkAllReadData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/me/notifications/read-all';
+};
+
+export type NotificationsMarkAllReadErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type NotificationsMarkAllReadError = NotificationsMarkAllReadErrors[keyof NotificationsMarkAllReadErrors];
+
+export type NotificationsMarkAllReadResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type NotificationsMarkAllReadResponse = NotificationsMarkAllReadResponses[keyof NotificationsMarkAllReadResponses];
+
+export type NotificationsUnreadCountData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/me/notifications/unread-count';
+};
+
+export type NotificationsUnreadCountErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type NotificationsUnreadCountError = NotificationsUnreadCountErrors[keyof NotificationsUnreadCountErrors];
+
+export type NotificationsUnreadCountResponses = {
+    /**
+     * Successful Response
+     */
+    200: UnreadCount;
+};
+
+export type NotificationsUnreadCountResponse = NotificationsUnreadCountResponses[keyof NotificationsUnreadCountResponses];
+
+export type NotificationsMarkReadData = {
+    body?: never;
+    path: {
+        /**
+         * Notification Id
+         */
+        notification_id: number;
+    };
+    query?: never;
+    url: '/api/v1/me/notifications/{notification_id}/read';
+};
+
+export type NotificationsMarkReadErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type NotificationsMarkReadError = NotificationsMarkReadErrors[keyof NotificationsMarkReadErrors];
+
+export type NotificationsMarkReadResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type NotificationsMarkReadResponse = NotificationsMarkReadResponses[keyof NotificationsMarkReadResponses];
 
 export type MembersListMembersData = {
     body?: never;

@@ -1,0 +1,1 @@
+"""The in-app inbox: every user has one (notices, agendas, resolutions, reminders)."""
