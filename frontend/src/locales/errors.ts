@@ -85,6 +85,55 @@ export const errorTexts: Record<string, ErrorText> = {
     preferDetail: true,
   },
   import_too_large: { 'zh-CN': '一次导入的行数过多，请分批导入', en: 'Too many rows in one import; split the file.', preferDetail: true },
+  // the member photo (the server's detail says which check failed)
+  policy_invalid: {
+    'zh-CN': '参数取值不符合要求',
+    en: 'A parameter value is not acceptable.',
+    preferDetail: true,
+  },
+  policy_past: {
+    'zh-CN': '生效日期不能早于今天',
+    en: 'The effective date cannot be before today: past periods keep the values in force then.',
+    preferDetail: true,
+  },
+  quorum_not_met: {
+    'zh-CN': '到会人数不足',
+    en: 'Not enough people are present (quorum not met).',
+    preferDetail: true,
+  },
+  majority_not_reached: {
+    'zh-CN': '赞成票不足',
+    en: 'Not enough votes in favour.',
+    preferDetail: true,
+  },
+  meeting_state: {
+    'zh-CN': '会议当前状态不允许此操作',
+    en: 'The meeting is not in a state that allows this.',
+    preferDetail: true,
+  },
+  correction_reason: {
+    'zh-CN': '会后更正签到须填写理由',
+    en: 'A correction after the meeting needs a reason.',
+  },
+  checkin_closed: {
+    'zh-CN': '不在签到时间内（会前30分钟至会后30分钟）',
+    en: 'Check-in is open from 30 minutes before to 30 minutes after the meeting.',
+  },
+  checkin_token: { 'zh-CN': '签到码无效', en: 'The check-in code is not valid.' },
+  leave_too_late: { 'zh-CN': '请假须在会议开始前提出', en: 'Leave must be asked before the meeting starts.' },
+  attachment_type: {
+    'zh-CN': '附件类型不符合要求',
+    en: 'Attachments must be PDF, Word, Excel, PowerPoint, JPG, PNG or UTF-8 text files.',
+    preferDetail: true,
+  },
+  photo_type: {
+    'zh-CN': '照片须为 JPG、PNG 或 WebP 格式',
+    en: 'The photo must be a JPG, PNG or WebP image.',
+    preferDetail: true,
+  },
+  photo_empty: { 'zh-CN': '请选择照片文件', en: 'Choose a photo file.', preferDetail: true },
+  photo_too_large: { 'zh-CN': '照片像素过多，请缩小后再上传', en: 'The photo has too many pixels; scale it down first.', preferDetail: true },
+  no_photo: { 'zh-CN': '该党员没有照片', en: 'This member has no photo.' },
   // generic
   forbidden: { 'zh-CN': '无权执行此操作', en: 'You are not allowed to do this.' },
   not_found: { 'zh-CN': '对象不存在或无权访问', en: 'Not found, or you have no access to it.' },
