@@ -5,6 +5,10 @@ from fastapi import APIRouter
 from dangjian.audit.router import router as audit_router
 from dangjian.auth.router import router as auth_router
 from dangjian.dashboard.router import router as dashboard_router
+from dangjian.meetings.compliance_router import router as compliance_router
+from dangjian.meetings.router import me_router as my_meetings_router
+from dangjian.meetings.router import resolutions_router
+from dangjian.meetings.router import router as meetings_router
 from dangjian.members.router import me_router
 from dangjian.members.router import router as members_router
 from dangjian.notifications.router import router as notifications_router
@@ -22,8 +26,16 @@ api_router.include_router(dashboard_router)
 api_router.include_router(members_router)
 api_router.include_router(me_router)
 api_router.include_router(notifications_router)
+api_router.include_router(compliance_router)
+api_router.include_router(meetings_router)
+api_router.include_router(resolutions_router)
+api_router.include_router(my_meetings_router)
 
 # Routes that accept bodies above the default cap (multipart uploads), as route path templates.
 UPLOAD_ROUTES: frozenset[str] = frozenset(
-    {"/api/v1/members/import", "/api/v1/members/{member_id}/photo"}
+    {
+        "/api/v1/members/import",
+        "/api/v1/members/{member_id}/photo",
+        "/api/v1/meetings/{meeting_id}/attachments",
+    }
 )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -31,7 +31,11 @@ from sqlalchemy import func, select
 
 from dangjian.main import create_app
 from dangjian.models import (
+    AgendaItem,
     AuditHead,
+    Meeting,
+    MeetingAttachment,
+    MeetingAttendee,
     Member,
     MemberCorrection,
     MemberEvent,
@@ -40,6 +44,7 @@ from dangjian.models import (
     OrganizationTerm,
     PolicyValue,
     Post,
+    Resolution,
     User,
 )
 from dangjian.models.enums import OrgCategory, OrgKind, PostKind
@@ -110,6 +115,88 @@ resident        404  404   404   404    404     404       404
 unit_client     404  404   404   404    404     404       404
 district_client 403  403   403   403    403     403       404
 admin           403  403   403   403    403     403       403
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Reading meetings (meeting.read: every post in its subtree; street staff over the street).
+MEETING_READ = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       ok   ok    ok    404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Running a committee meeting (meeting.manage: 书记, 副书记, 组织委员, 党务干事; 宣传委员,
+# 纪检委员 and 党小组长 run only their own type; street staff read).
+MEETING_MANAGE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       403  403   403   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          403  403   403   403    403     403       404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Proposing a topic (MTG-04): those who run the meeting, those who set agendas, and committee
+# members of the meeting's own organisation.
+AGENDA_PROPOSE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       ok   403   403   404    404     404       404
+jijian          ok   403   403   404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          403  403   403   403    403     403       404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Setting the agenda and approving minutes (meeting.agenda: 书记, acting 副书记, 党小组长).
+AGENDA_DECIDE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           403  403   403   404    404     404       404
+xuanchuan       403  403   403   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           403  403   403   404    404     404       404
+street          403  403   403   403    403     403       404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
 anonymous       401  401   401   401    401     401       401
 """)
 
@@ -400,6 +487,8 @@ SELF_ANY = untargeted("ok", "ok", "401")  # any signed-in caller
 SELF_USER = untargeted("ok", "403", "401")  # user accounts only
 # One message in the demo member's inbox: theirs to mark read, nobody else's (404).
 OWN_NOTIFICATION = {**untargeted("404", "403", "401"), "member": {"none": "ok"}}
+# A meeting the demo member is invited to: theirs; nobody else's (staff use /meetings).
+MY_MEETING = {**untargeted("404", "404", "401"), "member": {"none": "ok"}}
 PUBLIC_401 = untargeted("401", "401", "401")  # public; the test sends wrong credentials
 PUBLIC_OK = untargeted("ok", "ok", "ok")  # public and harmless
 
@@ -719,6 +808,205 @@ async def b_notification_read(ctx: Ctx, _t: str, _n: int) -> tuple[str, dict[str
     return f"/api/v1/me/notifications/{note.id}/read", {}
 
 
+async def _meeting(
+    ctx: Ctx,
+    org_id: int,
+    *,
+    status: str = "draft",
+    starts_in: timedelta = timedelta(days=2),
+    attendee: bool = False,
+    leave: bool = False,
+    for_member: bool = False,
+) -> tuple[int, int | None]:
+    """A committee meeting inserted as test data (optionally with one expected voter, or with
+    the demo member invited); returns the meeting id and the attendee id."""
+    from dangjian.core.db import utcnow
+
+    async with ctx.db.sessionmaker() as session, session.begin():
+        starts = utcnow() + starts_in
+        m = Meeting(
+            organization_id=org_id, type="committee", title="测试会议", starts_at=starts,
+            ends_at=starts + timedelta(hours=2), status=status, checkin_token="t" * 24,
+            created_by="测试", minutes="纪要",
+        )  # fmt: skip
+        session.add(m)
+        await session.flush()
+        attendee_id = None
+        if attendee or for_member:
+            user = await session.scalar(select(User).where(User.username == "member"))
+            a = MeetingAttendee(
+                meeting_id=m.id, name="参会人", role="expected", voter=True,
+                user_id=user.id if for_member and user else None,
+                member_id=user.member_id if for_member and user else None,
+                leave_status="requested" if leave else None,
+            )  # fmt: skip
+            session.add(a)
+            await session.flush()
+            attendee_id = a.id
+    return m.id, attendee_id
+
+
+async def b_meetings(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/meetings", {"params": {"org_id": ctx.ids[t]}}
+
+
+async def b_meeting_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/meetings", {
+        "json": {
+            "organization_id": ctx.ids[t], "type": "org_life", "title": f"组织生活会{n}",
+            "starts_at": "2030-01-05T10:00:00Z",
+        }
+    }  # fmt: skip
+
+
+def b_meeting_at(
+    suffix: str = "", status: str = "draft", method_kw: dict[str, Any] | None = None, **opts: Any
+) -> Callable[[Ctx, str, int], Awaitable[tuple[str, dict[str, Any]]]]:
+    async def build(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+        meeting_id, attendee_id = await _meeting(ctx, ctx.ids[t], status=status, **opts)
+        path = suffix.replace("{attendee}", str(attendee_id))
+        return f"/api/v1/meetings/{meeting_id}{path}", dict(method_kw or {})
+
+    return build
+
+
+async def b_meeting_attendance(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    meeting_id, attendee_id = await _meeting(ctx, ctx.ids[t], attendee=True)
+    entries = [{"attendee_id": attendee_id, "attendance": "present"}]
+    return f"/api/v1/meetings/{meeting_id}/attendance", {"json": {"entries": entries}}
+
+
+async def b_meeting_vote(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    meeting_id, attendee_id = await _meeting(ctx, ctx.ids[t], attendee=True)
+    async with ctx.db.sessionmaker() as session, session.begin():
+        a = await session.get(MeetingAttendee, attendee_id)
+        assert a is not None
+        a.attendance = "present"
+    return f"/api/v1/meetings/{meeting_id}/resolutions", {"json": {"title": "表决", "yes": 1}}
+
+
+async def b_agenda_decide(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    meeting_id, _ = await _meeting(ctx, ctx.ids[t])
+    item = await _add_row(
+        ctx,
+        AgendaItem(meeting_id=meeting_id, title="议题", status="proposed", proposed_by="测试"),
+    )
+    return f"/api/v1/meetings/{meeting_id}/agenda/{item.id}/decision", {"json": {"accept": True}}
+
+
+async def _attachment(ctx: Ctx, t: str) -> tuple[int, int]:
+    from dangjian.core.db import utcnow
+    from dangjian.core.files import FileStore
+
+    meeting_id, _ = await _meeting(ctx, ctx.ids[t])
+    stored = FileStore(ctx.settings.var_dir / "uploads").save(b"%PDF-1.4", "pdf")
+    row = await _add_row(
+        ctx,
+        MeetingAttachment(
+            meeting_id=meeting_id, purpose="material", name="材料.pdf", stored=stored,
+            content_type="application/pdf", size=8, uploaded_by="测试", uploaded_at=utcnow(),
+        ),
+    )  # fmt: skip
+    return meeting_id, row.id
+
+
+async def b_attachment(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    meeting_id, attachment_id = await _attachment(ctx, t)
+    return f"/api/v1/meetings/{meeting_id}/attachments/{attachment_id}", {}
+
+
+async def b_attachment_upload(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    meeting_id, _ = await _meeting(ctx, ctx.ids[t])
+    return f"/api/v1/meetings/{meeting_id}/attachments", {
+        "files": {"file": ("议程.pdf", b"%PDF-1.4 x", "application/pdf")}
+    }
+
+
+async def b_resolutions(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/resolutions", {"params": {"org_id": ctx.ids[t]}}
+
+
+async def b_resolution_patch(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    meeting_id, _ = await _meeting(ctx, ctx.ids[t])
+    row = await _add_row(
+        ctx,
+        Resolution(
+            meeting_id=meeting_id, organization_id=ctx.ids[t], title="决议", rule="committee",
+            yes=3, expected=5, present=4, passed=True, follow_up="open",
+        ),
+    )  # fmt: skip
+    return f"/api/v1/resolutions/{row.id}", {"json": {"owner": "组织委员"}}
+
+
+def b_my_meeting(
+    suffix: str = "",
+    status: str = "notified",
+    starts_in: timedelta = timedelta(days=2),
+    **kw: Any,
+) -> Callable[[Ctx, str, int], Awaitable[tuple[str, dict[str, Any]]]]:
+    async def build(ctx: Ctx, _t: str, _n: int) -> tuple[str, dict[str, Any]]:
+        meeting_id, _ = await _meeting(
+            ctx, ctx.ids["child"], status=status, starts_in=starts_in, for_member=True
+        )
+        return f"/api/v1/me/meetings/{meeting_id}{suffix}", dict(kw)
+
+    return build
+
+
+# Compliance reports and ledgers (ROLES.md "ledgers and statistics export": every post but the
+# 党小组长, street staff, the district client; the administrator sees the organisation only).
+STATS = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       ok   ok    ok    404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client ok   ok    ok    ok     ok      ok        404
+admin           403  403   403   403    403     403       403
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Reports naming members (attendance, DISC-01 absences): as STATS, but a district client has
+# personal data only with a roster scope, which the demo client lacks.
+STATS_PERSONS = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       ok   ok    ok    404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 403  403   403   403    403     403       404
+admin           403  403   403   403    403     403       403
+anonymous       401  401   401   401    401     401       401
+""")
+
+
+def b_compliance(what: str) -> Callable[[Ctx, str, int], Awaitable[tuple[str, dict[str, Any]]]]:
+    async def build(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+        return f"/api/v1/compliance/{what}", {"params": {"org_id": ctx.ids[t]}}
+
+    return build
+
+
+async def b_ledger(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/ledgers/meetings", {"params": {"org_id": ctx.ids[t], "type": "committee"}}
+
+
 async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
@@ -790,7 +1078,93 @@ MATRIX: dict[str, Case] = {
     "GET /api/v1/organizations/{org_id}/terms": Case(ORG_READ, 200, b_terms),
     "POST /api/v1/organizations/{org_id}/terms": Case(ORG_MANAGE, 201, b_term_create),
     "GET /api/v1/organizations/{org_id}/policy": Case(ORG_READ, 200, b_policy),
+    "GET /api/v1/compliance/meetings": Case(STATS, 200, b_compliance("meetings")),
+    "GET /api/v1/compliance/attendance": Case(STATS_PERSONS, 200, b_compliance("attendance")),
+    "GET /api/v1/compliance/absences": Case(STATS_PERSONS, 200, b_compliance("absences")),
+    "GET /api/v1/ledgers/meetings": Case(STATS, 200, b_ledger),
     "PUT /api/v1/organizations/{org_id}/policy": Case(POLICY_MANAGE, 200, b_policy_put),
+    "GET /api/v1/meetings": Case(MEETING_READ, 200, b_meetings),
+    "POST /api/v1/meetings": Case(MEETING_MANAGE, 201, b_meeting_create),
+    "GET /api/v1/meetings/{meeting_id}": Case(MEETING_READ, 200, b_meeting_at()),
+    "PATCH /api/v1/meetings/{meeting_id}": Case(
+        MEETING_MANAGE, 200, b_meeting_at(method_kw={"json": {"place": "会议室"}})
+    ),
+    "POST /api/v1/meetings/{meeting_id}/notify": Case(MEETING_MANAGE, 200, b_meeting_at("/notify")),
+    "POST /api/v1/meetings/{meeting_id}/cancel": Case(
+        MEETING_MANAGE, 200, b_meeting_at("/cancel", method_kw={"json": {"reason": "改期"}})
+    ),
+    "POST /api/v1/meetings/{meeting_id}/hold": Case(
+        MEETING_MANAGE, 200, b_meeting_at("/hold", method_kw={"json": {}})
+    ),
+    "PUT /api/v1/meetings/{meeting_id}/attendance": Case(MEETING_MANAGE, 200, b_meeting_attendance),
+    "POST /api/v1/meetings/{meeting_id}/attendees": Case(
+        MEETING_MANAGE, 200, b_meeting_at("/attendees", method_kw={"json": {"name": "列席代表"}})
+    ),
+    "PATCH /api/v1/meetings/{meeting_id}/attendees/{attendee_id}": Case(
+        MEETING_MANAGE,
+        200,
+        b_meeting_at(
+            "/attendees/{attendee}", method_kw={"json": {"opinion": "同意"}}, attendee=True
+        ),
+    ),
+    "POST /api/v1/meetings/{meeting_id}/attendees/{attendee_id}/leave": Case(
+        MEETING_MANAGE,
+        200,
+        b_meeting_at(
+            "/attendees/{attendee}/leave",
+            method_kw={"json": {"approve": True}},
+            attendee=True,
+            leave=True,
+        ),
+    ),
+    "GET /api/v1/meetings/{meeting_id}/check-in-code": Case(
+        MEETING_MANAGE, 200, b_meeting_at("/check-in-code")
+    ),
+    "POST /api/v1/meetings/{meeting_id}/agenda": Case(
+        AGENDA_PROPOSE, 200, b_meeting_at("/agenda", method_kw={"json": {"title": "议题"}})
+    ),
+    "POST /api/v1/meetings/{meeting_id}/agenda/{item_id}/decision": Case(
+        AGENDA_DECIDE, 200, b_agenda_decide
+    ),
+    "POST /api/v1/meetings/{meeting_id}/resolutions": Case(MEETING_MANAGE, 200, b_meeting_vote),
+    "GET /api/v1/meetings/{meeting_id}/minutes": Case(
+        MEETING_READ, 200, b_meeting_at("/minutes", status="held")
+    ),
+    "PUT /api/v1/meetings/{meeting_id}/minutes": Case(
+        MEETING_MANAGE,
+        200,
+        b_meeting_at("/minutes", status="held", method_kw={"json": {"minutes": "纪要"}}),
+    ),
+    "POST /api/v1/meetings/{meeting_id}/minutes/approve": Case(
+        AGENDA_DECIDE, 200, b_meeting_at("/minutes/approve", status="held")
+    ),
+    "POST /api/v1/meetings/{meeting_id}/archive": Case(
+        MEETING_MANAGE, 200, b_meeting_at("/archive", status="minutes_approved")
+    ),
+    "POST /api/v1/meetings/{meeting_id}/attachments": Case(
+        MEETING_MANAGE, 201, b_attachment_upload
+    ),
+    "GET /api/v1/meetings/{meeting_id}/attachments/{attachment_id}": Case(
+        MEETING_READ, 200, b_attachment
+    ),
+    "DELETE /api/v1/meetings/{meeting_id}/attachments/{attachment_id}": Case(
+        MEETING_MANAGE, 204, b_attachment
+    ),
+    "GET /api/v1/resolutions": Case(MEETING_READ, 200, b_resolutions),
+    "PATCH /api/v1/resolutions/{resolution_id}": Case(MEETING_MANAGE, 200, b_resolution_patch),
+    "GET /api/v1/me/meetings": Case(SELF_ANY, 200, fixed("/api/v1/me/meetings")),
+    "GET /api/v1/me/meetings/{meeting_id}": Case(MY_MEETING, 200, b_my_meeting()),
+    "POST /api/v1/me/meetings/{meeting_id}/leave": Case(
+        MY_MEETING, 200, b_my_meeting("/leave", json={"reason": "出差"})
+    ),
+    "POST /api/v1/me/meetings/{meeting_id}/check-in": Case(
+        MY_MEETING,
+        200,
+        b_my_meeting("/check-in", starts_in=timedelta(minutes=5), json={"token": "t" * 24}),
+    ),
+    "POST /api/v1/me/meetings/{meeting_id}/opinion": Case(
+        MY_MEETING, 200, b_my_meeting("/opinion", json={"opinion": "同意"})
+    ),
     "GET /api/v1/users": Case(USERS_LIST, 200, b_users),
     "POST /api/v1/users": Case(USERS_CREATE, 201, b_user_create),
     "GET /api/v1/users/{user_id}": Case(USERS, 200, b_user),
@@ -930,7 +1304,9 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
     """Row counts, the audit head and the last change time of every mutable table."""
     async with ctx.db.sessionmaker() as session:
         out: list[Any] = []
-        for model in (Organization, OrganizationTerm, Post, User, Member, PolicyValue):
+        for model in (
+            Organization, OrganizationTerm, Post, User, Member, PolicyValue, Meeting, Resolution
+        ):  # fmt: skip
             out.append(await session.scalar(select(func.count()).select_from(model)))
             out.append(await session.scalar(select(func.max(model.updated_at))))
         out.append(await session.scalar(select(func.count()).select_from(MemberEvent)))

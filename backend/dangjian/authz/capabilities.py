@@ -19,6 +19,9 @@ class Cap(StrEnum):
     roster_write = "roster.write"
     meeting_read = "meeting.read"
     meeting_manage = "meeting.manage"
+    meeting_manage_lecture = "meeting.manage.lecture"
+    meeting_manage_democratic_life = "meeting.manage.democratic_life"
+    meeting_manage_group = "meeting.manage.group"
     meeting_agenda = "meeting.agenda"
     minutes_confidential = "minutes.confidential"
     dues_read = "dues.read"
@@ -41,7 +44,14 @@ _MATRIX: dict[Cap, frozenset[PostKind]] = {
     Cap.roster_full: frozenset({_P.secretary, _P.organization_member, _P.clerk, _P.street_staff}),
     Cap.roster_write: frozenset({_P.secretary, _P.organization_member, _P.clerk}),
     Cap.meeting_read: _ALL_POSTS,
-    Cap.meeting_manage: _ALL_POSTS - {_P.street_staff},
+    # Schedule, notify, sign in, minutes: all types for these posts …
+    Cap.meeting_manage: frozenset(
+        {_P.secretary, _P.deputy_secretary, _P.organization_member, _P.clerk}
+    ),
+    # … one type each for these (ROLES.md: 党课 and study, 民主生活会, 党小组会).
+    Cap.meeting_manage_lecture: frozenset({_P.propaganda_member}),
+    Cap.meeting_manage_democratic_life: frozenset({_P.discipline_member}),
+    Cap.meeting_manage_group: frozenset({_P.group_leader}),
     Cap.meeting_agenda: frozenset({_P.secretary, _P.deputy_secretary, _P.group_leader}),
     Cap.minutes_confidential: frozenset(
         {_P.secretary, _P.deputy_secretary, _P.discipline_member, _P.street_staff}

@@ -100,6 +100,11 @@ class MeetingAttendee(Base):
     opinion: Mapped[str | None] = mapped_column(Text, comment="意见（MEM-04）")
     opinion_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="提交意见时间")
 
+    @property
+    def has_account(self) -> bool:
+        """Messages reach this person in the app (else someone must deliver them, MEM-04)."""
+        return self.user_id is not None
+
 
 class AgendaItem(TimestampMixin, Base):
     """MTG-04: a proposed topic; the secretary accepts or declines it."""

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dangjian.audit import service as audit
 from dangjian.authz.principal import Principal
 from dangjian.core.db import utcnow
 from dangjian.core.errors import Forbidden, NotFound
@@ -62,7 +63,6 @@ async def unread_count(session: AsyncSession, principal: Principal) -> int:
 
 
 async def mark_read(session: AsyncSession, principal: Principal, notification_id: int) -> None:
-    # Reading one's own inbox is not an audited change of record: it touches only read_at.
     result = await session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.user_id == _user_id(principal))
@@ -70,11 +70,19 @@ async def mark_read(session: AsyncSession, principal: Principal, notification_id
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound()
+    await audit.record(
+        session, actor=principal, action="notification.read", entity="notification",
+        entity_id=notification_id,
+    )  # fmt: skip
 
 
 async def mark_all_read(session: AsyncSession, principal: Principal) -> None:
-    await session.execute(
+    result = await session.execute(
         update(Notification)
         .where(Notification.user_id == _user_id(principal), Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    await audit.record(
+        session, actor=principal, action="notification.read_all", entity="notification",
+        after={"count": result.rowcount},  # type: ignore[attr-defined]
+    )  # fmt: skip

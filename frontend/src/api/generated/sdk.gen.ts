@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersCreateMemberData, MembersCreateMemberErrors, MembersCreateMemberResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersDeleteMemberPhotoData, MembersDeleteMemberPhotoErrors, MembersDeleteMemberPhotoResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberPhotoData, MembersGetMemberPhotoErrors, MembersGetMemberPhotoResponses, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersSetMemberPhotoData, MembersSetMemberPhotoErrors, MembersSetMemberPhotoResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, NotificationsListNotificationsData, NotificationsListNotificationsErrors, NotificationsListNotificationsResponses, NotificationsMarkAllReadData, NotificationsMarkAllReadErrors, NotificationsMarkAllReadResponses, NotificationsMarkReadData, NotificationsMarkReadErrors, NotificationsMarkReadResponses, NotificationsUnreadCountData, NotificationsUnreadCountErrors, NotificationsUnreadCountResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, PoliciesGetPolicyData, PoliciesGetPolicyErrors, PoliciesGetPolicyResponses, PoliciesPutPolicyData, PoliciesPutPolicyErrors, PoliciesPutPolicyResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, ComplianceAbsencesData, ComplianceAbsencesErrors, ComplianceAbsencesResponses, ComplianceAttendanceData, ComplianceAttendanceErrors, ComplianceAttendanceResponses, ComplianceMeetingComplianceData, ComplianceMeetingComplianceErrors, ComplianceMeetingComplianceResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, LedgersMeetingLedgerData, LedgersMeetingLedgerErrors, LedgersMeetingLedgerResponses, MeCheckInData, MeCheckInErrors, MeCheckInResponses, MeetingsAddAttendeeData, MeetingsAddAttendeeErrors, MeetingsAddAttendeeResponses, MeetingsApproveMinutesData, MeetingsApproveMinutesErrors, MeetingsApproveMinutesResponses, MeetingsArchiveMeetingData, MeetingsArchiveMeetingErrors, MeetingsArchiveMeetingResponses, MeetingsCancelMeetingData, MeetingsCancelMeetingErrors, MeetingsCancelMeetingResponses, MeetingsCheckInCodeData, MeetingsCheckInCodeErrors, MeetingsCheckInCodeResponses, MeetingsCreateMeetingData, MeetingsCreateMeetingErrors, MeetingsCreateMeetingResponses, MeetingsDecideLeaveData, MeetingsDecideLeaveErrors, MeetingsDecideLeaveResponses, MeetingsDecideTopicData, MeetingsDecideTopicErrors, MeetingsDecideTopicResponses, MeetingsDeleteAttachmentData, MeetingsDeleteAttachmentErrors, MeetingsDeleteAttachmentResponses, MeetingsDownloadAttachmentData, MeetingsDownloadAttachmentErrors, MeetingsDownloadAttachmentResponses, MeetingsGetMeetingData, MeetingsGetMeetingErrors, MeetingsGetMeetingResponses, MeetingsGetMinutesData, MeetingsGetMinutesErrors, MeetingsGetMinutesResponses, MeetingsHoldMeetingData, MeetingsHoldMeetingErrors, MeetingsHoldMeetingResponses, MeetingsListMeetingsData, MeetingsListMeetingsErrors, MeetingsListMeetingsResponses, MeetingsListResolutionsData, MeetingsListResolutionsErrors, MeetingsListResolutionsResponses, MeetingsNotifyMeetingData, MeetingsNotifyMeetingErrors, MeetingsNotifyMeetingResponses, MeetingsProposeTopicData, MeetingsProposeTopicErrors, MeetingsProposeTopicResponses, MeetingsRecordVoteData, MeetingsRecordVoteErrors, MeetingsRecordVoteResponses, MeetingsSaveMinutesData, MeetingsSaveMinutesErrors, MeetingsSaveMinutesResponses, MeetingsSignInSheetData, MeetingsSignInSheetErrors, MeetingsSignInSheetResponses, MeetingsUpdateAttendeeData, MeetingsUpdateAttendeeErrors, MeetingsUpdateAttendeeResponses, MeetingsUpdateFollowUpData, MeetingsUpdateFollowUpErrors, MeetingsUpdateFollowUpResponses, MeetingsUpdateMeetingData, MeetingsUpdateMeetingErrors, MeetingsUpdateMeetingResponses, MeetingsUploadAttachmentData, MeetingsUploadAttachmentErrors, MeetingsUploadAttachmentResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersCreateMemberData, MembersCreateMemberErrors, MembersCreateMemberResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersDeleteMemberPhotoData, MembersDeleteMemberPhotoErrors, MembersDeleteMemberPhotoResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberPhotoData, MembersGetMemberPhotoErrors, MembersGetMemberPhotoResponses, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersSetMemberPhotoData, MembersSetMemberPhotoErrors, MembersSetMemberPhotoResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMeetingData, MeMyMeetingErrors, MeMyMeetingResponses, MeMyMeetingsData, MeMyMeetingsErrors, MeMyMeetingsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, MeRequestLeaveData, MeRequestLeaveErrors, MeRequestLeaveResponses, MeSendOpinionData, MeSendOpinionErrors, MeSendOpinionResponses, NotificationsListNotificationsData, NotificationsListNotificationsErrors, NotificationsListNotificationsResponses, NotificationsMarkAllReadData, NotificationsMarkAllReadErrors, NotificationsMarkAllReadResponses, NotificationsMarkReadData, NotificationsMarkReadErrors, NotificationsMarkReadResponses, NotificationsUnreadCountData, NotificationsUnreadCountErrors, NotificationsUnreadCountResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, PoliciesGetPolicyData, PoliciesGetPolicyErrors, PoliciesGetPolicyResponses, PoliciesPutPolicyData, PoliciesPutPolicyErrors, PoliciesPutPolicyResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -170,6 +170,39 @@ export const authTotpSetup = <ThrowOnError extends boolean = true>(options?: Opt
 });
 
 /**
+ * 连续无故缺席组织生活的党员（DISC-01 分级提示，由组织研究处理）。
+ *
+ * 连续无故缺席组织生活的党员（DISC-01 分级提示，由组织研究处理）。
+ */
+export const complianceAbsences = <ThrowOnError extends boolean = true>(options: Options<ComplianceAbsencesData, ThrowOnError>) => (options.client ?? client).get<ComplianceAbsencesResponses, ComplianceAbsencesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/compliance/absences',
+    ...options
+});
+
+/**
+ * 党员参加组织生活情况：应到、出席、请假、缺席次数（按姓名排列，不排名）。
+ *
+ * 党员参加组织生活情况：应到、出席、请假、缺席次数（按姓名排列，不排名）。
+ */
+export const complianceAttendance = <ThrowOnError extends boolean = true>(options: Options<ComplianceAttendanceData, ThrowOnError>) => (options.client ?? client).get<ComplianceAttendanceResponses, ComplianceAttendanceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/compliance/attendance',
+    ...options
+});
+
+/**
+ * 会议召开情况：各组织各类会议应开、已开、通知不足次数，对照当期工作制度（绿/黄/红）。
+ *
+ * 会议召开情况：各组织各类会议应开、已开、通知不足次数，对照当期工作制度（绿/黄/红）。
+ */
+export const complianceMeetingCompliance = <ThrowOnError extends boolean = true>(options: Options<ComplianceMeetingComplianceData, ThrowOnError>) => (options.client ?? client).get<ComplianceMeetingComplianceResponses, ComplianceMeetingComplianceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/compliance/meetings',
+    ...options
+});
+
+/**
  * 工作台：本人所在组织的党员人数、换届提醒、最近操作。
  *
  * 工作台：本人所在组织的党员人数、换届提醒、最近操作。
@@ -178,6 +211,84 @@ export const dashboardDashboard = <ThrowOnError extends boolean = true>(options?
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/dashboard',
     ...options
+});
+
+/**
+ * 导出党员大会记录簿 / 支委会记录簿（.xlsx；首行注明导出人与时间，保密内容按权限隐去）。
+ *
+ * 导出党员大会记录簿 / 支委会记录簿（.xlsx；首行注明导出人与时间，保密内容按权限隐去）。
+ */
+export const ledgersMeetingLedger = <ThrowOnError extends boolean = true>(options: Options<LedgersMeetingLedgerData, ThrowOnError>) => (options.client ?? client).get<LedgersMeetingLedgerResponses, LedgersMeetingLedgerErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/ledgers/meetings',
+    ...options
+});
+
+/**
+ * 我的会议（我被通知参加的）。
+ *
+ * 我的会议（我被通知参加的）。
+ */
+export const meMyMeetings = <ThrowOnError extends boolean = true>(options?: Options<MeMyMeetingsData, ThrowOnError>) => (options?.client ?? client).get<MeMyMeetingsResponses, MeMyMeetingsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/meetings',
+    ...options
+});
+
+/**
+ * 我的会议详情：议程、我的签到与请假、决议和纪要。
+ *
+ * 我的会议详情：议程、我的签到与请假、决议和纪要。
+ */
+export const meMyMeeting = <ThrowOnError extends boolean = true>(options: Options<MeMyMeetingData, ThrowOnError>) => (options.client ?? client).get<MeMyMeetingResponses, MeMyMeetingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/meetings/{meeting_id}',
+    ...options
+});
+
+/**
+ * 扫码签到（会前30分钟至会后30分钟；非必须，工作人员登记同样有效）。
+ *
+ * 扫码签到（会前30分钟至会后30分钟；非必须，工作人员登记同样有效）。
+ */
+export const meCheckIn = <ThrowOnError extends boolean = true>(options: Options<MeCheckInData, ThrowOnError>) => (options.client ?? client).post<MeCheckInResponses, MeCheckInErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/meetings/{meeting_id}/check-in',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 请假（会前提出，由主持人审批）。
+ *
+ * 请假（会前提出，由主持人审批）。
+ */
+export const meRequestLeave = <ThrowOnError extends boolean = true>(options: Options<MeRequestLeaveData, ThrowOnError>) => (options.client ?? client).post<MeRequestLeaveResponses, MeRequestLeaveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/meetings/{meeting_id}/leave',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 提交会前书面意见（不能到会时）。
+ *
+ * 提交会前书面意见（不能到会时）。
+ */
+export const meSendOpinion = <ThrowOnError extends boolean = true>(options: Options<MeSendOpinionData, ThrowOnError>) => (options.client ?? client).post<MeSendOpinionResponses, MeSendOpinionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/me/meetings/{meeting_id}/opinion',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -270,6 +381,301 @@ export const notificationsMarkRead = <ThrowOnError extends boolean = true>(optio
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/me/notifications/{notification_id}/read',
     ...options
+});
+
+/**
+ * 会议日历（按组织范围与时间段）。
+ *
+ * 会议日历（按组织范围与时间段）。
+ */
+export const meetingsListMeetings = <ThrowOnError extends boolean = true>(options?: Options<MeetingsListMeetingsData, ThrowOnError>) => (options?.client ?? client).get<MeetingsListMeetingsResponses, MeetingsListMeetingsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings',
+    ...options
+});
+
+/**
+ * 安排会议（草稿）：按会议类型自动生成应到人员名单。
+ *
+ * 安排会议（草稿）：按会议类型自动生成应到人员名单。
+ */
+export const meetingsCreateMeeting = <ThrowOnError extends boolean = true>(options: Options<MeetingsCreateMeetingData, ThrowOnError>) => (options.client ?? client).post<MeetingsCreateMeetingResponses, MeetingsCreateMeetingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 会议详情：应到人员、请假与签到、法定人数、议程、表决、纪要。
+ *
+ * 会议详情：应到人员、请假与签到、法定人数、议程、表决、纪要。
+ */
+export const meetingsGetMeeting = <ThrowOnError extends boolean = true>(options: Options<MeetingsGetMeetingData, ThrowOnError>) => (options.client ?? client).get<MeetingsGetMeetingResponses, MeetingsGetMeetingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}',
+    ...options
+});
+
+/**
+ * 修改会议信息。
+ *
+ * 修改会议信息。
+ */
+export const meetingsUpdateMeeting = <ThrowOnError extends boolean = true>(options: Options<MeetingsUpdateMeetingData, ThrowOnError>) => (options.client ?? client).patch<MeetingsUpdateMeetingResponses, MeetingsUpdateMeetingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 提出议题（委员提出，书记确定；书记提出的直接列入）。
+ *
+ * 提出议题（委员提出，书记确定；书记提出的直接列入）。
+ */
+export const meetingsProposeTopic = <ThrowOnError extends boolean = true>(options: Options<MeetingsProposeTopicData, ThrowOnError>) => (options.client ?? client).post<MeetingsProposeTopicResponses, MeetingsProposeTopicErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/agenda',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 采纳或不采纳议题。
+ *
+ * 采纳或不采纳议题。
+ */
+export const meetingsDecideTopic = <ThrowOnError extends boolean = true>(options: Options<MeetingsDecideTopicData, ThrowOnError>) => (options.client ?? client).post<MeetingsDecideTopicResponses, MeetingsDecideTopicErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/agenda/{item_id}/decision',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 归档。
+ *
+ * 归档。
+ */
+export const meetingsArchiveMeeting = <ThrowOnError extends boolean = true>(options: Options<MeetingsArchiveMeetingData, ThrowOnError>) => (options.client ?? client).post<MeetingsArchiveMeetingResponses, MeetingsArchiveMeetingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/archive',
+    ...options
+});
+
+/**
+ * 上传会议附件（按内容检查类型，以生成的文件名保存）。
+ *
+ * 上传会议附件（按内容检查类型，以生成的文件名保存）。
+ */
+export const meetingsUploadAttachment = <ThrowOnError extends boolean = true>(options: Options<MeetingsUploadAttachmentData, ThrowOnError>) => (options.client ?? client).post<MeetingsUploadAttachmentResponses, MeetingsUploadAttachmentErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/attachments',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
+});
+
+/**
+ * 删除会议附件。
+ *
+ * 删除会议附件。
+ */
+export const meetingsDeleteAttachment = <ThrowOnError extends boolean = true>(options: Options<MeetingsDeleteAttachmentData, ThrowOnError>) => (options.client ?? client).delete<MeetingsDeleteAttachmentResponses, MeetingsDeleteAttachmentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/attachments/{attachment_id}',
+    ...options
+});
+
+/**
+ * 下载会议附件。
+ *
+ * 下载会议附件。
+ */
+export const meetingsDownloadAttachment = <ThrowOnError extends boolean = true>(options: Options<MeetingsDownloadAttachmentData, ThrowOnError>) => (options.client ?? client).get<MeetingsDownloadAttachmentResponses, MeetingsDownloadAttachmentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/attachments/{attachment_id}',
+    ...options
+});
+
+/**
+ * 签到表：逐人登记到会、请假、缺席、列席（会后更正须填写理由）。
+ *
+ * 签到表：逐人登记到会、请假、缺席、列席（会后更正须填写理由）。
+ */
+export const meetingsSignInSheet = <ThrowOnError extends boolean = true>(options: Options<MeetingsSignInSheetData, ThrowOnError>) => (options.client ?? client).put<MeetingsSignInSheetResponses, MeetingsSignInSheetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/attendance',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 增加参会人员（列席人员、受邀单位或补充的应到人员）。
+ *
+ * 增加参会人员（列席人员、受邀单位或补充的应到人员）。
+ */
+export const meetingsAddAttendee = <ThrowOnError extends boolean = true>(options: Options<MeetingsAddAttendeeData, ThrowOnError>) => (options.client ?? client).post<MeetingsAddAttendeeResponses, MeetingsAddAttendeeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/attendees',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 不计入应到人数（须上级同意及大会表决），或代年老体弱党员登记书面意见。
+ *
+ * 不计入应到人数（须上级同意及大会表决），或代年老体弱党员登记书面意见。
+ */
+export const meetingsUpdateAttendee = <ThrowOnError extends boolean = true>(options: Options<MeetingsUpdateAttendeeData, ThrowOnError>) => (options.client ?? client).patch<MeetingsUpdateAttendeeResponses, MeetingsUpdateAttendeeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/attendees/{attendee_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 审批请假（批准即为"请假"，不计缺席）。
+ *
+ * 审批请假（批准即为"请假"，不计缺席）。
+ */
+export const meetingsDecideLeave = <ThrowOnError extends boolean = true>(options: Options<MeetingsDecideLeaveData, ThrowOnError>) => (options.client ?? client).post<MeetingsDecideLeaveResponses, MeetingsDecideLeaveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/attendees/{attendee_id}/leave',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 取消会议（须说明原因，已通知的人员会收到取消消息）。
+ *
+ * 取消会议（须说明原因，已通知的人员会收到取消消息）。
+ */
+export const meetingsCancelMeeting = <ThrowOnError extends boolean = true>(options: Options<MeetingsCancelMeetingData, ThrowOnError>) => (options.client ?? client).post<MeetingsCancelMeetingResponses, MeetingsCancelMeetingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/cancel',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 扫码签到的二维码内容与有效时间。
+ *
+ * 扫码签到的二维码内容与有效时间。
+ */
+export const meetingsCheckInCode = <ThrowOnError extends boolean = true>(options: Options<MeetingsCheckInCodeData, ThrowOnError>) => (options.client ?? client).get<MeetingsCheckInCodeResponses, MeetingsCheckInCodeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/check-in-code',
+    ...options
+});
+
+/**
+ * 确认会议已召开（委员会、党员大会须到会过半；紧急情况另行标记）。
+ *
+ * 确认会议已召开（委员会、党员大会须到会过半；紧急情况另行标记）。
+ */
+export const meetingsHoldMeeting = <ThrowOnError extends boolean = true>(options: Options<MeetingsHoldMeetingData, ThrowOnError>) => (options.client ?? client).post<MeetingsHoldMeetingResponses, MeetingsHoldMeetingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/hold',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 会议纪要（保密纪要仅到会人员、委员会及街道可见）。
+ *
+ * 会议纪要（保密纪要仅到会人员、委员会及街道可见）。
+ */
+export const meetingsGetMinutes = <ThrowOnError extends boolean = true>(options: Options<MeetingsGetMinutesData, ThrowOnError>) => (options.client ?? client).get<MeetingsGetMinutesResponses, MeetingsGetMinutesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/minutes',
+    ...options
+});
+
+/**
+ * 填写会议纪要与当场宣布的决定。
+ *
+ * 填写会议纪要与当场宣布的决定。
+ */
+export const meetingsSaveMinutes = <ThrowOnError extends boolean = true>(options: Options<MeetingsSaveMinutesData, ThrowOnError>) => (options.client ?? client).put<MeetingsSaveMinutesResponses, MeetingsSaveMinutesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/minutes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 审定会议纪要。
+ *
+ * 审定会议纪要。
+ */
+export const meetingsApproveMinutes = <ThrowOnError extends boolean = true>(options: Options<MeetingsApproveMinutesData, ThrowOnError>) => (options.client ?? client).post<MeetingsApproveMinutesResponses, MeetingsApproveMinutesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/minutes/approve',
+    ...options
+});
+
+/**
+ * 发送会议通知（站内消息）；提前时间不足时标记（MTG-03）。
+ *
+ * 发送会议通知（站内消息）；提前时间不足时标记（MTG-03）。
+ */
+export const meetingsNotifyMeeting = <ThrowOnError extends boolean = true>(options: Options<MeetingsNotifyMeetingData, ThrowOnError>) => (options.client ?? client).post<MeetingsNotifyMeetingResponses, MeetingsNotifyMeetingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/notify',
+    ...options
+});
+
+/**
+ * 登记表决结果：是否通过由应到、实到与票数计算，不能手填。
+ *
+ * 登记表决结果：是否通过由应到、实到与票数计算，不能手填。
+ */
+export const meetingsRecordVote = <ThrowOnError extends boolean = true>(options: Options<MeetingsRecordVoteData, ThrowOnError>) => (options.client ?? client).post<MeetingsRecordVoteResponses, MeetingsRecordVoteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/meetings/{meeting_id}/resolutions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -649,6 +1055,32 @@ export const organizationsListTerms = <ThrowOnError extends boolean = true>(opti
 export const organizationsCreateTerm = <ThrowOnError extends boolean = true>(options: Options<OrganizationsCreateTermData, ThrowOnError>) => (options.client ?? client).post<OrganizationsCreateTermResponses, OrganizationsCreateTermErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/organizations/{org_id}/terms',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 决议落实情况（MTG-10）。
+ *
+ * 决议落实情况（MTG-10）。
+ */
+export const meetingsListResolutions = <ThrowOnError extends boolean = true>(options?: Options<MeetingsListResolutionsData, ThrowOnError>) => (options?.client ?? client).get<MeetingsListResolutionsResponses, MeetingsListResolutionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/resolutions',
+    ...options
+});
+
+/**
+ * 更新决议落实：责任人、时限、进展、落实说明、在哪次会议上核实。
+ *
+ * 更新决议落实：责任人、时限、进展、落实说明、在哪次会议上核实。
+ */
+export const meetingsUpdateFollowUp = <ThrowOnError extends boolean = true>(options: Options<MeetingsUpdateFollowUpData, ThrowOnError>) => (options.client ?? client).patch<MeetingsUpdateFollowUpResponses, MeetingsUpdateFollowUpErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/resolutions/{resolution_id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',

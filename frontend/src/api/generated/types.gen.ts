@@ -5,6 +5,395 @@ export type ClientOptions = {
 };
 
 /**
+ * AbsenceCase
+ */
+export type AbsenceCase = {
+    /**
+     * Latest
+     *
+     * 最近一个缺席的月份（YYYY-MM）
+     */
+    latest: string;
+    /**
+     * Level
+     *
+     * DISC-01 分级：1 批评教育，2 纪律处分，3 按自行脱党处理
+     */
+    level: number;
+    /**
+     * Level Label
+     */
+    level_label: string;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Months
+     *
+     * 连续无故缺席组织生活的月数
+     */
+    months: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Since
+     *
+     * 本次连续缺席的第一个月（YYYY-MM）
+     */
+    since: string;
+};
+
+/**
+ * AbsenceReport
+ */
+export type AbsenceReport = {
+    /**
+     * On
+     */
+    on: string;
+    /**
+     * Org Id
+     */
+    org_id: number;
+    /**
+     * Rows
+     *
+     * 每一项都由组织研究处理，平台不自动处置
+     */
+    rows: Array<AbsenceCase>;
+};
+
+/**
+ * AgendaCreate
+ */
+export type AgendaCreate = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * AgendaDecision
+ */
+export type AgendaDecision = {
+    /**
+     * Accept
+     */
+    accept: boolean;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+};
+
+/**
+ * AgendaRead
+ */
+export type AgendaRead = {
+    /**
+     * Decided By
+     */
+    decided_by: string | null;
+    /**
+     * Decline Reason
+     */
+    decline_reason: string | null;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * From Resolution Id
+     */
+    from_resolution_id: number | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Position
+     */
+    position: number;
+    /**
+     * Proposed By
+     */
+    proposed_by: string;
+    status: AgendaStatus;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * AgendaStatus
+ */
+export type AgendaStatus = 'proposed' | 'accepted' | 'declined';
+
+/**
+ * AttachmentPurpose
+ */
+export type AttachmentPurpose = 'material' | 'minutes';
+
+/**
+ * AttachmentRead
+ */
+export type AttachmentRead = {
+    /**
+     * Content Type
+     */
+    content_type: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    purpose: AttachmentPurpose;
+    /**
+     * Size
+     */
+    size: number;
+    /**
+     * Uploaded At
+     */
+    uploaded_at: string;
+    /**
+     * Uploaded By
+     */
+    uploaded_by: string;
+};
+
+/**
+ * Attendance
+ *
+ * MTG-09 sign-in per person.
+ */
+export type Attendance = 'present' | 'excused' | 'absent' | 'sitting_in';
+
+/**
+ * AttendanceEntry
+ */
+export type AttendanceEntry = {
+    attendance: Attendance | null;
+    /**
+     * Attendee Id
+     */
+    attendee_id: number;
+};
+
+/**
+ * AttendanceReport
+ */
+export type AttendanceReport = {
+    /**
+     * Ends On
+     */
+    ends_on: string;
+    /**
+     * Org Id
+     */
+    org_id: number;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Rows
+     *
+     * 按姓名排列（不按出席率排名）
+     */
+    rows: Array<AttendanceRow>;
+    /**
+     * Starts On
+     */
+    starts_on: string;
+};
+
+/**
+ * AttendanceRow
+ */
+export type AttendanceRow = {
+    /**
+     * Absent
+     *
+     * 缺席次数
+     */
+    absent: number;
+    /**
+     * Excused
+     *
+     * 请假次数（已批准）
+     */
+    excused: number;
+    /**
+     * Expected
+     *
+     * 应到次数
+     */
+    expected: number;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Present
+     *
+     * 出席次数
+     */
+    present: number;
+    /**
+     * Rate Percent
+     *
+     * 出席率（%，四舍五入）
+     */
+    rate_percent: number;
+};
+
+/**
+ * AttendanceSheet
+ */
+export type AttendanceSheet = {
+    /**
+     * Entries
+     */
+    entries: Array<AttendanceEntry>;
+    /**
+     * Reason
+     *
+     * 会后更正签到须填写理由
+     */
+    reason?: string | null;
+};
+
+/**
+ * AttendeeAdd
+ */
+export type AttendeeAdd = {
+    /**
+     * Member Id
+     */
+    member_id?: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    role?: AttendeeRole;
+};
+
+/**
+ * AttendeeRead
+ */
+export type AttendeeRead = {
+    attendance: Attendance | null;
+    /**
+     * Checked In At
+     */
+    checked_in_at: string | null;
+    /**
+     * Checked In By
+     */
+    checked_in_by: string | null;
+    /**
+     * Elderly
+     */
+    elderly: boolean;
+    excluded: Exclusion | null;
+    /**
+     * Excluded Consent
+     */
+    excluded_consent: string | null;
+    /**
+     * Has Account
+     *
+     * 有账号（站内通知可送达）
+     */
+    has_account: boolean;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Leave Reason
+     */
+    leave_reason: string | null;
+    leave_status: LeaveStatus | null;
+    /**
+     * Member Id
+     */
+    member_id: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Opinion
+     */
+    opinion: string | null;
+    role: AttendeeRole;
+    /**
+     * User Id
+     */
+    user_id: number | null;
+    /**
+     * Voter
+     */
+    voter: boolean;
+    /**
+     * Written Opinion
+     */
+    written_opinion: boolean;
+};
+
+/**
+ * AttendeeRole
+ */
+export type AttendeeRole = 'expected' | 'sitting_in';
+
+/**
+ * AttendeeUpdate
+ *
+ * Exclusion (MTG-07) or an opinion recorded for an elderly member by staff (MEM-04).
+ */
+export type AttendeeUpdate = {
+    excluded?: Exclusion | null;
+    /**
+     * Excluded Consent
+     */
+    excluded_consent?: string | null;
+    /**
+     * Opinion
+     */
+    opinion?: string | null;
+    /**
+     * Written Opinion
+     */
+    written_opinion?: boolean | null;
+};
+
+/**
  * AuditRead
  */
 export type AuditRead = {
@@ -103,6 +492,22 @@ export type BodyAuthLogin = {
 };
 
 /**
+ * Body_meetings-upload_attachment
+ */
+export type BodyMeetingsUploadAttachment = {
+    /**
+     * File
+     *
+     * PDF、Word、Excel、PowerPoint、图片或文本
+     */
+    file: Blob | File;
+    /**
+     * material：会议材料；minutes：纪要附件
+     */
+    purpose?: AttachmentPurpose;
+};
+
+/**
  * Body_members-import_members
  */
 export type BodyMembersImportMembers = {
@@ -127,11 +532,55 @@ export type BodyMembersSetMemberPhoto = {
 };
 
 /**
+ * CancelRequest
+ */
+export type CancelRequest = {
+    /**
+     * Reason
+     */
+    reason: string;
+};
+
+/**
  * Category
  *
  * MEM-02: a member may belong to several at once.
  */
 export type Category = 'community' | 'retired' | 'inservice' | 'floating_out' | 'floating_in' | 'elderly_or_sick' | 'without_office' | 'unemployed' | 'farmer' | 'student' | 'in_hardship';
+
+/**
+ * CheckIn
+ */
+export type CheckIn = {
+    /**
+     * Token
+     */
+    token: string;
+};
+
+/**
+ * CheckInCode
+ */
+export type CheckInCode = {
+    /**
+     * Closes At
+     */
+    closes_at: string;
+    /**
+     * Opens At
+     */
+    opens_at: string;
+    /**
+     * Path
+     *
+     * 二维码内容：SPA 中的扫码签到页
+     */
+    path: string;
+    /**
+     * Token
+     */
+    token: string;
+};
 
 /**
  * ClientTokenRead
@@ -153,6 +602,29 @@ export type ClientTokenRead = {
      * Token Type
      */
     token_type?: string;
+};
+
+/**
+ * Colour
+ */
+export type Colour = 'green' | 'amber' | 'red';
+
+/**
+ * ColourTotals
+ */
+export type ColourTotals = {
+    /**
+     * Amber
+     */
+    amber?: number;
+    /**
+     * Green
+     */
+    green?: number;
+    /**
+     * Red
+     */
+    red?: number;
 };
 
 /**
@@ -379,6 +851,13 @@ export type EventRead = {
 export type EventType = 'joined_development' | 'transfer_in' | 'restoration' | 'readmission' | 'transfer_out' | 'death' | 'expulsion' | 'removal' | 'withdrawal' | 'cancelled_probation' | 'stop_membership' | 'suspension' | 'suspension_end' | 'party_probation' | 'lost_contact' | 'contact_restored';
 
 /**
+ * Exclusion
+ *
+ * MTG-07: the five kinds of members who may be left out of *expected* (with consent).
+ */
+export type Exclusion = 'too_ill' | 'abroad' | 'serving_sentence' | 'bedridden' | 'moved_away';
+
+/**
  * FieldProblem
  */
 export type FieldProblem = {
@@ -412,9 +891,57 @@ export type FlowRow = {
 };
 
 /**
+ * FollowUp
+ *
+ * MTG-10: a resolution is followed until done, and verified at a later meeting.
+ */
+export type FollowUp = 'open' | 'in_progress' | 'done' | 'verified';
+
+/**
+ * FollowUpUpdate
+ */
+export type FollowUpUpdate = {
+    /**
+     * Due On
+     */
+    due_on?: string | null;
+    /**
+     * Evidence
+     */
+    evidence?: string | null;
+    follow_up?: FollowUp | null;
+    /**
+     * Owner
+     */
+    owner?: string | null;
+    /**
+     * Owner User Id
+     */
+    owner_user_id?: number | null;
+    /**
+     * Verified Meeting Id
+     */
+    verified_meeting_id?: number | null;
+};
+
+/**
  * Gender
  */
 export type Gender = 'male' | 'female';
+
+/**
+ * HoldRequest
+ */
+export type HoldRequest = {
+    /**
+     * Emergency
+     */
+    emergency?: boolean;
+    /**
+     * Emergency Reason
+     */
+    emergency_reason?: string | null;
+};
 
 /**
  * ImportProblem
@@ -475,6 +1002,38 @@ export type ImportResult = {
      */
     unchanged: number;
 };
+
+/**
+ * LeaveDecision
+ */
+export type LeaveDecision = {
+    /**
+     * Approve
+     */
+    approve: boolean;
+};
+
+/**
+ * LeaveRequest
+ */
+export type LeaveRequest = {
+    /**
+     * Reason
+     */
+    reason: string;
+};
+
+/**
+ * LeaveStatus
+ */
+export type LeaveStatus = 'requested' | 'approved' | 'refused';
+
+/**
+ * LedgerBook
+ *
+ * The two meeting books of LEDG-01 kept from meeting records.
+ */
+export type LedgerBook = 'branch_assembly' | 'committee';
 
 /**
  * MeClient
@@ -633,6 +1192,375 @@ export type MeUser = {
      * Username
      */
     username: string;
+};
+
+/**
+ * MeetingCompliance
+ */
+export type MeetingCompliance = {
+    /**
+     * Ends On
+     */
+    ends_on: string;
+    /**
+     * Org Id
+     */
+    org_id: number;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Policy On
+     *
+     * 适用哪一天生效的工作制度参数
+     */
+    policy_on: string;
+    /**
+     * Rows
+     */
+    rows: Array<MeetingComplianceRow>;
+    /**
+     * Starts On
+     */
+    starts_on: string;
+    totals: ColourTotals;
+};
+
+/**
+ * MeetingComplianceRow
+ */
+export type MeetingComplianceRow = {
+    colour: Colour;
+    /**
+     * Count
+     *
+     * 工作制度：每个周期最少次数
+     */
+    count: number;
+    /**
+     * Counted From
+     *
+     * 统计区间起
+     */
+    counted_from: string;
+    /**
+     * Counted To
+     *
+     * 统计区间止
+     */
+    counted_to: string;
+    /**
+     * Held
+     *
+     * 已召开次数（统计区间内）
+     */
+    held: number;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Organization Path
+     */
+    organization_path: string;
+    /**
+     * 工作制度：周期
+     */
+    per: Period;
+    /**
+     * Per Label
+     */
+    per_label: string;
+    /**
+     * Required
+     *
+     * 应召开次数（在报告期内结束的制度周期数 × 每周期次数）
+     */
+    required: number;
+    /**
+     * Short Notice
+     *
+     * 其中通知时间不足的次数（MTG-03）
+     */
+    short_notice: number;
+    type: MeetingType;
+    /**
+     * Type Label
+     */
+    type_label: string;
+};
+
+/**
+ * MeetingCreate
+ */
+export type MeetingCreate = {
+    /**
+     * Confidential
+     */
+    confidential?: boolean;
+    /**
+     * Ends At
+     *
+     * 默认开始后 2 小时
+     */
+    ends_at?: string | null;
+    /**
+     * Guests
+     *
+     * 列席人员或受邀单位（不计入应到）
+     */
+    guests?: Array<string>;
+    /**
+     * Host
+     */
+    host?: string;
+    /**
+     * Materials
+     *
+     * 会议材料说明（随通知发送）
+     */
+    materials?: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Place
+     */
+    place?: string;
+    /**
+     * Recorder
+     */
+    recorder?: string;
+    /**
+     * Starts At
+     */
+    starts_at: string;
+    /**
+     * Title
+     */
+    title: string;
+    type: MeetingType;
+};
+
+/**
+ * MeetingListItem
+ */
+export type MeetingListItem = {
+    /**
+     * Confidential
+     */
+    confidential: boolean;
+    /**
+     * Ends At
+     */
+    ends_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Notice Short
+     */
+    notice_short: boolean;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Place
+     */
+    place: string;
+    /**
+     * Starts At
+     */
+    starts_at: string;
+    status: MeetingStatus;
+    /**
+     * Title
+     */
+    title: string;
+    type: MeetingType;
+};
+
+/**
+ * MeetingRead
+ */
+export type MeetingRead = {
+    /**
+     * Agenda
+     */
+    agenda: Array<AgendaRead>;
+    /**
+     * Attendees
+     */
+    attendees: Array<AttendeeRead>;
+    /**
+     * Can Decide Agenda
+     */
+    can_decide_agenda: boolean;
+    /**
+     * Can Manage
+     */
+    can_manage: boolean;
+    /**
+     * Cancel Reason
+     */
+    cancel_reason: string | null;
+    /**
+     * Confidential
+     */
+    confidential: boolean;
+    /**
+     * Emergency
+     */
+    emergency: boolean;
+    /**
+     * Emergency Reason
+     */
+    emergency_reason: string | null;
+    /**
+     * Ends At
+     */
+    ends_at: string;
+    /**
+     * Held At
+     */
+    held_at: string | null;
+    /**
+     * Host
+     */
+    host: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Materials
+     */
+    materials: string;
+    /**
+     * Materials Attachments
+     */
+    materials_attachments: Array<AttachmentRead>;
+    /**
+     * 无权查看保密纪要时为空
+     */
+    minutes: MinutesRead | null;
+    /**
+     * Minutes Hidden
+     */
+    minutes_hidden: boolean;
+    /**
+     * Notice Days Required
+     */
+    notice_days_required: number | null;
+    /**
+     * Notice Short
+     */
+    notice_short: boolean;
+    /**
+     * Notified At
+     */
+    notified_at: string | null;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Place
+     */
+    place: string;
+    quorum: QuorumRead;
+    /**
+     * Recorder
+     */
+    recorder: string;
+    /**
+     * Resolutions
+     */
+    resolutions: Array<ResolutionRead>;
+    /**
+     * Starts At
+     */
+    starts_at: string;
+    status: MeetingStatus;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * To Deliver
+     *
+     * 无账号的年老体弱党员：议程和决议须由专人送达（MEM-04）
+     */
+    to_deliver: Array<string>;
+    type: MeetingType;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * MeetingStatus
+ */
+export type MeetingStatus = 'draft' | 'notified' | 'held' | 'minutes_approved' | 'archived' | 'cancelled';
+
+/**
+ * MeetingType
+ */
+export type MeetingType = 'branch_assembly' | 'committee' | 'group_meeting' | 'party_lecture' | 'theme_day' | 'org_life' | 'democratic_life' | 'joint_meeting' | 'enlarged_meeting' | 'secretary_office' | 'council' | 'youth_league' | 'inservice_meeting' | 'residents_forum';
+
+/**
+ * MeetingUpdate
+ */
+export type MeetingUpdate = {
+    /**
+     * Confidential
+     */
+    confidential?: boolean | null;
+    /**
+     * Ends At
+     */
+    ends_at?: string | null;
+    /**
+     * Host
+     */
+    host?: string | null;
+    /**
+     * Materials
+     */
+    materials?: string | null;
+    /**
+     * Place
+     */
+    place?: string | null;
+    /**
+     * Recorder
+     */
+    recorder?: string | null;
+    /**
+     * Starts At
+     */
+    starts_at?: string | null;
+    /**
+     * Title
+     */
+    title?: string | null;
 };
 
 /**
@@ -1116,6 +2044,126 @@ export type MemberUpdate = {
 };
 
 /**
+ * MinutesRead
+ */
+export type MinutesRead = {
+    /**
+     * Approved At
+     */
+    approved_at: string | null;
+    /**
+     * Approved By
+     */
+    approved_by: string | null;
+    /**
+     * Attachments
+     */
+    attachments: Array<AttachmentRead>;
+    /**
+     * Confidential
+     */
+    confidential: boolean;
+    /**
+     * Decisions Announced
+     */
+    decisions_announced: string;
+    /**
+     * Minutes
+     */
+    minutes: string;
+};
+
+/**
+ * MinutesUpdate
+ */
+export type MinutesUpdate = {
+    /**
+     * Confidential
+     */
+    confidential?: boolean | null;
+    /**
+     * Decisions Announced
+     */
+    decisions_announced?: string;
+    /**
+     * Minutes
+     */
+    minutes: string;
+};
+
+/**
+ * MyMeetingRead
+ *
+ * A meeting as one of its invitees sees it (我的会议).
+ */
+export type MyMeetingRead = {
+    /**
+     * Agenda
+     */
+    agenda: Array<AgendaRead>;
+    /**
+     * Check In Open
+     */
+    check_in_open: boolean;
+    /**
+     * Confidential
+     */
+    confidential: boolean;
+    /**
+     * Ends At
+     */
+    ends_at: string;
+    /**
+     * Host
+     */
+    host: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Materials
+     */
+    materials: string;
+    me: AttendeeRead;
+    minutes: MinutesRead | null;
+    /**
+     * Minutes Hidden
+     */
+    minutes_hidden: boolean;
+    /**
+     * Notice Short
+     */
+    notice_short: boolean;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Place
+     */
+    place: string;
+    /**
+     * Resolutions
+     */
+    resolutions: Array<ResolutionRead>;
+    /**
+     * Starts At
+     */
+    starts_at: string;
+    status: MeetingStatus;
+    /**
+     * Title
+     */
+    title: string;
+    type: MeetingType;
+};
+
+/**
  * NewStratum
  */
 export type NewStratum = '民营企业管理技术人员' | '外商投资企业管理技术人员' | '中介组织从业人员' | '社会组织从业人员' | '自由职业人员' | '新媒体从业人员';
@@ -1152,6 +2200,16 @@ export type NotificationRead = {
      * Title
      */
     title: string;
+};
+
+/**
+ * OpinionCreate
+ */
+export type OpinionCreate = {
+    /**
+     * Opinion
+     */
+    opinion: string;
 };
 
 /**
@@ -1479,6 +2537,11 @@ export type PasswordReset = {
 };
 
 /**
+ * Period
+ */
+export type Period = 'month' | 'two_months' | 'quarter' | 'half_year' | 'year';
+
+/**
  * PolicyItem
  */
 export type PolicyItem = {
@@ -1703,6 +2766,60 @@ export type Problem = {
 export type ProfessionalTitle = '正高级' | '副高级' | '中级' | '初级' | '未评定';
 
 /**
+ * QuorumRead
+ */
+export type QuorumRead = {
+    /**
+     * Absent
+     */
+    absent: number;
+    /**
+     * Excused
+     */
+    excused: number;
+    /**
+     * Expected
+     *
+     * 应到（表决权人数，已扣除经同意不计入者）
+     */
+    expected: number;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Met
+     */
+    met: boolean | null;
+    /**
+     * Minimum Present
+     */
+    minimum_present: number | null;
+    /**
+     * Present
+     *
+     * 实到（含会前提交书面意见的缺席表决权人，MTG-07）
+     */
+    present: number;
+    /**
+     * 本类会议的表决规则；无则不计法定人数
+     */
+    rule: VoteRule | null;
+    /**
+     * Sitting In
+     */
+    sitting_in: number;
+    /**
+     * Unmarked
+     */
+    unmarked: number;
+    /**
+     * Written Opinions
+     */
+    written_opinions: number;
+};
+
+/**
  * RefreshIn
  */
 export type RefreshIn = {
@@ -1718,6 +2835,178 @@ export type RefreshIn = {
  * 除名 kinds (national.md §6.2).
  */
 export type RemovalKind = '劝而不退' | '自行脱党' | '退党' | '丧失党员条件' | '失联';
+
+/**
+ * ResolutionCreate
+ */
+export type ResolutionCreate = {
+    /**
+     * Abstain
+     */
+    abstain?: number;
+    /**
+     * Candidate
+     *
+     * 逐个表决时的对象
+     */
+    candidate?: string | null;
+    /**
+     * Declared
+     *
+     * 记为通过时若票数不足，返回 409 并说明
+     */
+    declared?: 'passed' | 'failed' | null;
+    /**
+     * Emergency
+     *
+     * 紧急情况下不足半数作出的重大决定（MTG-06）
+     */
+    emergency?: boolean;
+    /**
+     * Invalid
+     */
+    invalid?: number;
+    /**
+     * Names
+     *
+     * 公开表决可记录姓名；无记名投票不得记录
+     */
+    names?: {
+        [key: string]: Array<string>;
+    } | null;
+    /**
+     * No
+     */
+    no?: number;
+    /**
+     * 默认按会议类型；党员大会选举用 election
+     */
+    rule?: VoteRule | null;
+    /**
+     * Secret
+     */
+    secret?: boolean;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Voted Attendee Ids
+     *
+     * 已投票者（只记谁投了票，不记怎么投）；默认为实到表决权人
+     */
+    voted_attendee_ids?: Array<number> | null;
+    /**
+     * Yes
+     */
+    yes: number;
+};
+
+/**
+ * ResolutionRead
+ */
+export type ResolutionRead = {
+    /**
+     * Abstain
+     */
+    abstain: number;
+    /**
+     * Candidate
+     */
+    candidate: string | null;
+    /**
+     * Due On
+     */
+    due_on: string | null;
+    /**
+     * Emergency
+     */
+    emergency: boolean;
+    /**
+     * Evidence
+     */
+    evidence: string | null;
+    /**
+     * Expected
+     */
+    expected: number;
+    follow_up: FollowUp | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Invalid
+     */
+    invalid: number;
+    /**
+     * Meeting Id
+     */
+    meeting_id: number;
+    /**
+     * Message
+     */
+    message?: string;
+    /**
+     * Names
+     */
+    names: {
+        [key: string]: Array<string>;
+    } | null;
+    /**
+     * No
+     */
+    no: number;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Overdue
+     */
+    overdue?: boolean;
+    /**
+     * Owner
+     */
+    owner: string | null;
+    /**
+     * Owner User Id
+     */
+    owner_user_id: number | null;
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Present
+     */
+    present: number;
+    rule: VoteRule;
+    /**
+     * Secret
+     */
+    secret: boolean;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Verified Meeting Id
+     */
+    verified_meeting_id: number | null;
+    /**
+     * Voted Count
+     */
+    voted_count?: number;
+    /**
+     * Written Opinions
+     */
+    written_opinions: number;
+    /**
+     * Yes
+     */
+    yes: number;
+};
 
 /**
  * RevealRead
@@ -2022,6 +3311,11 @@ export type UserUpdate = {
      */
     is_active?: boolean | null;
 };
+
+/**
+ * VoteRule
+ */
+export type VoteRule = 'committee' | 'assembly' | 'election';
 
 export type AuditListAuditData = {
     body?: never;
@@ -2522,6 +3816,150 @@ export type AuthTotpSetupResponses = {
 
 export type AuthTotpSetupResponse = AuthTotpSetupResponses[keyof AuthTotpSetupResponses];
 
+export type ComplianceAbsencesData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+    };
+    url: '/api/v1/compliance/absences';
+};
+
+export type ComplianceAbsencesErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type ComplianceAbsencesError = ComplianceAbsencesErrors[keyof ComplianceAbsencesErrors];
+
+export type ComplianceAbsencesResponses = {
+    /**
+     * Successful Response
+     */
+    200: AbsenceReport;
+};
+
+export type ComplianceAbsencesResponse = ComplianceAbsencesResponses[keyof ComplianceAbsencesResponses];
+
+export type ComplianceAttendanceData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Period
+         *
+         * 报告期：2026-11（月）、2026-Q4（季度）、2026-H2（半年）、2026（年）；默认本季度
+         */
+        period?: string | null;
+    };
+    url: '/api/v1/compliance/attendance';
+};
+
+export type ComplianceAttendanceErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type ComplianceAttendanceError = ComplianceAttendanceErrors[keyof ComplianceAttendanceErrors];
+
+export type ComplianceAttendanceResponses = {
+    /**
+     * Successful Response
+     */
+    200: AttendanceReport;
+};
+
+export type ComplianceAttendanceResponse = ComplianceAttendanceResponses[keyof ComplianceAttendanceResponses];
+
+export type ComplianceMeetingComplianceData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Period
+         *
+         * 报告期：2026-11（月）、2026-Q4（季度）、2026-H2（半年）、2026（年）；默认本季度
+         */
+        period?: string | null;
+    };
+    url: '/api/v1/compliance/meetings';
+};
+
+export type ComplianceMeetingComplianceErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type ComplianceMeetingComplianceError = ComplianceMeetingComplianceErrors[keyof ComplianceMeetingComplianceErrors];
+
+export type ComplianceMeetingComplianceResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingCompliance;
+};
+
+export type ComplianceMeetingComplianceResponse = ComplianceMeetingComplianceResponses[keyof ComplianceMeetingComplianceResponses];
+
 export type DashboardDashboardData = {
     body?: never;
     path?: never;
@@ -2558,6 +3996,265 @@ export type DashboardDashboardResponses = {
 };
 
 export type DashboardDashboardResponse = DashboardDashboardResponses[keyof DashboardDashboardResponses];
+
+export type LedgersMeetingLedgerData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（仅本组织，不含下级）
+         */
+        org_id: number;
+        /**
+         * 党员大会记录簿或支委会记录簿
+         */
+        type: LedgerBook;
+        /**
+         * Year
+         *
+         * 年度，默认今年
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/ledgers/meetings';
+};
+
+export type LedgersMeetingLedgerErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type LedgersMeetingLedgerError = LedgersMeetingLedgerErrors[keyof LedgersMeetingLedgerErrors];
+
+export type LedgersMeetingLedgerResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type MeMyMeetingsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/me/meetings';
+};
+
+export type MeMyMeetingsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeMyMeetingsError = MeMyMeetingsErrors[keyof MeMyMeetingsErrors];
+
+export type MeMyMeetingsResponses = {
+    /**
+     * Response Me-My Meetings
+     *
+     * Successful Response
+     */
+    200: Array<MeetingListItem>;
+};
+
+export type MeMyMeetingsResponse = MeMyMeetingsResponses[keyof MeMyMeetingsResponses];
+
+export type MeMyMeetingData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/me/meetings/{meeting_id}';
+};
+
+export type MeMyMeetingErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeMyMeetingError = MeMyMeetingErrors[keyof MeMyMeetingErrors];
+
+export type MeMyMeetingResponses = {
+    /**
+     * Successful Response
+     */
+    200: MyMeetingRead;
+};
+
+export type MeMyMeetingResponse = MeMyMeetingResponses[keyof MeMyMeetingResponses];
+
+export type MeCheckInData = {
+    body: CheckIn;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/me/meetings/{meeting_id}/check-in';
+};
+
+export type MeCheckInErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeCheckInError = MeCheckInErrors[keyof MeCheckInErrors];
+
+export type MeCheckInResponses = {
+    /**
+     * Successful Response
+     */
+    200: MyMeetingRead;
+};
+
+export type MeCheckInResponse = MeCheckInResponses[keyof MeCheckInResponses];
+
+export type MeRequestLeaveData = {
+    body: LeaveRequest;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/me/meetings/{meeting_id}/leave';
+};
+
+export type MeRequestLeaveErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeRequestLeaveError = MeRequestLeaveErrors[keyof MeRequestLeaveErrors];
+
+export type MeRequestLeaveResponses = {
+    /**
+     * Successful Response
+     */
+    200: MyMeetingRead;
+};
+
+export type MeRequestLeaveResponse = MeRequestLeaveResponses[keyof MeRequestLeaveResponses];
+
+export type MeSendOpinionData = {
+    body: OpinionCreate;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/me/meetings/{meeting_id}/opinion';
+};
+
+export type MeSendOpinionErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeSendOpinionError = MeSendOpinionErrors[keyof MeSendOpinionErrors];
+
+export type MeSendOpinionResponses = {
+    /**
+     * Successful Response
+     */
+    200: MyMeetingRead;
+};
+
+export type MeSendOpinionResponse = MeSendOpinionResponses[keyof MeSendOpinionResponses];
 
 export type MeMyMemberData = {
     body?: never;
@@ -2878,6 +4575,977 @@ export type NotificationsMarkReadResponses = {
 };
 
 export type NotificationsMarkReadResponse = NotificationsMarkReadResponses[keyof NotificationsMarkReadResponses];
+
+export type MeetingsListMeetingsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id?: number | null;
+        /**
+         * From
+         *
+         * 开始时间不早于
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * 开始时间早于
+         */
+        to?: string | null;
+        /**
+         * Type
+         */
+        type?: MeetingType | null;
+        /**
+         * Status
+         */
+        status?: MeetingStatus | null;
+    };
+    url: '/api/v1/meetings';
+};
+
+export type MeetingsListMeetingsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsListMeetingsError = MeetingsListMeetingsErrors[keyof MeetingsListMeetingsErrors];
+
+export type MeetingsListMeetingsResponses = {
+    /**
+     * Response Meetings-List Meetings
+     *
+     * Successful Response
+     */
+    200: Array<MeetingListItem>;
+};
+
+export type MeetingsListMeetingsResponse = MeetingsListMeetingsResponses[keyof MeetingsListMeetingsResponses];
+
+export type MeetingsCreateMeetingData = {
+    body: MeetingCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/meetings';
+};
+
+export type MeetingsCreateMeetingErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsCreateMeetingError = MeetingsCreateMeetingErrors[keyof MeetingsCreateMeetingErrors];
+
+export type MeetingsCreateMeetingResponses = {
+    /**
+     * Successful Response
+     */
+    201: MeetingRead;
+};
+
+export type MeetingsCreateMeetingResponse = MeetingsCreateMeetingResponses[keyof MeetingsCreateMeetingResponses];
+
+export type MeetingsGetMeetingData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}';
+};
+
+export type MeetingsGetMeetingErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsGetMeetingError = MeetingsGetMeetingErrors[keyof MeetingsGetMeetingErrors];
+
+export type MeetingsGetMeetingResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsGetMeetingResponse = MeetingsGetMeetingResponses[keyof MeetingsGetMeetingResponses];
+
+export type MeetingsUpdateMeetingData = {
+    body: MeetingUpdate;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}';
+};
+
+export type MeetingsUpdateMeetingErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsUpdateMeetingError = MeetingsUpdateMeetingErrors[keyof MeetingsUpdateMeetingErrors];
+
+export type MeetingsUpdateMeetingResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsUpdateMeetingResponse = MeetingsUpdateMeetingResponses[keyof MeetingsUpdateMeetingResponses];
+
+export type MeetingsProposeTopicData = {
+    body: AgendaCreate;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/agenda';
+};
+
+export type MeetingsProposeTopicErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsProposeTopicError = MeetingsProposeTopicErrors[keyof MeetingsProposeTopicErrors];
+
+export type MeetingsProposeTopicResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsProposeTopicResponse = MeetingsProposeTopicResponses[keyof MeetingsProposeTopicResponses];
+
+export type MeetingsDecideTopicData = {
+    body: AgendaDecision;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+        /**
+         * Item Id
+         */
+        item_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/agenda/{item_id}/decision';
+};
+
+export type MeetingsDecideTopicErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsDecideTopicError = MeetingsDecideTopicErrors[keyof MeetingsDecideTopicErrors];
+
+export type MeetingsDecideTopicResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsDecideTopicResponse = MeetingsDecideTopicResponses[keyof MeetingsDecideTopicResponses];
+
+export type MeetingsArchiveMeetingData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/archive';
+};
+
+export type MeetingsArchiveMeetingErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsArchiveMeetingError = MeetingsArchiveMeetingErrors[keyof MeetingsArchiveMeetingErrors];
+
+export type MeetingsArchiveMeetingResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsArchiveMeetingResponse = MeetingsArchiveMeetingResponses[keyof MeetingsArchiveMeetingResponses];
+
+export type MeetingsUploadAttachmentData = {
+    body: BodyMeetingsUploadAttachment;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/attachments';
+};
+
+export type MeetingsUploadAttachmentErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsUploadAttachmentError = MeetingsUploadAttachmentErrors[keyof MeetingsUploadAttachmentErrors];
+
+export type MeetingsUploadAttachmentResponses = {
+    /**
+     * Successful Response
+     */
+    201: AttachmentRead;
+};
+
+export type MeetingsUploadAttachmentResponse = MeetingsUploadAttachmentResponses[keyof MeetingsUploadAttachmentResponses];
+
+export type MeetingsDeleteAttachmentData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+        /**
+         * Attachment Id
+         */
+        attachment_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/attachments/{attachment_id}';
+};
+
+export type MeetingsDeleteAttachmentErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsDeleteAttachmentError = MeetingsDeleteAttachmentErrors[keyof MeetingsDeleteAttachmentErrors];
+
+export type MeetingsDeleteAttachmentResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type MeetingsDeleteAttachmentResponse = MeetingsDeleteAttachmentResponses[keyof MeetingsDeleteAttachmentResponses];
+
+export type MeetingsDownloadAttachmentData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+        /**
+         * Attachment Id
+         */
+        attachment_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/attachments/{attachment_id}';
+};
+
+export type MeetingsDownloadAttachmentErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsDownloadAttachmentError = MeetingsDownloadAttachmentErrors[keyof MeetingsDownloadAttachmentErrors];
+
+export type MeetingsDownloadAttachmentResponses = {
+    /**
+     * Successful Response
+     */
+    200: Blob | File;
+};
+
+export type MeetingsDownloadAttachmentResponse = MeetingsDownloadAttachmentResponses[keyof MeetingsDownloadAttachmentResponses];
+
+export type MeetingsSignInSheetData = {
+    body: AttendanceSheet;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/attendance';
+};
+
+export type MeetingsSignInSheetErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsSignInSheetError = MeetingsSignInSheetErrors[keyof MeetingsSignInSheetErrors];
+
+export type MeetingsSignInSheetResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsSignInSheetResponse = MeetingsSignInSheetResponses[keyof MeetingsSignInSheetResponses];
+
+export type MeetingsAddAttendeeData = {
+    body: AttendeeAdd;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/attendees';
+};
+
+export type MeetingsAddAttendeeErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsAddAttendeeError = MeetingsAddAttendeeErrors[keyof MeetingsAddAttendeeErrors];
+
+export type MeetingsAddAttendeeResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsAddAttendeeResponse = MeetingsAddAttendeeResponses[keyof MeetingsAddAttendeeResponses];
+
+export type MeetingsUpdateAttendeeData = {
+    body: AttendeeUpdate;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+        /**
+         * Attendee Id
+         */
+        attendee_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/attendees/{attendee_id}';
+};
+
+export type MeetingsUpdateAttendeeErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsUpdateAttendeeError = MeetingsUpdateAttendeeErrors[keyof MeetingsUpdateAttendeeErrors];
+
+export type MeetingsUpdateAttendeeResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsUpdateAttendeeResponse = MeetingsUpdateAttendeeResponses[keyof MeetingsUpdateAttendeeResponses];
+
+export type MeetingsDecideLeaveData = {
+    body: LeaveDecision;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+        /**
+         * Attendee Id
+         */
+        attendee_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/attendees/{attendee_id}/leave';
+};
+
+export type MeetingsDecideLeaveErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsDecideLeaveError = MeetingsDecideLeaveErrors[keyof MeetingsDecideLeaveErrors];
+
+export type MeetingsDecideLeaveResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsDecideLeaveResponse = MeetingsDecideLeaveResponses[keyof MeetingsDecideLeaveResponses];
+
+export type MeetingsCancelMeetingData = {
+    body: CancelRequest;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/cancel';
+};
+
+export type MeetingsCancelMeetingErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsCancelMeetingError = MeetingsCancelMeetingErrors[keyof MeetingsCancelMeetingErrors];
+
+export type MeetingsCancelMeetingResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsCancelMeetingResponse = MeetingsCancelMeetingResponses[keyof MeetingsCancelMeetingResponses];
+
+export type MeetingsCheckInCodeData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/check-in-code';
+};
+
+export type MeetingsCheckInCodeErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsCheckInCodeError = MeetingsCheckInCodeErrors[keyof MeetingsCheckInCodeErrors];
+
+export type MeetingsCheckInCodeResponses = {
+    /**
+     * Successful Response
+     */
+    200: CheckInCode;
+};
+
+export type MeetingsCheckInCodeResponse = MeetingsCheckInCodeResponses[keyof MeetingsCheckInCodeResponses];
+
+export type MeetingsHoldMeetingData = {
+    body: HoldRequest;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/hold';
+};
+
+export type MeetingsHoldMeetingErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * quorum_not_met / majority_not_reached
+     */
+    409: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsHoldMeetingError = MeetingsHoldMeetingErrors[keyof MeetingsHoldMeetingErrors];
+
+export type MeetingsHoldMeetingResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsHoldMeetingResponse = MeetingsHoldMeetingResponses[keyof MeetingsHoldMeetingResponses];
+
+export type MeetingsGetMinutesData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/minutes';
+};
+
+export type MeetingsGetMinutesErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsGetMinutesError = MeetingsGetMinutesErrors[keyof MeetingsGetMinutesErrors];
+
+export type MeetingsGetMinutesResponses = {
+    /**
+     * Successful Response
+     */
+    200: MinutesRead;
+};
+
+export type MeetingsGetMinutesResponse = MeetingsGetMinutesResponses[keyof MeetingsGetMinutesResponses];
+
+export type MeetingsSaveMinutesData = {
+    body: MinutesUpdate;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/minutes';
+};
+
+export type MeetingsSaveMinutesErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsSaveMinutesError = MeetingsSaveMinutesErrors[keyof MeetingsSaveMinutesErrors];
+
+export type MeetingsSaveMinutesResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsSaveMinutesResponse = MeetingsSaveMinutesResponses[keyof MeetingsSaveMinutesResponses];
+
+export type MeetingsApproveMinutesData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/minutes/approve';
+};
+
+export type MeetingsApproveMinutesErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsApproveMinutesError = MeetingsApproveMinutesErrors[keyof MeetingsApproveMinutesErrors];
+
+export type MeetingsApproveMinutesResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsApproveMinutesResponse = MeetingsApproveMinutesResponses[keyof MeetingsApproveMinutesResponses];
+
+export type MeetingsNotifyMeetingData = {
+    body?: never;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/notify';
+};
+
+export type MeetingsNotifyMeetingErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsNotifyMeetingError = MeetingsNotifyMeetingErrors[keyof MeetingsNotifyMeetingErrors];
+
+export type MeetingsNotifyMeetingResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsNotifyMeetingResponse = MeetingsNotifyMeetingResponses[keyof MeetingsNotifyMeetingResponses];
+
+export type MeetingsRecordVoteData = {
+    body: ResolutionCreate;
+    path: {
+        /**
+         * Meeting Id
+         */
+        meeting_id: number;
+    };
+    query?: never;
+    url: '/api/v1/meetings/{meeting_id}/resolutions';
+};
+
+export type MeetingsRecordVoteErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * quorum_not_met / majority_not_reached
+     */
+    409: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsRecordVoteError = MeetingsRecordVoteErrors[keyof MeetingsRecordVoteErrors];
+
+export type MeetingsRecordVoteResponses = {
+    /**
+     * Successful Response
+     */
+    200: MeetingRead;
+};
+
+export type MeetingsRecordVoteResponse = MeetingsRecordVoteResponses[keyof MeetingsRecordVoteResponses];
 
 export type MembersListMembersData = {
     body?: never;
@@ -4264,6 +6932,108 @@ export type OrganizationsCreateTermResponses = {
 };
 
 export type OrganizationsCreateTermResponse = OrganizationsCreateTermResponses[keyof OrganizationsCreateTermResponses];
+
+export type MeetingsListResolutionsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Org Id
+         */
+        org_id?: number | null;
+        /**
+         * Follow Up
+         */
+        follow_up?: FollowUp | null;
+        /**
+         * Overdue
+         *
+         * 只看逾期未落实
+         */
+        overdue?: boolean;
+        /**
+         * Mine
+         *
+         * 只看我负责落实的
+         */
+        mine?: boolean;
+    };
+    url: '/api/v1/resolutions';
+};
+
+export type MeetingsListResolutionsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsListResolutionsError = MeetingsListResolutionsErrors[keyof MeetingsListResolutionsErrors];
+
+export type MeetingsListResolutionsResponses = {
+    /**
+     * Response Meetings-List Resolutions
+     *
+     * Successful Response
+     */
+    200: Array<ResolutionRead>;
+};
+
+export type MeetingsListResolutionsResponse = MeetingsListResolutionsResponses[keyof MeetingsListResolutionsResponses];
+
+export type MeetingsUpdateFollowUpData = {
+    body: FollowUpUpdate;
+    path: {
+        /**
+         * Resolution Id
+         */
+        resolution_id: number;
+    };
+    query?: never;
+    url: '/api/v1/resolutions/{resolution_id}';
+};
+
+export type MeetingsUpdateFollowUpErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type MeetingsUpdateFollowUpError = MeetingsUpdateFollowUpErrors[keyof MeetingsUpdateFollowUpErrors];
+
+export type MeetingsUpdateFollowUpResponses = {
+    /**
+     * Successful Response
+     */
+    200: ResolutionRead;
+};
+
+export type MeetingsUpdateFollowUpResponse = MeetingsUpdateFollowUpResponses[keyof MeetingsUpdateFollowUpResponses];
 
 export type UsersListUsersData = {
     body?: never;

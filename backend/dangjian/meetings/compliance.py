@@ -1,0 +1,605 @@
+"""Compliance reports on organisation life: meetings held against the work-system policy
+(MTG-02, MTG-03), each member's attendance (MTG-09) and the absence ladder (DISC-01).
+
+Every count is one SQL aggregate over the subtree; Python only walks the aggregates. The reports
+find facts and cases; people judge them. Members are listed by name, never ranked by a rate.
+
+Calendar months, quarters and years are those of China Standard Time (UTC+8): a meeting's
+`starts_at` is stored in UTC and is placed in the local month it took place in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from dangjian.authz.capabilities import Cap
+from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.service import require, visible_organization
+from dangjian.core.errors import Forbidden, Unprocessable
+from dangjian.core.schemas import OutputModel
+from dangjian.meetings.enums import (
+    HELD_BY,
+    HELD_STATUSES,
+    MEETING_TYPE_LABELS,
+    Attendance,
+    AttendeeRole,
+    LeaveStatus,
+    MeetingType,
+)
+from dangjian.meetings.rules import ABSENCE_LABELS, ABSENCE_THRESHOLDS, absence_level
+from dangjian.members.rules import ON_ROSTER
+from dangjian.models import Meeting, MeetingAttendee, Member, Organization
+from dangjian.policies.params import PERIOD_LABELS, Period
+from dangjian.policies.service import resolve
+
+# China has one time zone and no daylight saving time.
+LOCAL_TZ = timezone(timedelta(hours=8), "CST")
+PG_LOCAL_ZONE = "Asia/Shanghai"
+SQLITE_LOCAL_SHIFT = "+8 hours"
+ONE_DAY = timedelta(days=1)
+
+# R: MTG-02 — policy periods are calendar-aligned from January (two_months: Jan–Feb, Mar–Apr …).
+POLICY_MONTHS: dict[Period, int] = {
+    Period.month: 1,
+    Period.two_months: 2,
+    Period.quarter: 3,
+    Period.half_year: 6,
+    Period.year: 12,
+}
+ABSENCE_KEY = "discipline.absence_months"
+
+
+def frequency_key(meeting_type: MeetingType) -> str:
+    return f"meetings.frequency.{meeting_type.value}"
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class Colour(StrEnum):
+    green = "green"  # held ≥ required
+    amber = "amber"  # held < required, and not (nothing held in a period that is over)
+    red = "red"  # nothing held although required, and the counted period is over
+
+
+class MeetingComplianceRow(OutputModel):
+    organization_id: int
+    organization_name: str
+    organization_path: str
+    type: MeetingType
+    type_label: str
+    count: int = Field(description="工作制度：每个周期最少次数")
+    per: Period = Field(description="工作制度：周期")
+    per_label: str
+    required: int = Field(description="应召开次数（在报告期内结束的制度周期数 × 每周期次数）")
+    held: int = Field(description="已召开次数（统计区间内）")
+    short_notice: int = Field(description="其中通知时间不足的次数（MTG-03）")
+    counted_from: date = Field(description="统计区间起")
+    counted_to: date = Field(description="统计区间止")
+    colour: Colour
+
+
+class ColourTotals(OutputModel):
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+
+
+class MeetingCompliance(OutputModel):
+    org_id: int
+    period: str
+    starts_on: date
+    ends_on: date
+    policy_on: date = Field(description="适用哪一天生效的工作制度参数")
+    rows: list[MeetingComplianceRow]
+    totals: ColourTotals
+
+
+class AttendanceRow(OutputModel):
+    member_id: int
+    name: str
+    organization_name: str
+    expected: int = Field(description="应到次数")
+    present: int = Field(description="出席次数")
+    excused: int = Field(description="请假次数（已批准）")
+    absent: int = Field(description="缺席次数")
+    rate_percent: int = Field(description="出席率（%，四舍五入）")
+
+
+class AttendanceReport(OutputModel):
+    org_id: int
+    period: str
+    starts_on: date
+    ends_on: date
+    rows: list[AttendanceRow] = Field(description="按姓名排列（不按出席率排名）")
+
+
+class AbsenceCase(OutputModel):
+    member_id: int
+    name: str
+    organization_name: str
+    months: int = Field(description="连续无故缺席组织生活的月数")
+    level: int = Field(description="DISC-01 分级：1 批评教育，2 纪律处分，3 按自行脱党处理")
+    level_label: str
+    since: str = Field(description="本次连续缺席的第一个月（YYYY-MM）")
+    latest: str = Field(description="最近一个缺席的月份（YYYY-MM）")
+
+
+class AbsenceReport(OutputModel):
+    org_id: int
+    on: date
+    rows: list[AbsenceCase] = Field(description="每一项都由组织研究处理，平台不自动处置")
+
+
+# ---------------------------------------------------------------- periods (pure)
+
+
+def month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def month_start(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(index: int) -> date:
+    return month_start(index + 1) - ONE_DAY
+
+
+def month_label(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """A calendar month, quarter, half-year or year (dates inclusive)."""
+
+    label: str
+    starts_on: date
+    ends_on: date
+
+    @property
+    def first_month(self) -> int:
+        return month_index(self.starts_on.year, self.starts_on.month)
+
+    @property
+    def last_month(self) -> int:
+        return month_index(self.ends_on.year, self.ends_on.month)
+
+
+_PERIOD = re.compile(r"(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])|[Hh]([12])))?")
+
+
+def parse_period(text: str | None, today: date) -> ReportPeriod:
+    """`2026-11` month, `2026-Q4` quarter, `2026-H2` half-year, `2026` year; None: this quarter.
+
+    Raises ValueError with a Chinese message."""
+    if text is None or not text.strip():
+        q = (today.month - 1) // 3 + 1
+        return _span(f"{today.year}-Q{q}", today.year, 3 * q - 2, 3)
+    match = _PERIOD.fullmatch(text.strip())
+    if not match:
+        raise ValueError(
+            "报告期格式应为 2026-11（月）、2026-Q4（季度）、2026-H2（半年）或 2026（年）"
+        )
+    year = int(match[1])
+    if not 2000 <= year <= 2100:
+        raise ValueError("报告期年份应在 2000–2100 之间")
+    if match[2] is not None:
+        month = int(match[2])
+        if not 1 <= month <= 12:
+            raise ValueError("月份应为 1–12")
+        return _span(f"{year}-{month:02d}", year, month, 1)
+    if match[3] is not None:
+        q = int(match[3])
+        return _span(f"{year}-Q{q}", year, 3 * q - 2, 3)
+    if match[4] is not None:
+        h = int(match[4])
+        return _span(f"{year}-H{h}", year, 6 * h - 5, 6)
+    return _span(f"{year}", year, 1, 12)
+
+
+def _span(label: str, year: int, first_month: int, months: int) -> ReportPeriod:
+    first = month_index(year, first_month)
+    return ReportPeriod(label, month_start(first), month_end(first + months - 1))
+
+
+@dataclass(frozen=True)
+class Window:
+    """The policy periods of one kind that END inside a report period, taken together.
+
+    R: MTG-02 — required = count × `periods`; held = meetings in [starts_on, ends_on]. A policy
+    period longer than the report period is judged in the report period where it ends, over its
+    whole length (1/quarter asked for March: required 1, meetings of January–March count; for
+    January or February: required 0). When no policy period ends inside, the window is the report
+    period itself and nothing is required."""
+
+    periods: int
+    starts_on: date
+    ends_on: date
+
+
+def policy_window(per: Period, report: ReportPeriod) -> Window:
+    n = POLICY_MONTHS[Period(per)]
+    # month index i is the last month of a policy period when its month of the year is n, 2n …
+    ends = [i for i in range(report.first_month, report.last_month + 1) if (i % 12 + 1) % n == 0]
+    if not ends:
+        return Window(0, report.starts_on, report.ends_on)
+    return Window(len(ends), month_start(ends[0] - n + 1), month_end(ends[-1]))
+
+
+def colour(required: int, held: int, window: Window, today: date) -> Colour:
+    """Green: held ≥ required. Red: nothing held, something required, and the counted window is
+    over (its last day is before today). Amber: every other shortfall."""
+    if held >= required:
+        return Colour.green
+    if held == 0 and window.ends_on < today:
+        return Colour.red
+    return Colour.amber
+
+
+def local_today() -> date:
+    """Today in China: the day the reports judge by."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+def local_start(day: date) -> datetime:
+    """The UTC instant at which `day` begins in China."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def within(column: Any, first: date, last: date) -> ColumnElement[bool]:
+    """`column` (a UTC timestamp) falls on a local day from `first` to `last` inclusive."""
+    return and_(column >= local_start(first), column < local_start(last + ONE_DAY))
+
+
+# ---------------------------------------------------------------- attendance classes
+
+# R: MTG-09, MEM-03 — who is counted: expected attendees not excluded with consent (MTG-07).
+# Present: signed in (sitting in counts as being there). Excused: marked excused, or approved
+# leave. Absent: everything else at a held meeting — marked absent, or never signed in.
+_COUNTED = and_(MeetingAttendee.role == AttendeeRole.expected, MeetingAttendee.excluded.is_(None))
+_PRESENT = MeetingAttendee.attendance.in_([Attendance.present, Attendance.sitting_in])
+_EXCUSED = or_(
+    MeetingAttendee.attendance == Attendance.excused,
+    MeetingAttendee.leave_status == LeaveStatus.approved,
+)
+# A NULL condition falls through to the next branch, so the CASE order decides the class.
+PRESENT_N = func.sum(case((_PRESENT, 1), else_=0))
+EXCUSED_N = func.sum(case((_PRESENT, 0), (_EXCUSED, 1), else_=0))
+ATTENDED_N = func.sum(case((_PRESENT, 1), (_EXCUSED, 1), else_=0))
+
+
+def attendance_class(attendance: Attendance | None, leave_status: LeaveStatus | None) -> str:
+    """The same classification in Python (for the ledgers): present, excused or absent."""
+    if attendance in (Attendance.present, Attendance.sitting_in):
+        return "present"
+    if attendance == Attendance.excused or leave_status == LeaveStatus.approved:
+        return "excused"
+    return "absent"
+
+
+def _held_meeting() -> ColumnElement[bool]:
+    return Meeting.status.in_(list(HELD_STATUSES))
+
+
+# ---------------------------------------------------------------- access
+
+
+async def _stats_org(
+    session: AsyncSession, principal: Principal, org_id: int, *, persons: bool = False
+) -> Organization:
+    """404 outside the caller's scope; 403 without stats.export there. Reports naming members
+    also need the roster (ROLES.md: a district client has personal data only with its scope)."""
+    org = await visible_organization(session, principal, org_id)
+    require(principal, Cap.stats_export, org)
+    if persons and not principal.can(Cap.roster_read, org.path):
+        raise Forbidden("无权查看党员个人的出勤情况")
+    return org
+
+
+def _period(text: str | None, today: date) -> ReportPeriod:
+    try:
+        return parse_period(text, today)
+    except ValueError as exc:
+        raise Unprocessable(str(exc), code="period_invalid") from None
+
+
+def _path_key(path: str) -> list[int]:
+    return [int(p) for p in path.strip("/").split("/")]
+
+
+# ---------------------------------------------------------------- MTG-02 meetings held
+
+
+async def meeting_compliance(
+    session: AsyncSession, principal: Principal, org_id: int, period: str | None, today: date
+) -> MeetingCompliance:
+    """R: MTG-02, MTG-03 — for each organisation of the subtree and each type of meeting its
+    level holds with a policy count > 0: required, held, short notice and a colour.
+
+    Policy values are those in force on the report period's last day (today while it runs), so a
+    change made later does not rewrite a past verdict."""
+    org = await _stats_org(session, principal, org_id)
+    report = _period(period, today)
+    policy_on = min(report.ends_on, today)
+    in_subtree = and_(
+        Organization.path.startswith(org.path, autoescape=True),
+        scope_clause(principal, Cap.stats_export, Organization.path),
+    )
+    holding_kinds = {kind for kinds in HELD_BY.values() for kind in kinds}
+    orgs = (
+        await session.scalars(
+            select(Organization).where(in_subtree, Organization.kind.in_(list(holding_kinds)))
+        )
+    ).all()
+
+    # (organisation, type, count, per, window) for every requirement in force
+    wanted: list[tuple[Organization, MeetingType, int, Period, Window]] = []
+    for o in sorted(orgs, key=lambda o: _path_key(o.path)):
+        types = [t for t in MeetingType if o.kind in HELD_BY[t]]
+        resolved = await resolve(session, o, policy_on, [frequency_key(t) for t in types])
+        for t in types:
+            value = resolved[frequency_key(t)].value
+            count, per = int(value["count"]), Period(value["period"])
+            if count > 0:
+                wanted.append((o, t, count, per, policy_window(per, report)))
+
+    counts = await _held_counts(session, in_subtree, [w for *_, w in wanted])
+    rows: list[MeetingComplianceRow] = []
+    for o, t, count, per, window in wanted:
+        held, short = counts.get((o.id, t, window), (0, 0))
+        required = count * window.periods
+        rows.append(
+            MeetingComplianceRow(
+                organization_id=o.id,
+                organization_name=o.name,
+                organization_path=o.path,
+                type=t,
+                type_label=MEETING_TYPE_LABELS[t],
+                count=count,
+                per=per,
+                per_label=PERIOD_LABELS[per],
+                required=required,
+                held=held,
+                short_notice=short,
+                counted_from=window.starts_on,
+                counted_to=window.ends_on,
+                colour=colour(required, held, window, today),
+            )
+        )
+    tally = Counter(r.colour for r in rows)
+    return MeetingCompliance(
+        org_id=org.id,
+        period=report.label,
+        starts_on=report.starts_on,
+        ends_on=report.ends_on,
+        policy_on=policy_on,
+        rows=rows,
+        totals=ColourTotals(
+            green=tally[Colour.green], amber=tally[Colour.amber], red=tally[Colour.red]
+        ),
+    )
+
+
+async def _held_counts(
+    session: AsyncSession, in_subtree: ColumnElement[bool], windows: Iterable[Window]
+) -> dict[tuple[int, MeetingType, Window], tuple[int, int]]:
+    """One aggregate: held meetings and those among them with short notice, GROUP BY
+    organisation and type, one pair of conditional sums per distinct counting window (there are
+    at most five: one per kind of policy period)."""
+    distinct = sorted(set(windows), key=lambda w: (w.starts_on, w.ends_on))
+    if not distinct:
+        return {}
+    columns: list[Any] = []
+    for i, w in enumerate(distinct):
+        inside = within(Meeting.starts_at, w.starts_on, w.ends_on)
+        columns.append(func.sum(case((inside, 1), else_=0)).label(f"held_{i}"))
+        short = and_(inside, Meeting.notice_short.is_(True))
+        columns.append(func.sum(case((short, 1), else_=0)).label(f"short_{i}"))
+    first = min(w.starts_on for w in distinct)
+    last = max(w.ends_on for w in distinct)
+    stmt = (
+        select(Meeting.organization_id, Meeting.type, func.count().label("n"), *columns)
+        .join(Organization, Organization.id == Meeting.organization_id)
+        .where(in_subtree, _held_meeting(), within(Meeting.starts_at, first, last))
+        .group_by(Meeting.organization_id, Meeting.type)
+    )
+    out: dict[tuple[int, MeetingType, Window], tuple[int, int]] = {}
+    for row in (await session.execute(stmt)).all():
+        for i, w in enumerate(distinct):
+            held, short = row[3 + 2 * i], row[4 + 2 * i]
+            out[(row[0], MeetingType(row[1]), w)] = (int(held or 0), int(short or 0))
+    return out
+
+
+# ---------------------------------------------------------------- MTG-09 attendance
+
+
+async def attendance(
+    session: AsyncSession, principal: Principal, org_id: int, period: str | None, today: date
+) -> AttendanceReport:
+    """R: MTG-09 — for each member of the subtree expected at held meetings in the period (of
+    any organisation: organisation life is wherever it is held): expected, present, excused,
+    absent. One aggregate; sorted by name (anti-formalism: no ranking)."""
+    org = await _stats_org(session, principal, org_id, persons=True)
+    report = _period(period, today)
+    member_org = aliased(Organization)
+    expected_n = func.count().label("expected")
+    stmt = (
+        select(
+            Member.id,
+            Member.name,
+            member_org.name,
+            expected_n,
+            PRESENT_N.label("present"),
+            EXCUSED_N.label("excused"),
+        )
+        .select_from(MeetingAttendee)
+        .join(Meeting, Meeting.id == MeetingAttendee.meeting_id)
+        .join(Member, Member.id == MeetingAttendee.member_id)
+        .join(member_org, member_org.id == Member.organization_id)
+        .where(
+            member_org.path.startswith(org.path, autoescape=True),
+            scope_clause(principal, Cap.roster_read, member_org.path),
+            _COUNTED,
+            _held_meeting(),
+            within(Meeting.starts_at, report.starts_on, report.ends_on),
+        )
+        .group_by(Member.id, Member.name, member_org.name)
+        .order_by(Member.name, Member.id)
+    )
+    rows = []
+    for member_id, name, org_name, expected, present, excused in (
+        await session.execute(stmt)
+    ).all():
+        present, excused = int(present or 0), int(excused or 0)
+        rows.append(
+            AttendanceRow(
+                member_id=member_id,
+                name=name,
+                organization_name=org_name,
+                expected=expected,
+                present=present,
+                excused=excused,
+                absent=expected - present - excused,
+                rate_percent=(200 * present + expected) // (2 * expected),
+            )
+        )
+    return AttendanceReport(
+        org_id=org.id,
+        period=report.label,
+        starts_on=report.starts_on,
+        ends_on=report.ends_on,
+        rows=rows,
+    )
+
+
+# ---------------------------------------------------------------- DISC-01 absence ladder
+
+
+@dataclass(frozen=True)
+class AbsenceRun:
+    months: int
+    first: int | None  # month index of the run's first month
+    last: int | None  # month index of its latest month
+
+
+def absence_run(attended_by_month: Mapping[int, bool]) -> AbsenceRun:
+    """R: DISC-01 — the current run of months absent from organisation life.
+
+    `attended_by_month` holds only the months in which the member was expected at a held
+    meeting: True if present or excused at any of them. Counting back from the latest such
+    month, each absent month extends the run and the first attended month ends it; a month
+    without a meeting for the member is not in the mapping, so it neither breaks nor extends."""
+    months, first, last = 0, None, None
+    for index in sorted(attended_by_month, reverse=True):
+        if attended_by_month[index]:
+            break
+        months += 1
+        first = index
+        last = index if last is None else last
+    return AbsenceRun(months, first, last)
+
+
+def _local_year_month(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Year and month of a meeting's local (UTC+8) start, portable across the two dialects."""
+    if dialect == "postgresql":
+        local: ColumnElement[Any] = func.timezone(PG_LOCAL_ZONE, Meeting.starts_at)
+    else:
+        local = func.datetime(Meeting.starts_at, SQLITE_LOCAL_SHIFT)
+    return extract("year", local), extract("month", local)
+
+
+async def absences(
+    session: AsyncSession, principal: Principal, org_id: int, now: datetime
+) -> AbsenceReport:
+    """R: DISC-01 — members on the roster of the subtree whose current run of months without
+    organisation life (expected at ≥ 1 held meeting, present or excused at none) reaches the
+    first level of the ladder; thresholds from the policy of each member's organisation.
+
+    The months counted are those up to the current one: the current month counts once it has a
+    held meeting for the member (absent there extends the run, attending ends it)."""
+    org = await _stats_org(session, principal, org_id, persons=True)
+    today = now.astimezone(LOCAL_TZ).date()
+    member_org = aliased(Organization)
+    year, month = _local_year_month(session.get_bind().dialect.name)
+    stmt = (
+        select(
+            MeetingAttendee.member_id,
+            Member.organization_id,
+            year.label("y"),
+            month.label("m"),
+            ATTENDED_N.label("attended"),
+        )
+        .select_from(MeetingAttendee)
+        .join(Meeting, Meeting.id == MeetingAttendee.meeting_id)
+        .join(Member, Member.id == MeetingAttendee.member_id)
+        .join(member_org, member_org.id == Member.organization_id)
+        .where(
+            member_org.path.startswith(org.path, autoescape=True),
+            scope_clause(principal, Cap.roster_read, member_org.path),
+            Member.status.in_(list(ON_ROSTER)),
+            _COUNTED,
+            _held_meeting(),
+            Meeting.starts_at <= now,
+        )
+        .group_by(MeetingAttendee.member_id, Member.organization_id, year, month)
+    )
+    months: dict[int, dict[int, bool]] = defaultdict(dict)
+    org_of: dict[int, int] = {}
+    for member_id, member_org_id, y, m, attended in (await session.execute(stmt)).all():
+        months[member_id][month_index(int(y), int(m))] = int(attended or 0) > 0
+        org_of[member_id] = member_org_id
+
+    runs = {mid: run for mid, by_month in months.items() if (run := absence_run(by_month)).months}
+    if not runs:
+        return AbsenceReport(org_id=org.id, on=today, rows=[])
+    org_ids = {org_of[mid] for mid in runs}
+    orgs = {
+        o.id: o
+        for o in (
+            await session.scalars(select(Organization).where(Organization.id.in_(org_ids)))
+        ).all()
+    }
+    thresholds: dict[int, tuple[int, int, int]] = {}
+    for oid, o in orgs.items():
+        value = (await resolve(session, o, today, [ABSENCE_KEY]))[ABSENCE_KEY].value
+        first, second, third = (int(v) for v in value) if value else ABSENCE_THRESHOLDS
+        thresholds[oid] = (first, second, third)
+    names: dict[int, str] = {
+        mid: name
+        for mid, name in (
+            await session.execute(select(Member.id, Member.name).where(Member.id.in_(list(runs))))
+        ).all()
+    }
+    cases: list[AbsenceCase] = []
+    for mid, run in runs.items():
+        level = absence_level(run.months, thresholds=thresholds[org_of[mid]])
+        if level is None or run.first is None or run.last is None:
+            continue
+        cases.append(
+            AbsenceCase(
+                member_id=mid,
+                name=names[mid],
+                organization_name=orgs[org_of[mid]].name,
+                months=run.months,
+                level=level,
+                level_label=ABSENCE_LABELS[level],
+                since=month_label(run.first),
+                latest=month_label(run.last),
+            )
+        )
+    cases.sort(key=lambda c: (c.name, c.member_id))
+    return AbsenceReport(org_id=org.id, on=today, rows=cases)

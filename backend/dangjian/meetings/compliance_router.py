@@ -1,0 +1,84 @@
+"""/compliance — meetings held against the work system, attendance, the absence ladder;
+/ledgers — the meeting books (MTG-02, MTG-09, DISC-01, LEDG-01)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Response
+
+from dangjian.core.errors import PROBLEM_RESPONSES
+from dangjian.core.routing import TransactionalRoute
+from dangjian.deps import PrincipalDep, SessionDep
+from dangjian.meetings import compliance, ledgers
+from dangjian.meetings.compliance import (
+    AbsenceReport,
+    AttendanceReport,
+    MeetingCompliance,
+    local_today,
+)
+from dangjian.meetings.ledgers import LedgerBook
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OrgQuery = Annotated[int, Query(description="党组织（含下级）")]
+PeriodQuery = Annotated[
+    str | None,
+    Query(
+        max_length=7,
+        description="报告期：2026-11（月）、2026-Q4（季度）、2026-H2（半年）、2026（年）；默认本季度",
+    ),
+]
+
+
+@router.get("/compliance/meetings", tags=["compliance"], response_model=MeetingCompliance)
+async def meeting_compliance(
+    org_id: OrgQuery, session: SessionDep, principal: PrincipalDep, period: PeriodQuery = None
+) -> MeetingCompliance:
+    """会议召开情况：各组织各类会议应开、已开、通知不足次数，对照当期工作制度（绿/黄/红）。"""
+    return await compliance.meeting_compliance(session, principal, org_id, period, local_today())
+
+
+@router.get("/compliance/attendance", tags=["compliance"], response_model=AttendanceReport)
+async def attendance(
+    org_id: OrgQuery, session: SessionDep, principal: PrincipalDep, period: PeriodQuery = None
+) -> AttendanceReport:
+    """党员参加组织生活情况：应到、出席、请假、缺席次数（按姓名排列，不排名）。"""
+    return await compliance.attendance(session, principal, org_id, period, local_today())
+
+
+@router.get("/compliance/absences", tags=["compliance"], response_model=AbsenceReport)
+async def absences(org_id: OrgQuery, session: SessionDep, principal: PrincipalDep) -> AbsenceReport:
+    """连续无故缺席组织生活的党员（DISC-01 分级提示，由组织研究处理）。"""
+    return await compliance.absences(session, principal, org_id, datetime.now(UTC))
+
+
+@router.get(
+    "/ledgers/meetings",
+    tags=["ledgers"],
+    responses={200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+async def meeting_ledger(
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: Annotated[int, Query(description="党组织（仅本组织，不含下级）")],
+    type_: Annotated[LedgerBook, Query(alias="type", description="党员大会记录簿或支委会记录簿")],
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")] = None,
+) -> Response:
+    """导出党员大会记录簿 / 支委会记录簿（.xlsx；首行注明导出人与时间，保密内容按权限隐去）。"""
+    content, filename = await ledgers.meeting_ledger(
+        session, principal, org_id, type_, year or local_today().year, datetime.now(UTC)
+    )
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=ledger.xlsx; filename*=UTF-8''{quote(filename)}"
+            )
+        },
+    )
