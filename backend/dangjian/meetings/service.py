@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -19,6 +19,7 @@ from dangjian.authz.service import visible_organization
 from dangjian.core.db import utcnow
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.meetings import rules
+from dangjian.meetings.compliance import LOCAL_TZ
 from dangjian.meetings.enums import (
     HELD_BY,
     HELD_STATUSES,
@@ -599,10 +600,6 @@ async def update_meeting(
     )
 
 
-def _local(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 async def notify(session: AsyncSession, principal: Principal, meeting_id: int) -> MeetingRead:
     """Send the notice with date, place, agenda and materials to every expected attendee
     (MTG-03); flag a notice shorter than the policy's lead time — flagged, not blocked."""
@@ -622,7 +619,7 @@ async def notify(session: AsyncSession, principal: Principal, meeting_id: int) -
     ]
     body = "\n".join(
         [
-            f"时间：{meeting.starts_at.isoformat()}",
+            f"时间：{meeting.starts_at.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}",
             f"地点：{meeting.place or '另行通知'}",
             "议程：" + ("；".join(agenda) if agenda else "另行通知"),
             f"材料：{meeting.materials}" if meeting.materials else "",
