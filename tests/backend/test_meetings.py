@@ -109,6 +109,11 @@ async def test_mtg05_mtg06_committee_notice_leave_quorum_votes_and_minutes(ctx: 
     )
     assert ok.status_code == 200, ok.text
     (resolution,) = ok.json()["resolutions"]
+    mismatch = await ctx.post(
+        f"{M}/{meeting['id']}/resolutions", "secretary",
+        json={**vote, "yes": size // 2 + 1, "declared": "failed"},
+    )  # fmt: skip
+    assert mismatch.status_code == 409 and mismatch.json()["code"] == "declared_mismatch"
     assert resolution["passed"] is True and resolution["expected"] == size
     assert resolution["present"] == present and resolution["follow_up"] == "open"
     assert resolution["voted_count"] == present and resolution["names"] is None
@@ -373,6 +378,14 @@ async def test_attachments_are_checked_and_follow_confidentiality(ctx: Ctx) -> N
         f"{M}/{meeting['id']}/attachments/{material.json()['id']}", "inservice"
     )
     assert outsider.status_code == 404
+    mine = (await ctx.get(f"/api/v1/me/meetings/{meeting['id']}", "member")).json()
+    assert [a["name"] for a in mine["materials_attachments"]] == ["议程.pdf"]
+    # a guest who sat in was in the room: the confidential minutes and their files are theirs too
+    attendees = (await ctx.get(f"{M}/{meeting['id']}", "secretary")).json()["attendees"]
+    guest = next(a for a in attendees if a["member_id"] == member_id)
+    await sheet(ctx, meeting, {guest["id"]: "sitting_in"})
+    shown = await ctx.get(f"{M}/{meeting['id']}/attachments/{secret.json()['id']}", "member")
+    assert shown.status_code == 200
 
 
 async def test_mtg10_follow_up_and_overdue_resolutions(ctx: Ctx) -> None:

@@ -1207,6 +1207,12 @@ MATRIX: dict[str, Case] = {
     "GET /api/v1/me/member/export": Case(OWN_MEMBER, 200, fixed("/api/v1/me/member/export")),
     "GET /api/v1/dashboard": Case(untargeted("ok", "ok", "401"), 200, fixed("/api/v1/dashboard")),
     "GET /api/v1/auth/me": Case(SELF_ANY, 200, fixed("/api/v1/auth/me")),
+    # R: DUES-02 — the dues calculator is arithmetic on the caller's input: any signed-in caller.
+    "POST /api/v1/dues/calculate": Case(
+        SELF_ANY,
+        200,
+        fixed("/api/v1/dues/calculate", json={"category": "salaried", "basis": "3000.01"}),
+    ),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
     "GET /api/v1/me/notifications": Case(SELF_USER, 200, fixed("/api/v1/me/notifications")),
     "GET /api/v1/me/notifications/unread-count": Case(

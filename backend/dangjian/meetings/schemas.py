@@ -56,7 +56,9 @@ class MeetingUpdate(InputModel):
 class QuorumRead(BaseModel):
     rule: VoteRule | None = Field(description="本类会议的表决规则；无则不计法定人数")
     expected: int = Field(description="应到（表决权人数，已扣除经同意不计入者）")
-    present: int = Field(description="实到（含会前提交书面意见的缺席表决权人，MTG-07）")
+    present: int = Field(
+        description="实到（到会的表决权人；党员大会的书面意见另计，见 written_opinions）"
+    )
     excused: int
     absent: int
     sitting_in: int
@@ -201,6 +203,7 @@ class MyMeetingRead(MeetingListItem):
     materials: str
     agenda: list[AgendaRead]
     me: AttendeeRead
+    materials_attachments: list[AttachmentRead]
     check_in_open: bool
     resolutions: list[ResolutionRead]
     minutes: MinutesRead | None

@@ -431,8 +431,8 @@ def may_see_minutes(
     (minutes.confidential) and street staff; others get nothing (404 on the minutes)."""
     if not meeting.confidential:
         return mine is not None or principal.can(Cap.meeting_read, org.path)
-    if mine is not None and mine.attendance is Attendance.present:
-        return True
+    if mine is not None and mine.attendance in (Attendance.present, Attendance.sitting_in):
+        return True  # those who were in the room, guests who sat in included
     return principal.can(Cap.minutes_confidential, org.path)
 
 
@@ -998,6 +998,7 @@ async def my_meeting(session: AsyncSession, principal: Principal, meeting_id: in
         materials=meeting.materials,
         agenda=[a for a in await _agenda(session, meeting.id) if a.status is AgendaStatus.accepted],
         me=_attendee_read(mine),
+        materials_attachments=await _attachments(session, meeting.id, "material"),
         check_in_open=meeting.status in CHANGEABLE and opens <= now <= closes,
         resolutions=await _resolutions(session, meeting.id, date.today())
         if meeting.status in HELD_STATUSES
@@ -1185,6 +1186,8 @@ async def record_vote(
     elif body.declared == "passed" and not outcome.passed:
         error = QuorumNotMet if outcome.code == rules.QUORUM_NOT_MET else MajorityNotReached
         raise error(outcome.message)
+    elif body.declared == "failed" and outcome.passed:
+        raise Conflict(f"{outcome.message}：按票数已通过，不能记为未通过", code="declared_mismatch")
     voted_ids = body.voted_attendee_ids
     if voted_ids is None:
         voted_ids = [a.id for a in voters if a.attendance is Attendance.present]

@@ -368,6 +368,65 @@ export const enumLabels = {
     '其他从业人员': { 'zh-CN': '其他从业人员', en: 'Other employed person' },
     '其他无业人员': { 'zh-CN': '其他无业人员', en: 'Other person without work' },
   },
+  // meetings (backend/dangjian/meetings/enums.py, rules.py)
+  meetingType: {
+    branch_assembly: { 'zh-CN': '支部党员大会', en: 'Branch general meeting' },
+    committee: { 'zh-CN': '支部委员会', en: 'Branch committee meeting' },
+    group_meeting: { 'zh-CN': '党小组会', en: 'Party group meeting' },
+    party_lecture: { 'zh-CN': '党课', en: 'Party lecture' },
+    theme_day: { 'zh-CN': '主题党日', en: 'Theme Party day' },
+    org_life: { 'zh-CN': '组织生活会', en: 'Organisational life meeting' },
+    democratic_life: { 'zh-CN': '民主生活会', en: 'Democratic life meeting' },
+    joint_meeting: { 'zh-CN': '党建联席会', en: 'Joint Party-building meeting' },
+    enlarged_meeting: { 'zh-CN': '总支扩大会议', en: 'Enlarged general-branch meeting' },
+    secretary_office: { 'zh-CN': '书记办公会', en: "Secretary's office meeting" },
+    council: { 'zh-CN': '议事会', en: 'Council meeting' },
+    youth_league: { 'zh-CN': '党建带团建例会', en: 'Party and Youth League meeting' },
+    inservice_meeting: { 'zh-CN': '在职党员例会', en: 'In-service members meeting' },
+    residents_forum: { 'zh-CN': '居民座谈会', en: 'Residents forum' },
+  },
+  meetingStatus: {
+    draft: { 'zh-CN': '草稿', en: 'Draft' },
+    notified: { 'zh-CN': '已通知', en: 'Notified' },
+    held: { 'zh-CN': '已召开', en: 'Held' },
+    minutes_approved: { 'zh-CN': '纪要已审定', en: 'Minutes approved' },
+    archived: { 'zh-CN': '已归档', en: 'Archived' },
+    cancelled: { 'zh-CN': '已取消', en: 'Cancelled' },
+  },
+  meetingAttendance: {
+    present: { 'zh-CN': '到会', en: 'Present' },
+    excused: { 'zh-CN': '请假', en: 'Excused' },
+    absent: { 'zh-CN': '缺席', en: 'Absent' },
+    sitting_in: { 'zh-CN': '列席', en: 'Sitting in' },
+  },
+  meetingAgendaStatus: {
+    proposed: { 'zh-CN': '待定议题', en: 'Proposed' },
+    accepted: { 'zh-CN': '已列入议程', en: 'On the agenda' },
+    declined: { 'zh-CN': '未采纳', en: 'Declined' },
+  },
+  meetingFollowUp: {
+    open: { 'zh-CN': '待落实', en: 'Open' },
+    in_progress: { 'zh-CN': '落实中', en: 'In progress' },
+    done: { 'zh-CN': '已落实', en: 'Done' },
+    verified: { 'zh-CN': '已核实', en: 'Verified' },
+  },
+  meetingVoteRule: {
+    committee: { 'zh-CN': '支部委员会表决', en: 'Committee vote' },
+    assembly: { 'zh-CN': '支部党员大会表决', en: 'Branch meeting vote' },
+    election: { 'zh-CN': '换届选举', en: 'Election' },
+  },
+  meetingLeaveStatus: {
+    requested: { 'zh-CN': '请假待批', en: 'Leave requested' },
+    approved: { 'zh-CN': '请假已批准', en: 'Leave approved' },
+    refused: { 'zh-CN': '请假未批准', en: 'Leave refused' },
+  },
+  meetingExclusion: {
+    too_ill: { 'zh-CN': '因病不能表达意志', en: 'Too ill to express a will' },
+    abroad: { 'zh-CN': '自费出国半年以上', en: 'Abroad at own expense over half a year' },
+    serving_sentence: { 'zh-CN': '正在服刑', en: 'Serving a sentence' },
+    bedridden: { 'zh-CN': '年老体弱卧床不起', en: 'Bedridden by age or illness' },
+    moved_away: { 'zh-CN': '外出半年以上未转组织关系', en: 'Away over half a year without transferring' },
+  },
 } as const satisfies Record<string, LabelTable>
 
 export type EnumGroup = keyof typeof enumLabels

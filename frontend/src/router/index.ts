@@ -7,6 +7,11 @@ import { organizationRoutes } from '@/modules/organizations/routes'
 import { memberRoutes } from '@/modules/members/routes'
 import { userRoutes } from '@/modules/users/routes'
 import { auditRoutes } from '@/modules/audit/routes'
+import { meetingRoutes } from '@/modules/meetings/routes'
+import { inboxRoutes } from '@/modules/inbox/routes'
+import { myMeetingRoutes } from '@/modules/my-meetings/routes'
+import { complianceRoutes } from '@/modules/compliance/routes'
+import { duesRoutes } from '@/modules/dues/routes'
 
 /** Children of the application frame, in menu order. */
 export const appChildren: RouteRecordRaw[] = [
@@ -15,6 +20,11 @@ export const appChildren: RouteRecordRaw[] = [
   ...memberRoutes,
   ...userRoutes,
   ...auditRoutes,
+  ...meetingRoutes,
+  ...inboxRoutes,
+  ...myMeetingRoutes,
+  ...complianceRoutes,
+  ...duesRoutes,
   ...authRoutes,
   {
     path: ':pathMatch(.*)*',

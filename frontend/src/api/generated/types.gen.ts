@@ -767,6 +767,64 @@ export type DashboardRead = {
 export type Degree = '博士' | '硕士' | '学士' | '无';
 
 /**
+ * DuesCalculateIn
+ */
+export type DuesCalculateIn = {
+    /**
+     * Basis
+     *
+     * 月缴费基数（元，字符串）；按比例计算的类别必填，固定金额的类别不填
+     */
+    basis?: string | null;
+    /**
+     * 党费交纳类别
+     */
+    category: DuesCategory;
+    /**
+     * Fixed Amount
+     *
+     * 每月交纳金额（元，字符串）；仅农民党员填写（默认 0.20 至 1.00 元）
+     */
+    fixed_amount?: string | null;
+};
+
+/**
+ * DuesCalculation
+ */
+export type DuesCalculation = {
+    /**
+     * Bracket
+     *
+     * 适用档次
+     */
+    bracket: string;
+    category: DuesCategory;
+    /**
+     * Category Label
+     *
+     * 交纳类别的中文名称
+     */
+    category_label: string;
+    /**
+     * Monthly Amount
+     *
+     * 每月应交党费（元，两位小数）
+     */
+    monthly_amount: string;
+    /**
+     * Rate
+     *
+     * 适用比例（小数字符串，0.005 即 0.5%）；固定金额的类别为 null
+     */
+    rate: string | null;
+};
+
+/**
+ * DuesCategory
+ */
+export type DuesCategory = 'salaried' | 'annual_salary' | 'self_employed' | 'retired' | 'farmer' | 'student' | 'unemployed' | 'relief' | 'low_income';
+
+/**
  * Education
  */
 export type Education = '研究生' | '大学本科' | '大学专科' | '中专' | '高中' | '初中及以下';
@@ -2125,6 +2183,10 @@ export type MyMeetingRead = {
      * Materials
      */
     materials: string;
+    /**
+     * Materials Attachments
+     */
+    materials_attachments: Array<AttachmentRead>;
     me: AttendeeRead;
     minutes: MinutesRead | null;
     /**
@@ -2798,7 +2860,7 @@ export type QuorumRead = {
     /**
      * Present
      *
-     * 实到（含会前提交书面意见的缺席表决权人，MTG-07）
+     * 实到（到会的表决权人；党员大会的书面意见另计，见 written_opinions）
      */
     present: number;
     /**
@@ -3996,6 +4058,43 @@ export type DashboardDashboardResponses = {
 };
 
 export type DashboardDashboardResponse = DashboardDashboardResponses[keyof DashboardDashboardResponses];
+
+export type DuesCalculateData = {
+    body: DuesCalculateIn;
+    path?: never;
+    query?: never;
+    url: '/api/v1/dues/calculate';
+};
+
+export type DuesCalculateErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesCalculateError = DuesCalculateErrors[keyof DuesCalculateErrors];
+
+export type DuesCalculateResponses = {
+    /**
+     * Successful Response
+     */
+    200: DuesCalculation;
+};
+
+export type DuesCalculateResponse = DuesCalculateResponses[keyof DuesCalculateResponses];
 
 export type LedgersMeetingLedgerData = {
     body?: never;

@@ -1,0 +1,202 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
+import { installAuth, setupApiClient } from '@/api/client'
+import type { DuesCategory } from '@/api'
+import { i18n } from '@/locales'
+import zhCN from '@/locales/zh-CN'
+import en from '@/locales/en'
+import { DUES_CATEGORIES, inputKind, normaliseMoney, ratePercent } from '@/modules/dues/money'
+import { calculateBody, PREVIEW_DEBOUNCE_MS } from '@/modules/dues/api'
+import { duesRoutes } from '@/modules/dues/routes'
+import DuesCalculatorView from '@/modules/dues/views/DuesCalculatorView.vue'
+import { json, mockFetch, pathOf } from './helpers'
+
+describe('money input normalisation (the basis is sent as a decimal string)', () => {
+  it('keeps well-formed amounts and drops what does not change the value', () => {
+    expect(normaliseMoney('3000.01')).toEqual({ value: '3000.01', problem: null })
+    expect(normaliseMoney('3000')).toEqual({ value: '3000', problem: null })
+    expect(normaliseMoney(' 3000. ')).toEqual({ value: '3000', problem: null })
+    expect(normaliseMoney('003000.5')).toEqual({ value: '3000.5', problem: null })
+    expect(normaliseMoney('.5')).toEqual({ value: '0.5', problem: null })
+    expect(normaliseMoney('0')).toEqual({ value: '0', problem: null })
+    expect(normaliseMoney('999999999.99')).toEqual({ value: '999999999.99', problem: null })
+  })
+
+  it('accepts what a Chinese keyboard or a payslip gives: full-width digits, separators, ¥ and 元', () => {
+    expect(normaliseMoney('３０００．０１')).toEqual({ value: '3000.01', problem: null })
+    expect(normaliseMoney('３０００。５')).toEqual({ value: '3000.5', problem: null })
+    expect(normaliseMoney('12,345.67')).toEqual({ value: '12345.67', problem: null })
+    expect(normaliseMoney('¥ 4,000元')).toEqual({ value: '4000', problem: null })
+    expect(normaliseMoney('￥5000')).toEqual({ value: '5000', problem: null })
+  })
+
+  it('treats an empty field as nothing to ask yet', () => {
+    expect(normaliseMoney('')).toEqual({ value: null, problem: null })
+    expect(normaliseMoney('   ')).toEqual({ value: null, problem: null })
+  })
+
+  it('names the problem of a bad amount', () => {
+    expect(normaliseMoney('abc').problem).toBe('invalid')
+    expect(normaliseMoney('1e3').problem).toBe('invalid')
+    expect(normaliseMoney('3000.0.1').problem).toBe('invalid')
+    expect(normaliseMoney('.').problem).toBe('invalid')
+    expect(normaliseMoney('-1').problem).toBe('negative')
+    expect(normaliseMoney('-1.5').problem).toBe('negative')
+    expect(normaliseMoney('-x').problem).toBe('invalid')
+    expect(normaliseMoney('3000.001').problem).toBe('tooManyDecimals')
+    expect(normaliseMoney('1000000000').problem).toBe('tooLarge')
+    expect(normaliseMoney('0001000000000').problem).toBe('tooLarge')
+    expect(normaliseMoney('000100000000').value).toBe('100000000')
+  })
+
+  it('always yields the server pattern when it yields a value', () => {
+    const samples = ['1', '1.2', '01.20', '３', '1,000', '¥1', '9.', '.99', '123456789.1']
+    for (const s of samples) {
+      const { value } = normaliseMoney(s)
+      expect(value, s).toMatch(/^\d{1,9}(\.\d{1,2})?$/)
+    }
+  })
+})
+
+describe('rates as percentages, exactly', () => {
+  it('turns the server rate strings into percentages without floats', () => {
+    expect(ratePercent('0.005')).toBe('0.5%')
+    expect(ratePercent('0.01')).toBe('1%')
+    expect(ratePercent('0.015')).toBe('1.5%')
+    expect(ratePercent('0.02')).toBe('2%')
+    expect(ratePercent('1')).toBe('100%')
+    expect(ratePercent('0.1')).toBe('10%')
+    expect(ratePercent('0.0001')).toBe('0.01%')
+    expect(ratePercent('0.00')).toBe('0%')
+  })
+})
+
+describe('what each category asks for (DUES-02)', () => {
+  it('a basis, a set amount (farmers) or nothing (0.20 yuan)', () => {
+    const kinds = Object.fromEntries(DUES_CATEGORIES.map((c) => [c, inputKind(c)]))
+    expect(kinds).toEqual({
+      salaried: 'basis',
+      annual_salary: 'basis',
+      self_employed: 'basis',
+      retired: 'basis',
+      farmer: 'amount',
+      student: 'none',
+      unemployed: 'none',
+      relief: 'none',
+      low_income: 'none',
+    })
+  })
+
+  it('builds the request body only when there is something to ask', () => {
+    expect(calculateBody('salaried', '3000.01')).toEqual({ category: 'salaried', basis: '3000.01' })
+    expect(calculateBody('retired', null)).toBeNull()
+    expect(calculateBody('farmer', '0.5')).toEqual({ category: 'farmer', fixed_amount: '0.5' })
+    expect(calculateBody('student', null)).toEqual({ category: 'student' })
+    expect(calculateBody('student', '3')).toEqual({ category: 'student' })
+  })
+
+  it('has a Chinese label and an explanation of the basis for every category, in both languages', () => {
+    for (const c of DUES_CATEGORIES) {
+      expect(zhCN.dues.categories[c], c).toMatch(/[\u4e00-\u9fff]/)
+      expect(zhCN.dues.basisHelp[c], c).toMatch(/[\u4e00-\u9fff]/)
+      expect(en.dues.categories[c], c).toMatch(/[A-Za-z]/)
+      expect(en.dues.basisHelp[c], c).toMatch(/[A-Za-z]/)
+    }
+    expect(zhCN.dues.categories.salaried).toBe('在职（按月领取工资）')
+    expect(zhCN.dues.basisHelp.salaried).toMatch(/相对固定、经常性的部分.*减去个人所得税/)
+    expect(zhCN.dues.basisHelp.retired).toMatch(/离退休费/)
+    expect(zhCN.dues.basisHelp.self_employed).toMatch(/上一季度的月平均纯收入/)
+    expect(Object.keys(en.dues).sort()).toEqual(Object.keys(zhCN.dues).sort())
+  })
+
+  it('is one menu page for every signed-in user', () => {
+    const [route] = duesRoutes
+    expect(route.path).toBe('dues/calculator')
+    expect(route.meta?.capability).toBeUndefined()
+    expect(route.meta?.member).toBeUndefined()
+    expect(route.meta?.menu).toBeDefined()
+  })
+})
+
+describe('党费计算器 page', () => {
+  const answers: Record<string, unknown> = {
+    '3000.01': { category: 'salaried', category_label: '在职（按月领取工资）', rate: '0.01', monthly_amount: '30.00', bracket: '3000元以上至5000元（含）' },
+    '3000': { category: 'salaried', category_label: '在职（按月领取工资）', rate: '0.005', monthly_amount: '15.00', bracket: '3000元（含）以下' },
+  }
+
+  const mountView = () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+    return mount(DuesCalculatorView, { global: { plugins: [i18n, [VueQueryPlugin, { queryClient }]] }, attachTo: document.body })
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers()
+    setupApiClient()
+    installAuth({ getToken: () => 'TOKEN', refresh: async () => false, onUnauthorized: () => {} })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+    vi.unstubAllGlobals()
+    document.body.innerHTML = ''
+  })
+
+  const settle = async () => {
+    await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS + 10)
+    await flushPromises()
+  }
+
+  it('asks the server once typing pauses and shows rate, amount and bracket', async () => {
+    const { calls } = mockFetch(async (req) => {
+      const body = (await req.json()) as { basis: string }
+      return json(200, answers[body.basis])
+    })
+    const w = mountView()
+    await flushPromises()
+    expect(w.find('[data-testid=dues-basis-help]').text()).toMatch(/减去个人所得税/)
+    expect(w.find('[data-testid=dues-waiting]').text()).toBe('填写金额后自动计算')
+
+    const input = w.find('input[name=dues-amount]')
+    for (const typed of ['3', '30', '300', '3000', '3000.', '3000.0', '3000.01']) await input.setValue(typed)
+    expect(calls).toHaveLength(0)
+    await settle()
+    expect(calls).toHaveLength(1)
+    expect(pathOf(calls[0])).toBe('/api/v1/dues/calculate')
+    expect(calls[0].method).toBe('POST')
+    expect(await calls[0].json()).toEqual({ category: 'salaried', basis: '3000.01' })
+    expect(w.find('[data-testid=dues-rate]').text()).toBe('1%')
+    expect(w.find('[data-testid=dues-amount]').text()).toBe('30.00')
+    expect(w.find('[data-testid=dues-bracket]').text()).toContain('3000元以上至5000元（含）')
+
+    await input.setValue('3000')
+    await settle()
+    expect(w.find('[data-testid=dues-rate]').text()).toBe('0.5%')
+    expect(w.find('[data-testid=dues-amount]').text()).toBe('15.00')
+    w.unmount()
+  })
+
+  it('says what is wrong with a bad amount without asking the server', async () => {
+    const { fn } = mockFetch(() => json(500, {}))
+    const w = mountView()
+    await w.find('input[name=dues-amount]').setValue('3000.001')
+    await settle()
+    expect(fn).not.toHaveBeenCalled()
+    expect(w.find('.el-form-item__error').text()).toBe('金额至多保留两位小数（到分）')
+    w.unmount()
+  })
+
+  it('shows the server’s Chinese 422 detail next to the field', async () => {
+    mockFetch(() => json(422, { status: 422, code: 'dues_input', title: '提交的数据不符合要求', detail: '农民党员每月交纳金额应在0.20元至1.00元之间（收到 1.50 元）' }))
+    const w = mountView()
+    const vm = w.vm as unknown as { category: DuesCategory }
+    vm.category = 'farmer'
+    await flushPromises()
+    expect(w.find('[data-testid=dues-basis-help]').text()).toMatch(/0\.20 元至 1\.00 元/)
+    await w.find('input[name=dues-amount]').setValue('1.50')
+    await settle()
+    await vi.advanceTimersByTimeAsync(150) // Element Plus shows a form item's message 100 ms late
+    expect(w.find('.el-form-item__error').text()).toBe('农民党员每月交纳金额应在0.20元至1.00元之间（收到 1.50 元）')
+    expect(w.find('[data-testid=dues-amount]').exists()).toBe(false)
+    w.unmount()
+  })
+})

@@ -1,0 +1,50 @@
+/** 党费计算器: a live preview of POST /dues/calculate, asked only once typing pauses. */
+import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
+import { keepPreviousData, useQuery } from '@tanstack/vue-query'
+import { duesCalculate } from '@/api'
+import type { DuesCalculateIn, DuesCategory } from '@/api'
+import { inputKind } from './money'
+
+/** How long typing must pause before the server is asked. */
+export const PREVIEW_DEBOUNCE_MS = 300
+
+export const duesKeys = {
+  calculate: (body: DuesCalculateIn) => ['dues', 'calculate', body] as const,
+}
+
+/** The request body for a category and a normalised amount, or null when there is nothing to ask yet. */
+export function calculateBody(category: DuesCategory, amount: string | null): DuesCalculateIn | null {
+  const kind = inputKind(category)
+  if (kind === 'none') return { category }
+  if (amount === null) return null
+  return kind === 'basis' ? { category, basis: amount } : { category, fixed_amount: amount }
+}
+
+/** A ref that follows `source` after it has stayed unchanged for `ms` milliseconds. */
+export function useDebounced<T>(source: Ref<T>, ms: number): Ref<T> {
+  const out = ref(source.value) as Ref<T>
+  let timer: ReturnType<typeof setTimeout> | undefined
+  watch(source, (value) => {
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      out.value = value
+    }, ms)
+  })
+  onScopeDispose(() => clearTimeout(timer))
+  return out
+}
+
+/** The calculation for `body` (debounced); pure arithmetic on the server, so cached for long. */
+export function useDuesPreview(body: Ref<DuesCalculateIn | null>) {
+  const settled = useDebounced(body, PREVIEW_DEBOUNCE_MS)
+  const query = useQuery({
+    queryKey: computed(() => duesKeys.calculate(settled.value ?? { category: 'salaried' })),
+    queryFn: async () => (await duesCalculate({ body: settled.value! })).data,
+    enabled: computed(() => settled.value !== null),
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+  })
+  /** True while the input differs from what the shown answer was asked for. */
+  const pending = computed(() => JSON.stringify(body.value) !== JSON.stringify(settled.value) || query.isFetching.value)
+  return { ...query, settled, pending }
+}

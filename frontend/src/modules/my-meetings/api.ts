@@ -1,0 +1,70 @@
+/** 我的会议: the invitee's side of meetings (list, detail, leave, written opinion, check-in). */
+import { computed, type MaybeRefOrGetter, toValue } from 'vue'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
+import { meCheckIn, meMyMeeting, meMyMeetings, meRequestLeave, meSendOpinion, meetingsListResolutions } from '@/api'
+import type { MyMeetingRead, ResolutionRead } from '@/api'
+
+export const myMeetingKeys = {
+  all: ['me', 'meetings'] as const,
+  list: ['me', 'meetings', 'list'] as const,
+  detail: (id: number) => ['me', 'meetings', 'detail', id] as const,
+  overdueResolutions: (scope: 'mine' | 'scope') => ['resolutions', 'overdue', scope] as const,
+}
+
+export function useMyMeetings() {
+  return useQuery({
+    queryKey: myMeetingKeys.list,
+    queryFn: async () => (await meMyMeetings()).data,
+  })
+}
+
+export function useMyMeeting(id: MaybeRefOrGetter<number>) {
+  return useQuery({
+    queryKey: computed(() => myMeetingKeys.detail(toValue(id))),
+    queryFn: async () => (await meMyMeeting({ path: { meeting_id: toValue(id) } })).data,
+  })
+}
+
+/** Leave, opinion and check-in answer the updated meeting: put it in the cache. */
+function useMyMeetingAction<V>(id: MaybeRefOrGetter<number>, call: (id: number, v: V) => Promise<MyMeetingRead>) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (v: V) => call(toValue(id), v),
+    onSuccess: (meeting) => {
+      queryClient.setQueryData(myMeetingKeys.detail(meeting.id), meeting)
+      void queryClient.invalidateQueries({ queryKey: myMeetingKeys.list })
+    },
+  })
+}
+
+export const useRequestLeave = (id: MaybeRefOrGetter<number>) =>
+  useMyMeetingAction(id, async (meetingId, reason: string) => (await meRequestLeave({ path: { meeting_id: meetingId }, body: { reason } })).data)
+
+export const useSendOpinion = (id: MaybeRefOrGetter<number>) =>
+  useMyMeetingAction(id, async (meetingId, opinion: string) => (await meSendOpinion({ path: { meeting_id: meetingId }, body: { opinion } })).data)
+
+export const useCheckIn = (id: MaybeRefOrGetter<number>) =>
+  useMyMeetingAction(id, async (meetingId, token: string) => (await meCheckIn({ path: { meeting_id: meetingId }, body: { token } })).data)
+
+/**
+ * Overdue resolutions for the home page (MTG-10): those I am to carry out, and — for those who
+ * read meetings — every overdue one in scope. One list, without duplicates, earliest due first.
+ */
+export function useOverdueResolutions(readsMeetings: MaybeRefOrGetter<boolean>) {
+  const mine = useQuery({
+    queryKey: myMeetingKeys.overdueResolutions('mine'),
+    queryFn: async () => (await meetingsListResolutions({ query: { mine: true, overdue: true } })).data,
+  })
+  const scope = useQuery({
+    queryKey: myMeetingKeys.overdueResolutions('scope'),
+    queryFn: async () => (await meetingsListResolutions({ query: { overdue: true } })).data,
+    enabled: computed(() => toValue(readsMeetings)),
+  })
+  const rows = computed<(ResolutionRead & { mine: boolean })[]>(() => {
+    const out = new Map<number, ResolutionRead & { mine: boolean }>()
+    for (const r of mine.data.value ?? []) out.set(r.id, { ...r, mine: true })
+    if (toValue(readsMeetings)) for (const r of scope.data.value ?? []) if (!out.has(r.id)) out.set(r.id, { ...r, mine: false })
+    return [...out.values()].sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? '') || a.id - b.id)
+  })
+  return { rows, mine, scope }
+}
