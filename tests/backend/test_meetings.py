@@ -428,3 +428,34 @@ async def test_cancelling_a_notified_meeting_tells_the_invitees(ctx: Ctx) -> Non
     assert inbox[0]["title"].startswith("会议取消") and "台风停会" in inbox[0]["body"]
     again = await ctx.post(f"{M}/{meeting['id']}/notify", "secretary")
     assert again.status_code == 409 and again.json()["code"] == "meeting_state"
+
+
+async def test_mem04_elderly_members_get_the_agenda_resolutions_and_a_say(ctx: Ctx) -> None:
+    own = await ctx.get("/api/v1/me/member", "member")
+    member_id, org_id = own.json()["id"], own.json()["organization_id"]
+    async with ctx.db.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(Member).where(Member.id == member_id).values(categories=["elderly_or_sick"])
+        )
+    no_phone = await fresh_member(ctx, org_id, categories=["elderly_or_sick"])
+    target = next(t for t, i in ctx.ids.items() if i == org_id)
+    meeting = await create(ctx, "secretary", target, "org_life")
+    assert no_phone.name in meeting["to_deliver"]  # no account: delivered by hand
+    await ctx.post(f"{M}/{meeting['id']}/notify", "secretary")
+    inbox = (await ctx.get("/api/v1/me/notifications", "member")).json()["items"]
+    assert any(n["kind"] == "meeting_agenda" for n in inbox)
+    opinion = await ctx.post(
+        f"/api/v1/me/meetings/{meeting['id']}/opinion", "member", json={"opinion": "同意议程"}
+    )
+    assert opinion.status_code == 200 and opinion.json()["me"]["opinion"] == "同意议程"
+    # staff record the opinion of the member without a phone, and that is logged
+    attendee = next(a for a in meeting["attendees"] if a["member_id"] == no_phone.id)
+    r = await ctx.patch(
+        f"{M}/{meeting['id']}/attendees/{attendee['id']}", "secretary",
+        json={"opinion": "电话中表示同意", "written_opinion": True},
+    )  # fmt: skip
+    assert r.status_code == 200
+    async with ctx.db.sessionmaker() as s:
+        entry = await s.scalar(select(AuditLog).where(AuditLog.action == "meeting.attendee_update"))
+    assert entry is not None and entry.after is not None
+    assert entry.after["attendee"] == no_phone.name and "secretary" in (entry.actor_label or "")
