@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conftest import Ctx, fresh_member
+from conftest import TEST_DATA_KEY, Ctx, fresh_member
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.members import rules
 from dangjian.members.enums import EventType
-from dangjian.models import AuditLog
+from dangjian.models import AuditLog, Member
 from dangjian.models.enums import MemberKind, MemberStatus
 
 M = "/api/v1/members"
@@ -106,6 +106,31 @@ async def test_search_by_name_or_last_four_digits(ctx: Ctx) -> None:
     by_name = (await ctx.get(M, "secretary", params={"q": m.name, "size": 100})).json()
     for answer in (by_id_tail, by_phone_tail, by_name):
         assert m.id in {i["id"] for i in answer["items"]}
+
+
+async def test_an_id_number_ending_in_x_is_found_by_its_last_four(ctx: Ctx) -> None:
+    from dangjian.core import idcard
+
+    number = next(
+        n
+        for seq in range(1000)
+        if (n := idcard.make("110101", date(1970, 3, 4), seq % 100, seq % 2 == 0)).endswith("X")
+    )
+    m = await fresh_member(ctx, ctx.ids["child"])
+    async with ctx.db.sessionmaker() as s, s.begin():
+        cipher = PersonalDataCipher(TEST_DATA_KEY)
+        await s.execute(
+            update(Member)
+            .where(Member.id == m.id)
+            .values(
+                id_number_enc=cipher.encrypt(number),
+                id_number_index=cipher.blind_index(number),
+                id_number_tail=number[-4:],
+            )
+        )
+    for q in (number[-4:], number[-4:].lower()):
+        found = (await ctx.get(M, "secretary", params={"q": q})).json()
+        assert m.id in {i["id"] for i in found["items"]}, q
 
 
 class TestIfMatch:

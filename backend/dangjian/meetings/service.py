@@ -905,10 +905,13 @@ async def sign_in_sheet(
             raise Unprocessable(f"参会人员 {entry.attendee_id} 不属于本次会议", code="attendee")
         if a.attendance is entry.attendance:
             continue
-        if (a.role is AttendeeRole.sitting_in) != (
-            entry.attendance in (Attendance.sitting_in, None)
+        # guests sit in or are excused (approved leave); only expected people are present/absent
+        guest = a.role is AttendeeRole.sitting_in
+        allowed = {Attendance.sitting_in, Attendance.excused, None} if guest else set(Attendance)
+        if entry.attendance not in allowed or (
+            not guest and entry.attendance is Attendance.sitting_in
         ):
-            raise Unprocessable(f"{a.name}：列席人员只能登记为列席", code="attendance_role")
+            raise Unprocessable(f"{a.name}：列席人员只能登记为列席或请假", code="attendance_role")
         before[a.name] = a.attendance.value if a.attendance else None
         after[a.name] = entry.attendance.value if entry.attendance else None
         a.attendance = entry.attendance

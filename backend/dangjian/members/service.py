@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -121,8 +122,9 @@ async def _filtered(
         stmt = stmt.where(Member.joined_on <= f.joined_to)
     if f.q:
         q = f.q.strip()
-        if q.isdigit() and len(q) == 4:
-            stmt = stmt.where(or_(Member.id_number_tail == q, Member.mobile_tail == q))
+        if re.fullmatch(r"\d{3}[\dXx]", q):
+            # the last 4 of an ID number may end in the check character X (GB 11643)
+            stmt = stmt.where(or_(Member.id_number_tail == q.upper(), Member.mobile_tail == q))
         else:
             stmt = stmt.where(Member.name.contains(q, autoescape=True))
     if f.list is MemberListKind.elderly_or_sick:  # R: MEM-04

@@ -1115,6 +1115,7 @@ const en: MessageSchema = {
       sittingInTitle: 'Sitting in ({n})',
       sittingInHint: 'People sitting in are neither expected nor present in the count, and do not vote (MTG-05)',
       noGuests: 'Nobody sits in',
+      guestExcused: 'On leave',
       guestPresent: 'Sitting in',
       guestArrived: 'Arrived',
       guestUndo: 'Undo',

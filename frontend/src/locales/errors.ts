@@ -98,7 +98,7 @@ export const errorTexts: Record<string, ErrorText> = {
   verified_meeting: { 'zh-CN': '核实落实情况须注明在哪次会议上核实', en: 'Name the meeting at which the follow-up was verified.', preferDetail: true },
   not_passed: { 'zh-CN': '未通过的表决事项无须落实', en: 'A motion that did not pass has no follow-up.', preferDetail: true },
   exclusion_type: { 'zh-CN': '只有支部党员大会可经同意不计入应到人数', en: 'Only a branch assembly may leave members out of the expected count.', preferDetail: true },
-  attendance_role: { 'zh-CN': '列席人员只能登记为列席', en: 'Guests can only be marked as sitting in.', preferDetail: true },
+  attendance_role: { 'zh-CN': '列席人员只能登记为列席或请假', en: 'Guests can only be marked as sitting in or on leave.', preferDetail: true },
   meeting_times: { 'zh-CN': '结束时间须晚于开始时间', en: 'The end must be after the start.', preferDetail: true },
   attendee: { 'zh-CN': '参会人员不属于本次会议', en: 'That person is not on this meeting.', preferDetail: true },
   attachment_empty: { 'zh-CN': '文件为空', en: 'The file is empty.', preferDetail: true },

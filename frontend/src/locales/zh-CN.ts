@@ -1113,6 +1113,7 @@ const zhCN = {
       sittingInTitle: '列席人员（{n}）',
       sittingInHint: '列席人员不计入应到和实到，不参加表决（MTG-05）',
       noGuests: '没有列席人员',
+      guestExcused: '已准假',
       guestPresent: '已列席',
       guestArrived: '列席到会',
       guestUndo: '撤销',

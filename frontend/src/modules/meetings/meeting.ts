@@ -190,7 +190,8 @@ export function splitAttendees(attendees: readonly AttendeeRead[]) {
   return {
     expected,
     sittingIn: attendees.filter((a) => a.role === 'sitting_in'),
-    pendingLeave: expected.filter((a) => a.leave_status === 'requested'),
+    // guests may ask for leave too (they were invited), so every invitee is listed here
+    pendingLeave: attendees.filter((a) => a.leave_status === 'requested'),
   }
 }
 
