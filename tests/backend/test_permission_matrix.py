@@ -33,6 +33,7 @@ from dangjian.main import create_app
 from dangjian.models import (
     AgendaItem,
     AuditHead,
+    DuesBasis,
     Meeting,
     MeetingAttachment,
     MeetingAttendee,
@@ -190,6 +191,46 @@ xuanchuan       403  403   403   404    404     404       404
 jijian          403  403   403   404    404     404       404
 xiaozu          404  404   ok    404    404     404       404
 clerk           403  403   403   404    404     404       404
+street          403  403   403   403    403     403       404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Dues of a member (dues.read: every post but 宣传委员; street staff read).
+DUES_READ = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Recording dues (dues.manage: 书记, 组织委员, 党小组长 for the group, 党务干事).
+DUES_MANAGE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
 street          403  403   403   403    403     403       404
 member          404  404   404   404    404     404       404
 inservice       404  404   404   404    404     404       404
@@ -1007,6 +1048,18 @@ async def b_ledger(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/ledgers/meetings", {"params": {"org_id": ctx.ids[t], "type": "committee"}}
 
 
+async def b_dues_bases(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, _ = await b_member_get(ctx, t, n)
+    return f"{url}/dues-bases", {}
+
+
+async def b_dues_basis_add(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    url, _ = await b_member_get(ctx, t, n)
+    month = f"{date.today():%Y-%m}"
+    body = {"category": "retired", "basis": "4200.00", "effective_month": month}
+    return f"{url}/dues-bases", {"json": body}
+
+
 async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
@@ -1208,6 +1261,8 @@ MATRIX: dict[str, Case] = {
     "GET /api/v1/dashboard": Case(untargeted("ok", "ok", "401"), 200, fixed("/api/v1/dashboard")),
     "GET /api/v1/auth/me": Case(SELF_ANY, 200, fixed("/api/v1/auth/me")),
     # R: DUES-02 — the dues calculator is arithmetic on the caller's input: any signed-in caller.
+    "GET /api/v1/members/{member_id}/dues-bases": Case(DUES_READ, 200, b_dues_bases),
+    "POST /api/v1/members/{member_id}/dues-bases": Case(DUES_MANAGE, 201, b_dues_basis_add),
     "POST /api/v1/dues/calculate": Case(
         SELF_ANY,
         200,
@@ -1316,6 +1371,7 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
             out.append(await session.scalar(select(func.count()).select_from(model)))
             out.append(await session.scalar(select(func.max(model.updated_at))))
         out.append(await session.scalar(select(func.count()).select_from(MemberEvent)))
+        out.append(await session.scalar(select(func.count()).select_from(DuesBasis)))
         head = await session.get(AuditHead, 1)
         assert head is not None
         out.append((head.seq, head.hash))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -51,3 +52,42 @@ class DuesCalculation(BaseModel):
     )
     monthly_amount: str = Field(description="每月应交党费（元，两位小数）", examples=["15.00"])
     bracket: str = Field(description="适用档次", examples=["3000元（含）以下"])
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class DuesBasisCreate(InputModel):
+    category: DuesCategory = Field(description="党费交纳类别")
+    basis: MoneyText | None = Field(None, description="月缴费基数（元，字符串）")
+    fixed_amount: MoneyText | None = Field(None, description="每月交纳金额（仅农民党员）")
+    effective_month: str = Field(
+        pattern=MONTH_PATTERN,
+        description="自哪个月起适用（新收入开始的月份，DUES-01），如 2026-11",
+        examples=["2026-11"],
+    )
+    note: str | None = Field(None, max_length=200)
+
+
+class DuesBasisRead(BaseModel):
+    id: int
+    category: DuesCategory
+    category_label: str
+    basis: str | None = Field(description="月缴费基数；无权查看收入时为空")
+    fixed_amount: str | None
+    rate: str | None
+    monthly_amount: str
+    bracket: str
+    effective_from: date
+    note: str | None
+    recorded_by: str
+    created_at: datetime
+
+
+class DuesBasisList(BaseModel):
+    member_id: int
+    member_name: str
+    current: DuesBasisRead | None = Field(description="本月适用的基数")
+    history: list[DuesBasisRead] = Field(description="全部记录，新的在前（只增不改）")
+    basis_visible: bool = Field(description="可否查看收入基数（完整个人信息权限或本人）")
+    can_edit: bool

@@ -3,6 +3,7 @@
 from dangjian.core.db import Base
 from dangjian.models.audit import AuditHead, AuditLog
 from dangjian.models.auth import AuthSession, LoginThrottle, RefreshToken
+from dangjian.models.dues import DuesBasis
 from dangjian.models.meeting import (
     AgendaItem,
     Meeting,
@@ -23,6 +24,7 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "Base",
+    "DuesBasis",
     "LoginThrottle",
     "Meeting",
     "MeetingAttachment",

@@ -72,6 +72,7 @@ export const enumLabels = {
     'stats.export': { 'zh-CN': '导出统计', en: 'Export statistics' },
   },
   auditAction: {
+    'dues.basis': { 'zh-CN': '登记党费基数', en: 'Recorded a dues basis' },
     'auth.refresh': { 'zh-CN': '刷新登录', en: 'Refreshed sign-in' },
     'system.rotate_data_key': { 'zh-CN': '更换个人信息密钥', en: 'Rotated the personal-data key' },
     'member.photo_set': { 'zh-CN': '上传党员照片', en: 'Uploaded a member photo' },

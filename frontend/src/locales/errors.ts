@@ -161,6 +161,11 @@ export const errorTexts: Record<string, ErrorText> = {
     en: 'The amount does not fit the dues rules (category, basis or the farmer range).',
     preferDetail: true,
   },
+  dues_month: {
+    'zh-CN': '起算月份不符合要求',
+    en: 'The starting month is not allowed (at most 12 months ahead, not before the member joined).',
+    preferDetail: true,
+  },
   // generic
   forbidden: { 'zh-CN': '无权执行此操作', en: 'You are not allowed to do this.' },
   not_found: { 'zh-CN': '对象不存在或无权访问', en: 'Not found, or you have no access to it.' },

@@ -767,6 +767,125 @@ export type DashboardRead = {
 export type Degree = '博士' | '硕士' | '学士' | '无';
 
 /**
+ * DuesBasisCreate
+ */
+export type DuesBasisCreate = {
+    /**
+     * Basis
+     *
+     * 月缴费基数（元，字符串）
+     */
+    basis?: string | null;
+    /**
+     * 党费交纳类别
+     */
+    category: DuesCategory;
+    /**
+     * Effective Month
+     *
+     * 自哪个月起适用（新收入开始的月份，DUES-01），如 2026-11
+     */
+    effective_month: string;
+    /**
+     * Fixed Amount
+     *
+     * 每月交纳金额（仅农民党员）
+     */
+    fixed_amount?: string | null;
+    /**
+     * Note
+     */
+    note?: string | null;
+};
+
+/**
+ * DuesBasisList
+ */
+export type DuesBasisList = {
+    /**
+     * Basis Visible
+     *
+     * 可否查看收入基数（完整个人信息权限或本人）
+     */
+    basis_visible: boolean;
+    /**
+     * Can Edit
+     */
+    can_edit: boolean;
+    /**
+     * 本月适用的基数
+     */
+    current: DuesBasisRead | null;
+    /**
+     * History
+     *
+     * 全部记录，新的在前（只增不改）
+     */
+    history: Array<DuesBasisRead>;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Member Name
+     */
+    member_name: string;
+};
+
+/**
+ * DuesBasisRead
+ */
+export type DuesBasisRead = {
+    /**
+     * Basis
+     *
+     * 月缴费基数；无权查看收入时为空
+     */
+    basis: string | null;
+    /**
+     * Bracket
+     */
+    bracket: string;
+    category: DuesCategory;
+    /**
+     * Category Label
+     */
+    category_label: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Effective From
+     */
+    effective_from: string;
+    /**
+     * Fixed Amount
+     */
+    fixed_amount: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Monthly Amount
+     */
+    monthly_amount: string;
+    /**
+     * Note
+     */
+    note: string | null;
+    /**
+     * Rate
+     */
+    rate: string | null;
+    /**
+     * Recorded By
+     */
+    recorded_by: string;
+};
+
+/**
  * DuesCalculateIn
  */
 export type DuesCalculateIn = {
@@ -6158,6 +6277,90 @@ export type MembersUpdateMemberResponses = {
 };
 
 export type MembersUpdateMemberResponse = MembersUpdateMemberResponses[keyof MembersUpdateMemberResponses];
+
+export type DuesListBasesData = {
+    body?: never;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}/dues-bases';
+};
+
+export type DuesListBasesErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesListBasesError = DuesListBasesErrors[keyof DuesListBasesErrors];
+
+export type DuesListBasesResponses = {
+    /**
+     * Successful Response
+     */
+    200: DuesBasisList;
+};
+
+export type DuesListBasesResponse = DuesListBasesResponses[keyof DuesListBasesResponses];
+
+export type DuesAddBasisData = {
+    body: DuesBasisCreate;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: never;
+    url: '/api/v1/members/{member_id}/dues-bases';
+};
+
+export type DuesAddBasisErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesAddBasisError = DuesAddBasisErrors[keyof DuesAddBasisErrors];
+
+export type DuesAddBasisResponses = {
+    /**
+     * Successful Response
+     */
+    201: DuesBasisList;
+};
+
+export type DuesAddBasisResponse = DuesAddBasisResponses[keyof DuesAddBasisResponses];
 
 export type MembersListMemberEventsData = {
     body?: never;

@@ -1,8 +1,8 @@
 /** 党费计算器: a live preview of POST /dues/calculate, asked only once typing pauses. */
 import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
-import { keepPreviousData, useQuery } from '@tanstack/vue-query'
-import { duesCalculate } from '@/api'
-import type { DuesCalculateIn, DuesCategory } from '@/api'
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
+import { duesAddBasis, duesCalculate, duesListBases } from '@/api'
+import type { DuesBasisCreate, DuesCalculateIn, DuesCategory } from '@/api'
 import { inputKind } from './money'
 
 /** How long typing must pause before the server is asked. */
@@ -10,6 +10,7 @@ export const PREVIEW_DEBOUNCE_MS = 300
 
 export const duesKeys = {
   calculate: (body: DuesCalculateIn) => ['dues', 'calculate', body] as const,
+  bases: (memberId: number) => ['dues', 'bases', memberId] as const,
 }
 
 /** The request body for a category and a normalised amount, or null when there is nothing to ask yet. */
@@ -47,4 +48,21 @@ export function useDuesPreview(body: Ref<DuesCalculateIn | null>) {
   /** True while the input differs from what the shown answer was asked for. */
   const pending = computed(() => JSON.stringify(body.value) !== JSON.stringify(settled.value) || query.isFetching.value)
   return { ...query, settled, pending }
+}
+
+/** A member's dues bases: the one in force this month and the whole (append-only) history. */
+export function useDuesBases(memberId: () => number) {
+  return useQuery({
+    queryKey: computed(() => duesKeys.bases(memberId())),
+    queryFn: async () => (await duesListBases({ path: { member_id: memberId() } })).data,
+  })
+}
+
+/** Record a new basis; the answer is the refreshed list, put straight into the cache. */
+export function useAddDuesBasis(memberId: () => number) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async (body: DuesBasisCreate) => (await duesAddBasis({ path: { member_id: memberId() }, body })).data,
+    onSuccess: (data) => client.setQueryData(duesKeys.bases(data.member_id), data),
+  })
 }

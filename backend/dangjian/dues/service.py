@@ -1,0 +1,159 @@
+"""Dues bases per member, dated and never rewritten (DUES-01)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dangjian.audit import service as audit
+from dangjian.authz.capabilities import Cap
+from dangjian.authz.principal import Principal, scope_clause
+from dangjian.core.errors import Forbidden, NotFound, Unprocessable
+from dangjian.dues import rules
+from dangjian.dues.schemas import DuesBasisCreate, DuesBasisList, DuesBasisRead
+from dangjian.models import DuesBasis, Member, Organization
+from dangjian.organizations.rules import add_years
+
+# How far ahead a basis may be entered (a known raise next month, not next decade).
+MONTHS_AHEAD = 12
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _month_start(text: str) -> date:
+    year, month = (int(x) for x in text.split("-"))
+    return date(year, month, 1)
+
+
+async def _member(
+    session: AsyncSession, principal: Principal, member_id: int
+) -> tuple[Member, str]:
+    """The member for callers who may read dues there, or the member themself (404 otherwise)."""
+    if principal.member is not None and principal.member.id == member_id:
+        org = await session.get(Organization, principal.member.organization_id)
+        assert org is not None
+        return principal.member, org.path
+    row = (
+        await session.execute(
+            select(Member, Organization.path)
+            .join(Organization, Organization.id == Member.organization_id)
+            .where(
+                Member.id == member_id,
+                scope_clause(principal, Cap.dues_read, Organization.path),
+            )
+        )
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row[0], row[1]
+
+
+def _read(b: DuesBasis, show_basis: bool) -> DuesBasisRead:
+    bracket = (
+        rules.bracket_for(b.category, b.basis).label
+        if b.basis is not None and b.rate is not None
+        else "固定金额"
+    )
+    return DuesBasisRead(
+        id=b.id,
+        category=b.category,
+        category_label=rules.DUES_CATEGORY_LABELS[b.category],
+        basis=_money(b.basis) if show_basis else None,
+        fixed_amount=_money(b.fixed_amount),
+        rate=_money(b.rate.normalize()) if b.rate is not None else None,
+        monthly_amount=format(b.monthly_amount, "f"),
+        bracket=bracket,
+        effective_from=b.effective_from,
+        note=b.note,
+        recorded_by=b.recorded_by,
+        created_at=b.created_at,
+    )
+
+
+def in_force(bases: list[DuesBasis], month: date) -> DuesBasis | None:
+    """The basis for a month: the latest recorded among those whose month has begun."""
+    started = [b for b in bases if b.effective_from <= month]
+    return max(started, key=lambda b: (b.effective_from, b.id), default=None)
+
+
+async def list_bases(
+    session: AsyncSession, principal: Principal, member_id: int, today: date
+) -> DuesBasisList:
+    member, path = await _member(session, principal, member_id)
+    own = principal.member is not None and principal.member.id == member.id
+    # Income is personal data: the full-data capability (ROLES.md) or the member themself.
+    show = own or principal.can(Cap.roster_full, path)
+    bases = list(
+        await session.scalars(
+            select(DuesBasis)
+            .where(DuesBasis.member_id == member.id)
+            .order_by(DuesBasis.effective_from.desc(), DuesBasis.id.desc())
+        )
+    )
+    current = in_force(bases, today.replace(day=1))
+    return DuesBasisList(
+        member_id=member.id,
+        member_name=member.name,
+        current=_read(current, show) if current else None,
+        history=[_read(b, show) for b in bases],
+        basis_visible=show,
+        can_edit=principal.can(Cap.dues_manage, path),
+    )
+
+
+async def add_basis(
+    session: AsyncSession,
+    principal: Principal,
+    member_id: int,
+    body: DuesBasisCreate,
+    today: date,
+) -> DuesBasisList:
+    member, path = await _member(session, principal, member_id)
+    if not principal.can(Cap.dues_manage, path):
+        raise Forbidden()
+    start = _month_start(body.effective_month)
+    if start > add_years(today.replace(day=1), 1):
+        raise Unprocessable(f"起算月份不能晚于 {MONTHS_AHEAD} 个月以后", code="dues_month")
+    if member.joined_on is not None and start < member.joined_on.replace(day=1):
+        # R: DUES-04 — dues start with the admission by the branch assembly
+        raise Unprocessable("起算月份不能早于入党（支部大会接收）的月份", code="dues_month")
+    basis = None if body.basis is None else Decimal(body.basis)
+    fixed = None if body.fixed_amount is None else Decimal(body.fixed_amount)
+    try:
+        amount = rules.monthly_dues(body.category, basis, fixed_amount=fixed)
+    except ValueError as exc:
+        raise Unprocessable(str(exc), code="dues_input") from None
+    row = DuesBasis(
+        member_id=member.id,
+        category=body.category,
+        basis=basis,
+        fixed_amount=fixed,
+        rate=amount.rate,
+        monthly_amount=amount.monthly_amount,
+        effective_from=start,
+        note=body.note,
+        recorded_by=principal.label,
+    )
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=principal,
+        action="dues.basis",
+        entity="member",
+        entity_id=member.id,
+        organization_path=path,
+        after={
+            "category": body.category.value,
+            "basis": body.basis,
+            "fixed_amount": body.fixed_amount,
+            "monthly_amount": format(amount.monthly_amount, "f"),
+            "effective_from": start.isoformat(),
+        },
+    )
+    return await list_bases(session, principal, member.id, today)
