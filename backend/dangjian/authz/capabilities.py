@@ -26,6 +26,8 @@ class Cap(StrEnum):
     minutes_confidential = "minutes.confidential"
     dues_read = "dues.read"
     dues_manage = "dues.manage"
+    dues_exempt_decide = "dues.exempt.decide"
+    dues_exempt_approve = "dues.exempt.approve"
     audit_read = "audit.read"
     users_manage = "users.manage"
     stats_export = "stats.export"
@@ -58,6 +60,10 @@ _MATRIX: dict[Cap, frozenset[PostKind]] = {
     ),
     Cap.dues_read: _ALL_POSTS - {_P.propaganda_member},
     Cap.dues_manage: frozenset({_P.secretary, _P.organization_member, _P.group_leader, _P.clerk}),
+    # DUES-03: the branch decides a reduction or exemption; the next-higher committee approves
+    # (a grant strictly above the deciding branch — see dues/exemptions.py).
+    Cap.dues_exempt_decide: frozenset({_P.secretary}),
+    Cap.dues_exempt_approve: frozenset({_P.secretary, _P.street_staff}),
     Cap.audit_read: frozenset({_P.secretary, _P.discipline_member, _P.street_staff}),
     # Accounts for the people of a subtree: those who run its organisation (ROLES.md row 1).
     Cap.users_manage: frozenset({_P.secretary, _P.organization_member, _P.street_staff}),

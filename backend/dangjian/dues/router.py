@@ -1,20 +1,44 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Annotated, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Query, Response
 
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
 from dangjian.core.routing import TransactionalRoute
+from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import PrincipalDep, SessionDep
-from dangjian.dues import rules, service
+from dangjian.dues import accounts, exemptions, payments, reports, rules, service
+from dangjian.dues.enums import ExemptionStatus, PaymentKind
 from dangjian.dues.schemas import (
+    MONTH_PATTERN,
+    ArrearsReport,
+    AssessmentConfirm,
+    AssessmentRead,
     DuesBasisCreate,
     DuesBasisList,
     DuesCalculateIn,
     DuesCalculation,
+    ExemptionCreate,
+    ExemptionDecision,
+    ExemptionRead,
+    LedgerGrid,
+    MemberStatement,
+    MonthlyCollection,
+    PaymentCreate,
+    PaymentRead,
+    PaymentReverse,
+    PublishedSummary,
+    RemindRequest,
+    RemindResult,
+    RemittanceUpdate,
+    YearlyCollection,
 )
+from dangjian.meetings.compliance import local_today
+from dangjian.meetings.compliance_router import XLSX
 
 router = APIRouter(
     prefix="/dues",
@@ -66,3 +90,230 @@ async def add_basis(
 ) -> DuesBasisList:
     """登记党费基数（自新收入开始的月份起适用；只增不改）。"""
     return await service.add_basis(session, principal, member_id, body, date.today())
+
+
+# ---------------------------------------------------------------- ledger, payments, arrears
+
+OrgQuery = Annotated[int, Query(description="党组织（含下级）")]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")]
+
+
+def _year(year: int | None) -> int:
+    return year or local_today().year
+
+
+@router.get("/ledger", response_model=LedgerGrid)
+async def ledger_grid(
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    org_id: OrgQuery,
+    year: YearQuery = None,
+) -> LedgerGrid:
+    """党费台账：党员 × 月份（应交、已交、未交，按行按列合计）。"""
+    return await accounts.grid(session, principal, org_id, _year(year), page, local_today())
+
+
+@router.get("/members/{member_id}/statement", response_model=MemberStatement)
+async def member_statement(
+    member_id: int, session: SessionDep, principal: PrincipalDep, year: YearQuery = None
+) -> MemberStatement:
+    """党员个人党费明细：各月应交、已交、未交与交纳记录（本人可查看）。"""
+    return await accounts.statement(session, principal, member_id, _year(year), local_today())
+
+
+@router.post("/payments", response_model=PaymentRead, status_code=201)
+async def create_payment(
+    body: PaymentCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=100,
+            description="幂等键：同一键和相同内容只登记一次并返回同一结果；同一键不同内容将被拒绝",
+        ),
+    ] = None,
+) -> PaymentRead:
+    """登记党费收缴（按月、按季度、预交、补交、代交或自愿多交），生成连续编号的收据。"""
+    return await payments.create_payment(session, principal, body, idempotency_key, local_today())
+
+
+@router.get("/payments", response_model=Page[PaymentRead])
+async def list_payments(
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    org_id: Annotated[int | None, Query(description="收缴党组织（含下级）")] = None,
+    member_id: int | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="交纳年度")] = None,
+    remit: Annotated[
+        Literal["pending", "remitted"] | None,
+        Query(description="须上缴中央的自愿多交：pending 待上缴 / remitted 已上缴"),
+    ] = None,
+    kind: PaymentKind | None = None,
+) -> Page[PaymentRead]:
+    """党费收缴记录（新的在前）。"""
+    return await payments.list_payments(
+        session,
+        principal,
+        page,
+        org_id=org_id,
+        member_id=member_id,
+        year=year,
+        remit=remit,
+        kind=kind,
+    )
+
+
+@router.get("/payments/{payment_id}", response_model=PaymentRead)
+async def get_payment(payment_id: int, session: SessionDep, principal: PrincipalDep) -> PaymentRead:
+    """一笔收缴记录（收据）。"""
+    return await payments.get_payment(session, principal, payment_id)
+
+
+@router.post("/payments/{payment_id}/reverse", response_model=PaymentRead, status_code=201)
+async def reverse_payment(
+    payment_id: int, body: PaymentReverse, session: SessionDep, principal: PrincipalDep
+) -> PaymentRead:
+    """冲正一笔登记有误的收缴（生成相反的记录，原记录保留）。"""
+    return await payments.reverse_payment(session, principal, payment_id, body, local_today())
+
+
+@router.post("/payments/{payment_id}/remittance", response_model=PaymentRead)
+async def record_remittance(
+    payment_id: int, body: RemittanceUpdate, session: SessionDep, principal: PrincipalDep
+) -> PaymentRead:
+    """登记自愿多交党费（一次1000元以上）已全额上缴中央。"""
+    return await payments.record_remittance(session, principal, payment_id, body, local_today())
+
+
+@router.get("/arrears", response_model=ArrearsReport)
+async def arrears(session: SessionDep, principal: PrincipalDep, org_id: OrgQuery) -> ArrearsReport:
+    """欠交党费的党员（达到提醒月数）与连续未交达到规定月数的自行脱党案例。"""
+    return await accounts.arrears_report(session, principal, org_id, local_today())
+
+
+@router.post("/arrears/remind", response_model=RemindResult)
+async def remind(
+    body: RemindRequest, session: SessionDep, principal: PrincipalDep, org_id: OrgQuery
+) -> RemindResult:
+    """向欠交党费的党员发送站内提醒（注明月份和金额）。"""
+    return await accounts.remind(session, principal, org_id, body, local_today())
+
+
+# ---------------------------------------------------------------- reductions and exemptions
+
+
+@router.get("/exemptions", response_model=list[ExemptionRead])
+async def list_exemptions(
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: Annotated[int | None, Query(description="党组织（含下级）")] = None,
+    status: ExemptionStatus | None = None,
+    member_id: int | None = None,
+) -> list[ExemptionRead]:
+    """少交、免交党费的申请与审批。"""
+    return await exemptions.list_exemptions(session, principal, org_id, status, member_id)
+
+
+@router.post("/exemptions", response_model=ExemptionRead, status_code=201)
+async def apply_exemption(
+    body: ExemptionCreate, session: SessionDep, principal: PrincipalDep
+) -> ExemptionRead:
+    """申请少交或免交党费（写明理由和期间）。"""
+    return await exemptions.apply(session, principal, body, local_today())
+
+
+@router.post("/exemptions/{exemption_id}/decide", response_model=ExemptionRead)
+async def decide_exemption(
+    exemption_id: int, body: ExemptionDecision, session: SessionDep, principal: PrincipalDep
+) -> ExemptionRead:
+    """党支部研究决定（同意后报上一级党委批准）。"""
+    return await exemptions.decide(session, principal, exemption_id, body)
+
+
+@router.post("/exemptions/{exemption_id}/approve", response_model=ExemptionRead)
+async def approve_exemption(
+    exemption_id: int, body: ExemptionDecision, session: SessionDep, principal: PrincipalDep
+) -> ExemptionRead:
+    """上一级党委批准（批准后计入党费台账）。"""
+    return await exemptions.approve(session, principal, exemption_id, body)
+
+
+# ---------------------------------------------------------------- assessment and reports
+
+
+@router.get("/assessment", response_model=AssessmentRead)
+async def get_assessment(
+    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, year: YearQuery = None
+) -> AssessmentRead:
+    """年初核定名单：本年度每名党员的月交纳额（按年核定方式）。"""
+    return await reports.assessment(session, principal, org_id, _year(year), local_today())
+
+
+@router.post("/assessment", response_model=AssessmentRead, status_code=201)
+async def confirm_assessment(
+    body: AssessmentConfirm, session: SessionDep, principal: PrincipalDep
+) -> AssessmentRead:
+    """确认年初核定名单。"""
+    return await reports.confirm_assessment(session, principal, body, local_today())
+
+
+@router.get("/reports/monthly", response_model=MonthlyCollection)
+async def monthly_report(
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: OrgQuery,
+    month: Annotated[
+        str | None, Query(pattern=MONTH_PATTERN, description="月份 YYYY-MM，默认本月")
+    ] = None,
+) -> MonthlyCollection:
+    """月度党费收缴情况（按下级组织）。"""
+    today = local_today()
+    return await reports.monthly(
+        session, principal, org_id, month or f"{today.year:04d}-{today.month:02d}", today
+    )
+
+
+@router.get("/reports/yearly", response_model=YearlyCollection)
+async def yearly_report(
+    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, year: YearQuery = None
+) -> YearlyCollection:
+    """年度党费收缴情况（逐月）。"""
+    return await reports.yearly(session, principal, org_id, _year(year))
+
+
+@router.get("/reports/published", response_model=PublishedSummary)
+async def published_summary(
+    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, year: YearQuery = None
+) -> PublishedSummary:
+    """年度党费收缴情况公布稿（只有数字，不含姓名）。"""
+    return await reports.published(session, principal, org_id, _year(year))
+
+
+ledgers_router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
+
+
+@ledgers_router.get(
+    "/ledgers/dues",
+    tags=["ledgers"],
+    responses={200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+async def dues_register(
+    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, year: YearQuery = None
+) -> Response:
+    """导出党费收缴登记册（.xlsx；每名党员各月交纳情况）。"""
+    content, filename = await reports.register(
+        session, principal, org_id, _year(year), local_today(), datetime.now(UTC)
+    )
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=dues.xlsx; filename*=UTF-8''{quote(filename)}"
+            )
+        },
+    )

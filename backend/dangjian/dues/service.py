@@ -13,9 +13,20 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.core.errors import Forbidden, NotFound, Unprocessable
 from dangjian.dues import rules
-from dangjian.dues.schemas import DuesBasisCreate, DuesBasisList, DuesBasisRead
+from dangjian.dues.ledger import basis_in_force, index_of
+from dangjian.dues.schemas import DuesBasisCreate, DuesBasisList, DuesBasisRead, DuesPolicyRead
 from dangjian.models import DuesBasis, Member, Organization
 from dangjian.organizations.rules import add_years
+from dangjian.policies.params import PARAMS
+from dangjian.policies.service import resolve
+
+DUES_KEYS = (
+    "dues.mode",
+    "dues.deductions",
+    "dues.farmer_range",
+    "dues.reminder_months",
+    "dues.lapse_months",
+)
 
 # How far ahead a basis may be entered (a known raise next month, not next decade).
 MONTHS_AHEAD = 12
@@ -30,7 +41,7 @@ def _month_start(text: str) -> date:
     return date(year, month, 1)
 
 
-async def _member(
+async def dues_member(
     session: AsyncSession, principal: Principal, member_id: int
 ) -> tuple[Member, str]:
     """The member for callers who may read dues there, or the member themself (404 otherwise)."""
@@ -75,16 +86,33 @@ def _read(b: DuesBasis, show_basis: bool) -> DuesBasisRead:
     )
 
 
-def in_force(bases: list[DuesBasis], month: date) -> DuesBasis | None:
-    """The basis for a month: the latest recorded among those whose month has begun."""
-    started = [b for b in bases if b.effective_from <= month]
-    return max(started, key=lambda b: (b.effective_from, b.id), default=None)
+async def dues_policy(session: AsyncSession, org: Organization, on: date) -> DuesPolicyRead:
+    """The dues parameters in force for an organisation (policies: DUES-01/02/08)."""
+    values = {k: r.value for k, r in (await resolve(session, org, on, list(DUES_KEYS))).items()}
+    mode = PARAMS["dues.mode"]
+    deductions = PARAMS["dues.deductions"].options or {}
+    low, high = values["dues.farmer_range"]
+    return DuesPolicyRead(
+        mode=values["dues.mode"],
+        mode_label=(mode.options or {}).get(values["dues.mode"], values["dues.mode"]),
+        deductions=[deductions[d] for d in values["dues.deductions"] if d in deductions],
+        farmer_min=low,
+        farmer_max=high,
+        reminder_months=values["dues.reminder_months"],
+        lapse_months=values["dues.lapse_months"],
+    )
+
+
+def rules_policy(policy: DuesPolicyRead) -> rules.DuesPolicy:
+    return rules.DuesPolicy(
+        farmer_min=Decimal(policy.farmer_min), farmer_max=Decimal(policy.farmer_max)
+    )
 
 
 async def list_bases(
     session: AsyncSession, principal: Principal, member_id: int, today: date
 ) -> DuesBasisList:
-    member, path = await _member(session, principal, member_id)
+    member, path = await dues_member(session, principal, member_id)
     own = principal.member is not None and principal.member.id == member.id
     # Income is personal data: the full-data capability (ROLES.md) or the member themself.
     show = own or principal.can(Cap.roster_full, path)
@@ -95,7 +123,9 @@ async def list_bases(
             .order_by(DuesBasis.effective_from.desc(), DuesBasis.id.desc())
         )
     )
-    current = in_force(bases, today.replace(day=1))
+    current = basis_in_force(bases, index_of(today))
+    org = await session.get(Organization, member.organization_id)
+    assert org is not None
     return DuesBasisList(
         member_id=member.id,
         member_name=member.name,
@@ -103,6 +133,7 @@ async def list_bases(
         history=[_read(b, show) for b in bases],
         basis_visible=show,
         can_edit=principal.can(Cap.dues_manage, path),
+        policy=await dues_policy(session, org, today),
     )
 
 
@@ -113,7 +144,7 @@ async def add_basis(
     body: DuesBasisCreate,
     today: date,
 ) -> DuesBasisList:
-    member, path = await _member(session, principal, member_id)
+    member, path = await dues_member(session, principal, member_id)
     if not principal.can(Cap.dues_manage, path):
         raise Forbidden()
     start = _month_start(body.effective_month)
@@ -125,7 +156,10 @@ async def add_basis(
     basis = None if body.basis is None else Decimal(body.basis)
     fixed = None if body.fixed_amount is None else Decimal(body.fixed_amount)
     try:
-        amount = rules.monthly_dues(body.category, basis, fixed_amount=fixed)
+        org = await session.get(Organization, member.organization_id)
+        assert org is not None
+        policy = rules_policy(await dues_policy(session, org, today))
+        amount = rules.monthly_dues(body.category, basis, fixed_amount=fixed, policy=policy)
     except ValueError as exc:
         raise Unprocessable(str(exc), code="dues_input") from None
     row = DuesBasis(

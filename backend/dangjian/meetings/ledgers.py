@@ -119,25 +119,32 @@ def _row(
     ]
 
 
-def workbook(rows: list[list[Any]], *, title: str, heading: str) -> bytes:
-    """The book: a line naming who exported it and when, the headers, one row per meeting."""
+def workbook(
+    rows: list[list[Any]],
+    *,
+    title: str,
+    heading: str,
+    columns: Sequence[tuple[str, int]] = COLUMNS,
+    wrapped: frozenset[str] | set[str] = WRAPPED,
+) -> bytes:
+    """A book: a line naming who exported it and when, the headers, then the rows."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = title
     ws.append([heading])
-    ws.append(HEADERS)
+    ws.append([header for header, _ in columns])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for row in rows:
         ws.append(row)
-    for index, (header, width) in enumerate(COLUMNS, start=1):
+    for index, (header, width) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = width
         for cell in ws[letter][2:]:
-            cell.alignment = wrap if header in WRAPPED else top
+            cell.alignment = wrap if header in wrapped else top
     ws.freeze_panes = "A3"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -3,7 +3,14 @@
 from dangjian.core.db import Base
 from dangjian.models.audit import AuditHead, AuditLog
 from dangjian.models.auth import AuthSession, LoginThrottle, RefreshToken
-from dangjian.models.dues import DuesBasis
+from dangjian.models.dues import (
+    DuesAssessment,
+    DuesBasis,
+    DuesExemption,
+    DuesPayment,
+    DuesPaymentMonth,
+    DuesReceiptCounter,
+)
 from dangjian.models.meeting import (
     AgendaItem,
     Meeting,
@@ -24,7 +31,12 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "Base",
+    "DuesAssessment",
     "DuesBasis",
+    "DuesExemption",
+    "DuesPayment",
+    "DuesPaymentMonth",
+    "DuesReceiptCounter",
     "LoginThrottle",
     "Meeting",
     "MeetingAttachment",

@@ -6,8 +6,10 @@ organisation applies to its whole subtree from its effective date until changed 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -35,6 +37,10 @@ class ParamKind(StrEnum):
     frequency = "frequency"  # {"count": n, "period": Period}; count 0 = not required
     days = "days"  # whole days
     months_ladder = "months_ladder"  # three ascending month counts
+    months = "months"  # whole months, 1–24
+    choice = "choice"  # one key of `options`
+    choices = "choices"  # a subset of the keys of `options` (a list, possibly empty)
+    money_range = "money_range"  # ["0.20", "1.00"]: yuan as decimal strings, low ≤ high
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Param:
     group: str
     kind: ParamKind
     default: Any
+    options: dict[str, str] | None = None  # choice / choices: value → Chinese label
 
 
 def _frequency(value: Any) -> str | None:
@@ -74,11 +81,47 @@ def _ladder(value: Any) -> str | None:
     return None if ok else "应为三个递增的月数（1–24），如 [2, 4, 6]"
 
 
+def _months(value: Any) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 24:
+        return "月数应为 1–24 的整数"
+    return None
+
+
+_YUAN = re.compile(r"\d{1,6}(\.\d{1,2})?")
+
+
+def _money_range(value: Any) -> str | None:
+    ok = (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, str) and _YUAN.fullmatch(v) for v in value)
+    )
+    if not ok:
+        return '应为两个金额（元，至多两位小数），如 ["0.20", "1.00"]'
+    if Decimal(value[0]) > Decimal(value[1]):
+        return "下限不能高于上限"
+    return None
+
+
 CHECKS: dict[ParamKind, Callable[[Any], str | None]] = {
     ParamKind.frequency: _frequency,
     ParamKind.days: _days,
     ParamKind.months_ladder: _ladder,
+    ParamKind.months: _months,
+    ParamKind.money_range: _money_range,
 }
+
+
+def _check_options(param: Param, value: Any) -> str | None:
+    options = param.options or {}
+    if param.kind is ParamKind.choice:
+        return None if isinstance(value, str) and value in options else "应为可选项之一"
+    ok = (
+        isinstance(value, list)
+        and all(isinstance(v, str) and v in options for v in value)
+        and len(set(value)) == len(value)
+    )
+    return None if ok else "应为可选项的列表（不重复）"
 
 
 def _freq(count: int, period: Period) -> dict[str, Any]:
@@ -128,6 +171,58 @@ PARAMS: dict[str, Param] = {
         )
         for t in MeetingType
     },
+    # R: DUES-01 — the two ways of fixing the monthly amount, and what "after tax" deducts.
+    "dues.mode": Param(
+        key="dues.mode",
+        label="党费交纳额核定方式",
+        rule="DUES-01",
+        group="党费",
+        kind=ParamKind.choice,
+        default="monthly_basis",
+        options={
+            "monthly_basis": "按月：收入变化的当月起按新基数计算",
+            "annual_fixed": "按年：每年初核定月交纳额，年内不变",
+        },
+    ),
+    "dues.deductions": Param(
+        key="dues.deductions",
+        label="计算税后收入时另行扣除的项目（个人所得税总是扣除）",
+        rule="DUES-01",
+        group="党费",
+        kind=ParamKind.choices,
+        default=[],
+        options={
+            "pension": "个人缴纳的养老保险",
+            "medical": "个人缴纳的医疗保险",
+            "unemployment": "个人缴纳的失业保险",
+            "housing_fund": "个人缴纳的住房公积金",
+            "annuity": "职业（企业）年金",
+        },
+    ),
+    "dues.farmer_range": Param(
+        key="dues.farmer_range",
+        label="农民党员每月交纳金额范围（元）",
+        rule="DUES-02",
+        group="党费",
+        kind=ParamKind.money_range,
+        default=["0.20", "1.00"],
+    ),
+    "dues.reminder_months": Param(
+        key="dues.reminder_months",
+        label="欠交党费提醒月数",
+        rule="DUES-08",
+        group="党费",
+        kind=ParamKind.months,
+        default=3,
+    ),
+    "dues.lapse_months": Param(
+        key="dues.lapse_months",
+        label="连续不交党费按自行脱党处理月数",
+        rule="DUES-08",
+        group="党费",
+        kind=ParamKind.months,
+        default=6,
+    ),
     "discipline.absence_months": Param(
         key="discipline.absence_months",
         label="无故缺席组织生活处置月数（批评教育 / 纪律处分 / 按自行脱党处理）",
@@ -144,4 +239,6 @@ def check(key: str, value: Any) -> str | None:
     param = PARAMS.get(key)
     if param is None:
         return "没有这个参数"
+    if param.options is not None:
+        return _check_options(param, value)
     return CHECKS[param.kind](value)

@@ -15,6 +15,7 @@ class PolicyItem(BaseModel):
     rule: str = Field(description="规则编号（RULES.md）")
     group: str
     kind: ParamKind
+    options: dict[str, str] | None = Field(None, description="可选项（取值 → 中文说明）")
     value: Any = Field(description="在所查日期生效的取值")
     default: Any = Field(description="系统默认值")
     source: Literal["default", "inherited", "set"] = Field(

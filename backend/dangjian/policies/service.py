@@ -86,6 +86,7 @@ async def read(session: AsyncSession, principal: Principal, org_id: int, on: dat
                 rule=p.rule,
                 group=p.group,
                 kind=p.kind,
+                options=p.options,
                 value=r.value,
                 default=p.default,
                 source=source,

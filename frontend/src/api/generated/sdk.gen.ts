@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, ComplianceAbsencesData, ComplianceAbsencesErrors, ComplianceAbsencesResponses, ComplianceAttendanceData, ComplianceAttendanceErrors, ComplianceAttendanceResponses, ComplianceMeetingComplianceData, ComplianceMeetingComplianceErrors, ComplianceMeetingComplianceResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, DuesAddBasisData, DuesAddBasisErrors, DuesAddBasisResponses, DuesCalculateData, DuesCalculateErrors, DuesCalculateResponses, DuesListBasesData, DuesListBasesErrors, DuesListBasesResponses, LedgersMeetingLedgerData, LedgersMeetingLedgerErrors, LedgersMeetingLedgerResponses, MeCheckInData, MeCheckInErrors, MeCheckInResponses, MeetingsAddAttendeeData, MeetingsAddAttendeeErrors, MeetingsAddAttendeeResponses, MeetingsApproveMinutesData, MeetingsApproveMinutesErrors, MeetingsApproveMinutesResponses, MeetingsArchiveMeetingData, MeetingsArchiveMeetingErrors, MeetingsArchiveMeetingResponses, MeetingsCancelMeetingData, MeetingsCancelMeetingErrors, MeetingsCancelMeetingResponses, MeetingsCheckInCodeData, MeetingsCheckInCodeErrors, MeetingsCheckInCodeResponses, MeetingsCreateMeetingData, MeetingsCreateMeetingErrors, MeetingsCreateMeetingResponses, MeetingsDecideLeaveData, MeetingsDecideLeaveErrors, MeetingsDecideLeaveResponses, MeetingsDecideTopicData, MeetingsDecideTopicErrors, MeetingsDecideTopicResponses, MeetingsDeleteAttachmentData, MeetingsDeleteAttachmentErrors, MeetingsDeleteAttachmentResponses, MeetingsDownloadAttachmentData, MeetingsDownloadAttachmentErrors, MeetingsDownloadAttachmentResponses, MeetingsGetMeetingData, MeetingsGetMeetingErrors, MeetingsGetMeetingResponses, MeetingsGetMinutesData, MeetingsGetMinutesErrors, MeetingsGetMinutesResponses, MeetingsHoldMeetingData, MeetingsHoldMeetingErrors, MeetingsHoldMeetingResponses, MeetingsListMeetingsData, MeetingsListMeetingsErrors, MeetingsListMeetingsResponses, MeetingsListResolutionsData, MeetingsListResolutionsErrors, MeetingsListResolutionsResponses, MeetingsNotifyMeetingData, MeetingsNotifyMeetingErrors, MeetingsNotifyMeetingResponses, MeetingsProposeTopicData, MeetingsProposeTopicErrors, MeetingsProposeTopicResponses, MeetingsRecordVoteData, MeetingsRecordVoteErrors, MeetingsRecordVoteResponses, MeetingsSaveMinutesData, MeetingsSaveMinutesErrors, MeetingsSaveMinutesResponses, MeetingsSignInSheetData, MeetingsSignInSheetErrors, MeetingsSignInSheetResponses, MeetingsUpdateAttendeeData, MeetingsUpdateAttendeeErrors, MeetingsUpdateAttendeeResponses, MeetingsUpdateFollowUpData, MeetingsUpdateFollowUpErrors, MeetingsUpdateFollowUpResponses, MeetingsUpdateMeetingData, MeetingsUpdateMeetingErrors, MeetingsUpdateMeetingResponses, MeetingsUploadAttachmentData, MeetingsUploadAttachmentErrors, MeetingsUploadAttachmentResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersCreateMemberData, MembersCreateMemberErrors, MembersCreateMemberResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersDeleteMemberPhotoData, MembersDeleteMemberPhotoErrors, MembersDeleteMemberPhotoResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberPhotoData, MembersGetMemberPhotoErrors, MembersGetMemberPhotoResponses, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersSetMemberPhotoData, MembersSetMemberPhotoErrors, MembersSetMemberPhotoResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMeetingData, MeMyMeetingErrors, MeMyMeetingResponses, MeMyMeetingsData, MeMyMeetingsErrors, MeMyMeetingsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, MeRequestLeaveData, MeRequestLeaveErrors, MeRequestLeaveResponses, MeSendOpinionData, MeSendOpinionErrors, MeSendOpinionResponses, NotificationsListNotificationsData, NotificationsListNotificationsErrors, NotificationsListNotificationsResponses, NotificationsMarkAllReadData, NotificationsMarkAllReadErrors, NotificationsMarkAllReadResponses, NotificationsMarkReadData, NotificationsMarkReadErrors, NotificationsMarkReadResponses, NotificationsUnreadCountData, NotificationsUnreadCountErrors, NotificationsUnreadCountResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, PoliciesGetPolicyData, PoliciesGetPolicyErrors, PoliciesGetPolicyResponses, PoliciesPutPolicyData, PoliciesPutPolicyErrors, PoliciesPutPolicyResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
+import type { AuditListAuditData, AuditListAuditErrors, AuditListAuditResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthClientTokenData, AuthClientTokenErrors, AuthClientTokenResponses, AuthEndSessionData, AuthEndSessionErrors, AuthEndSessionResponses, AuthListSessionsData, AuthListSessionsErrors, AuthListSessionsResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTotpDisableData, AuthTotpDisableErrors, AuthTotpDisableResponses, AuthTotpEnableData, AuthTotpEnableErrors, AuthTotpEnableResponses, AuthTotpSetupData, AuthTotpSetupErrors, AuthTotpSetupResponses, ComplianceAbsencesData, ComplianceAbsencesErrors, ComplianceAbsencesResponses, ComplianceAttendanceData, ComplianceAttendanceErrors, ComplianceAttendanceResponses, ComplianceMeetingComplianceData, ComplianceMeetingComplianceErrors, ComplianceMeetingComplianceResponses, DashboardDashboardData, DashboardDashboardErrors, DashboardDashboardResponses, DuesAddBasisData, DuesAddBasisErrors, DuesAddBasisResponses, DuesApplyExemptionData, DuesApplyExemptionErrors, DuesApplyExemptionResponses, DuesApproveExemptionData, DuesApproveExemptionErrors, DuesApproveExemptionResponses, DuesArrearsData, DuesArrearsErrors, DuesArrearsResponses, DuesCalculateData, DuesCalculateErrors, DuesCalculateResponses, DuesConfirmAssessmentData, DuesConfirmAssessmentErrors, DuesConfirmAssessmentResponses, DuesCreatePaymentData, DuesCreatePaymentErrors, DuesCreatePaymentResponses, DuesDecideExemptionData, DuesDecideExemptionErrors, DuesDecideExemptionResponses, DuesGetAssessmentData, DuesGetAssessmentErrors, DuesGetAssessmentResponses, DuesGetPaymentData, DuesGetPaymentErrors, DuesGetPaymentResponses, DuesLedgerGridData, DuesLedgerGridErrors, DuesLedgerGridResponses, DuesListBasesData, DuesListBasesErrors, DuesListBasesResponses, DuesListExemptionsData, DuesListExemptionsErrors, DuesListExemptionsResponses, DuesListPaymentsData, DuesListPaymentsErrors, DuesListPaymentsResponses, DuesMemberStatementData, DuesMemberStatementErrors, DuesMemberStatementResponses, DuesMonthlyReportData, DuesMonthlyReportErrors, DuesMonthlyReportResponses, DuesPublishedSummaryData, DuesPublishedSummaryErrors, DuesPublishedSummaryResponses, DuesRecordRemittanceData, DuesRecordRemittanceErrors, DuesRecordRemittanceResponses, DuesRemindData, DuesRemindErrors, DuesRemindResponses, DuesReversePaymentData, DuesReversePaymentErrors, DuesReversePaymentResponses, DuesYearlyReportData, DuesYearlyReportErrors, DuesYearlyReportResponses, LedgersDuesRegisterData, LedgersDuesRegisterErrors, LedgersDuesRegisterResponses, LedgersMeetingLedgerData, LedgersMeetingLedgerErrors, LedgersMeetingLedgerResponses, MeCheckInData, MeCheckInErrors, MeCheckInResponses, MeetingsAddAttendeeData, MeetingsAddAttendeeErrors, MeetingsAddAttendeeResponses, MeetingsApproveMinutesData, MeetingsApproveMinutesErrors, MeetingsApproveMinutesResponses, MeetingsArchiveMeetingData, MeetingsArchiveMeetingErrors, MeetingsArchiveMeetingResponses, MeetingsCancelMeetingData, MeetingsCancelMeetingErrors, MeetingsCancelMeetingResponses, MeetingsCheckInCodeData, MeetingsCheckInCodeErrors, MeetingsCheckInCodeResponses, MeetingsCreateMeetingData, MeetingsCreateMeetingErrors, MeetingsCreateMeetingResponses, MeetingsDecideLeaveData, MeetingsDecideLeaveErrors, MeetingsDecideLeaveResponses, MeetingsDecideTopicData, MeetingsDecideTopicErrors, MeetingsDecideTopicResponses, MeetingsDeleteAttachmentData, MeetingsDeleteAttachmentErrors, MeetingsDeleteAttachmentResponses, MeetingsDownloadAttachmentData, MeetingsDownloadAttachmentErrors, MeetingsDownloadAttachmentResponses, MeetingsGetMeetingData, MeetingsGetMeetingErrors, MeetingsGetMeetingResponses, MeetingsGetMinutesData, MeetingsGetMinutesErrors, MeetingsGetMinutesResponses, MeetingsHoldMeetingData, MeetingsHoldMeetingErrors, MeetingsHoldMeetingResponses, MeetingsListMeetingsData, MeetingsListMeetingsErrors, MeetingsListMeetingsResponses, MeetingsListResolutionsData, MeetingsListResolutionsErrors, MeetingsListResolutionsResponses, MeetingsNotifyMeetingData, MeetingsNotifyMeetingErrors, MeetingsNotifyMeetingResponses, MeetingsProposeTopicData, MeetingsProposeTopicErrors, MeetingsProposeTopicResponses, MeetingsRecordVoteData, MeetingsRecordVoteErrors, MeetingsRecordVoteResponses, MeetingsSaveMinutesData, MeetingsSaveMinutesErrors, MeetingsSaveMinutesResponses, MeetingsSignInSheetData, MeetingsSignInSheetErrors, MeetingsSignInSheetResponses, MeetingsUpdateAttendeeData, MeetingsUpdateAttendeeErrors, MeetingsUpdateAttendeeResponses, MeetingsUpdateFollowUpData, MeetingsUpdateFollowUpErrors, MeetingsUpdateFollowUpResponses, MeetingsUpdateMeetingData, MeetingsUpdateMeetingErrors, MeetingsUpdateMeetingResponses, MeetingsUploadAttachmentData, MeetingsUploadAttachmentErrors, MeetingsUploadAttachmentResponses, MeExportMyDataData, MeExportMyDataErrors, MeExportMyDataResponses, MembersAddMemberEventData, MembersAddMemberEventErrors, MembersAddMemberEventResponses, MembersCreateMemberData, MembersCreateMemberErrors, MembersCreateMemberResponses, MembersDecideCorrectionData, MembersDecideCorrectionErrors, MembersDecideCorrectionResponses, MembersDeleteMemberPhotoData, MembersDeleteMemberPhotoErrors, MembersDeleteMemberPhotoResponses, MembersExportMembersData, MembersExportMembersErrors, MembersExportMembersResponses, MembersGetMemberData, MembersGetMemberErrors, MembersGetMemberPhotoData, MembersGetMemberPhotoErrors, MembersGetMemberPhotoResponses, MembersGetMemberResponses, MembersImportMembersData, MembersImportMembersErrors, MembersImportMembersResponses, MembersImportTemplateData, MembersImportTemplateErrors, MembersImportTemplateResponses, MembersListCorrectionsData, MembersListCorrectionsErrors, MembersListCorrectionsResponses, MembersListMemberEventsData, MembersListMemberEventsErrors, MembersListMemberEventsResponses, MembersListMembersData, MembersListMembersErrors, MembersListMembersResponses, MembersMemberStatisticsData, MembersMemberStatisticsErrors, MembersMemberStatisticsResponses, MembersRevealMemberData, MembersRevealMemberErrors, MembersRevealMemberResponses, MembersSetMemberPhotoData, MembersSetMemberPhotoErrors, MembersSetMemberPhotoResponses, MembersUpdateMemberData, MembersUpdateMemberErrors, MembersUpdateMemberResponses, MeMyCorrectionsData, MeMyCorrectionsErrors, MeMyCorrectionsResponses, MeMyMeetingData, MeMyMeetingErrors, MeMyMeetingResponses, MeMyMeetingsData, MeMyMeetingsErrors, MeMyMeetingsResponses, MeMyMemberData, MeMyMemberErrors, MeMyMemberResponses, MeRequestCorrectionData, MeRequestCorrectionErrors, MeRequestCorrectionResponses, MeRequestLeaveData, MeRequestLeaveErrors, MeRequestLeaveResponses, MeSendOpinionData, MeSendOpinionErrors, MeSendOpinionResponses, NotificationsListNotificationsData, NotificationsListNotificationsErrors, NotificationsListNotificationsResponses, NotificationsMarkAllReadData, NotificationsMarkAllReadErrors, NotificationsMarkAllReadResponses, NotificationsMarkReadData, NotificationsMarkReadErrors, NotificationsMarkReadResponses, NotificationsUnreadCountData, NotificationsUnreadCountErrors, NotificationsUnreadCountResponses, OrganizationsCreateOrganizationData, OrganizationsCreateOrganizationErrors, OrganizationsCreateOrganizationResponses, OrganizationsCreatePostData, OrganizationsCreatePostErrors, OrganizationsCreatePostResponses, OrganizationsCreateTermData, OrganizationsCreateTermErrors, OrganizationsCreateTermResponses, OrganizationsDeleteOrganizationData, OrganizationsDeleteOrganizationErrors, OrganizationsDeleteOrganizationResponses, OrganizationsGetOrganizationData, OrganizationsGetOrganizationErrors, OrganizationsGetOrganizationResponses, OrganizationsListOrganizationsData, OrganizationsListOrganizationsErrors, OrganizationsListOrganizationsResponses, OrganizationsListPostsData, OrganizationsListPostsErrors, OrganizationsListPostsResponses, OrganizationsListTermsData, OrganizationsListTermsErrors, OrganizationsListTermsResponses, OrganizationsMoveOrganizationData, OrganizationsMoveOrganizationErrors, OrganizationsMoveOrganizationResponses, OrganizationsTreeData, OrganizationsTreeErrors, OrganizationsTreeResponses, OrganizationsUpdateOrganizationData, OrganizationsUpdateOrganizationErrors, OrganizationsUpdateOrganizationResponses, OrganizationsUpdatePostData, OrganizationsUpdatePostErrors, OrganizationsUpdatePostResponses, PoliciesGetPolicyData, PoliciesGetPolicyErrors, PoliciesGetPolicyResponses, PoliciesPutPolicyData, PoliciesPutPolicyErrors, PoliciesPutPolicyResponses, UsersCreateUserData, UsersCreateUserErrors, UsersCreateUserResponses, UsersGetUserData, UsersGetUserErrors, UsersGetUserResponses, UsersListUsersData, UsersListUsersErrors, UsersListUsersResponses, UsersResetPasswordData, UsersResetPasswordErrors, UsersResetPasswordResponses, UsersUpdateUserData, UsersUpdateUserErrors, UsersUpdateUserResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -214,6 +214,58 @@ export const dashboardDashboard = <ThrowOnError extends boolean = true>(options?
 });
 
 /**
+ * 欠交党费的党员（达到提醒月数）与连续未交达到规定月数的自行脱党案例。
+ *
+ * 欠交党费的党员（达到提醒月数）与连续未交达到规定月数的自行脱党案例。
+ */
+export const duesArrears = <ThrowOnError extends boolean = true>(options: Options<DuesArrearsData, ThrowOnError>) => (options.client ?? client).get<DuesArrearsResponses, DuesArrearsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/arrears',
+    ...options
+});
+
+/**
+ * 向欠交党费的党员发送站内提醒（注明月份和金额）。
+ *
+ * 向欠交党费的党员发送站内提醒（注明月份和金额）。
+ */
+export const duesRemind = <ThrowOnError extends boolean = true>(options: Options<DuesRemindData, ThrowOnError>) => (options.client ?? client).post<DuesRemindResponses, DuesRemindErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/arrears/remind',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 年初核定名单：本年度每名党员的月交纳额（按年核定方式）。
+ *
+ * 年初核定名单：本年度每名党员的月交纳额（按年核定方式）。
+ */
+export const duesGetAssessment = <ThrowOnError extends boolean = true>(options: Options<DuesGetAssessmentData, ThrowOnError>) => (options.client ?? client).get<DuesGetAssessmentResponses, DuesGetAssessmentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/assessment',
+    ...options
+});
+
+/**
+ * 确认年初核定名单。
+ *
+ * 确认年初核定名单。
+ */
+export const duesConfirmAssessment = <ThrowOnError extends boolean = true>(options: Options<DuesConfirmAssessmentData, ThrowOnError>) => (options.client ?? client).post<DuesConfirmAssessmentResponses, DuesConfirmAssessmentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/assessment',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * 计算每月应交党费（按交纳类别和月缴费基数）。
  *
  * 计算每月应交党费（按交纳类别和月缴费基数）。
@@ -226,6 +278,195 @@ export const duesCalculate = <ThrowOnError extends boolean = true>(options: Opti
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * 少交、免交党费的申请与审批。
+ *
+ * 少交、免交党费的申请与审批。
+ */
+export const duesListExemptions = <ThrowOnError extends boolean = true>(options?: Options<DuesListExemptionsData, ThrowOnError>) => (options?.client ?? client).get<DuesListExemptionsResponses, DuesListExemptionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/exemptions',
+    ...options
+});
+
+/**
+ * 申请少交或免交党费（写明理由和期间）。
+ *
+ * 申请少交或免交党费（写明理由和期间）。
+ */
+export const duesApplyExemption = <ThrowOnError extends boolean = true>(options: Options<DuesApplyExemptionData, ThrowOnError>) => (options.client ?? client).post<DuesApplyExemptionResponses, DuesApplyExemptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/exemptions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 上一级党委批准（批准后计入党费台账）。
+ *
+ * 上一级党委批准（批准后计入党费台账）。
+ */
+export const duesApproveExemption = <ThrowOnError extends boolean = true>(options: Options<DuesApproveExemptionData, ThrowOnError>) => (options.client ?? client).post<DuesApproveExemptionResponses, DuesApproveExemptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/exemptions/{exemption_id}/approve',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 党支部研究决定（同意后报上一级党委批准）。
+ *
+ * 党支部研究决定（同意后报上一级党委批准）。
+ */
+export const duesDecideExemption = <ThrowOnError extends boolean = true>(options: Options<DuesDecideExemptionData, ThrowOnError>) => (options.client ?? client).post<DuesDecideExemptionResponses, DuesDecideExemptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/exemptions/{exemption_id}/decide',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 党费台账：党员 × 月份（应交、已交、未交，按行按列合计）。
+ *
+ * 党费台账：党员 × 月份（应交、已交、未交，按行按列合计）。
+ */
+export const duesLedgerGrid = <ThrowOnError extends boolean = true>(options: Options<DuesLedgerGridData, ThrowOnError>) => (options.client ?? client).get<DuesLedgerGridResponses, DuesLedgerGridErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/ledger',
+    ...options
+});
+
+/**
+ * 党员个人党费明细：各月应交、已交、未交与交纳记录（本人可查看）。
+ *
+ * 党员个人党费明细：各月应交、已交、未交与交纳记录（本人可查看）。
+ */
+export const duesMemberStatement = <ThrowOnError extends boolean = true>(options: Options<DuesMemberStatementData, ThrowOnError>) => (options.client ?? client).get<DuesMemberStatementResponses, DuesMemberStatementErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/members/{member_id}/statement',
+    ...options
+});
+
+/**
+ * 党费收缴记录（新的在前）。
+ *
+ * 党费收缴记录（新的在前）。
+ */
+export const duesListPayments = <ThrowOnError extends boolean = true>(options?: Options<DuesListPaymentsData, ThrowOnError>) => (options?.client ?? client).get<DuesListPaymentsResponses, DuesListPaymentsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/payments',
+    ...options
+});
+
+/**
+ * 登记党费收缴（按月、按季度、预交、补交、代交或自愿多交），生成连续编号的收据。
+ *
+ * 登记党费收缴（按月、按季度、预交、补交、代交或自愿多交），生成连续编号的收据。
+ */
+export const duesCreatePayment = <ThrowOnError extends boolean = true>(options: Options<DuesCreatePaymentData, ThrowOnError>) => (options.client ?? client).post<DuesCreatePaymentResponses, DuesCreatePaymentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/payments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 一笔收缴记录（收据）。
+ *
+ * 一笔收缴记录（收据）。
+ */
+export const duesGetPayment = <ThrowOnError extends boolean = true>(options: Options<DuesGetPaymentData, ThrowOnError>) => (options.client ?? client).get<DuesGetPaymentResponses, DuesGetPaymentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/payments/{payment_id}',
+    ...options
+});
+
+/**
+ * 登记自愿多交党费（一次1000元以上）已全额上缴中央。
+ *
+ * 登记自愿多交党费（一次1000元以上）已全额上缴中央。
+ */
+export const duesRecordRemittance = <ThrowOnError extends boolean = true>(options: Options<DuesRecordRemittanceData, ThrowOnError>) => (options.client ?? client).post<DuesRecordRemittanceResponses, DuesRecordRemittanceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/payments/{payment_id}/remittance',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 冲正一笔登记有误的收缴（生成相反的记录，原记录保留）。
+ *
+ * 冲正一笔登记有误的收缴（生成相反的记录，原记录保留）。
+ */
+export const duesReversePayment = <ThrowOnError extends boolean = true>(options: Options<DuesReversePaymentData, ThrowOnError>) => (options.client ?? client).post<DuesReversePaymentResponses, DuesReversePaymentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/payments/{payment_id}/reverse',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * 月度党费收缴情况（按下级组织）。
+ *
+ * 月度党费收缴情况（按下级组织）。
+ */
+export const duesMonthlyReport = <ThrowOnError extends boolean = true>(options: Options<DuesMonthlyReportData, ThrowOnError>) => (options.client ?? client).get<DuesMonthlyReportResponses, DuesMonthlyReportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/reports/monthly',
+    ...options
+});
+
+/**
+ * 年度党费收缴情况公布稿（只有数字，不含姓名）。
+ *
+ * 年度党费收缴情况公布稿（只有数字，不含姓名）。
+ */
+export const duesPublishedSummary = <ThrowOnError extends boolean = true>(options: Options<DuesPublishedSummaryData, ThrowOnError>) => (options.client ?? client).get<DuesPublishedSummaryResponses, DuesPublishedSummaryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/reports/published',
+    ...options
+});
+
+/**
+ * 年度党费收缴情况（逐月）。
+ *
+ * 年度党费收缴情况（逐月）。
+ */
+export const duesYearlyReport = <ThrowOnError extends boolean = true>(options: Options<DuesYearlyReportData, ThrowOnError>) => (options.client ?? client).get<DuesYearlyReportResponses, DuesYearlyReportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/dues/reports/yearly',
+    ...options
+});
+
+/**
+ * 导出党费收缴登记册（.xlsx；每名党员各月交纳情况）。
+ *
+ * 导出党费收缴登记册（.xlsx；每名党员各月交纳情况）。
+ */
+export const ledgersDuesRegister = <ThrowOnError extends boolean = true>(options: Options<LedgersDuesRegisterData, ThrowOnError>) => (options.client ?? client).get<LedgersDuesRegisterResponses, LedgersDuesRegisterErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/ledgers/dues',
+    ...options
 });
 
 /**

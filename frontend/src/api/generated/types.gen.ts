@@ -143,6 +143,184 @@ export type AgendaRead = {
 export type AgendaStatus = 'proposed' | 'accepted' | 'declined';
 
 /**
+ * ArrearsReport
+ */
+export type ArrearsReport = {
+    /**
+     * As Of
+     *
+     * 统计至该月（上月）
+     */
+    as_of: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Rows
+     */
+    rows: Array<ArrearsRow>;
+};
+
+/**
+ * ArrearsRow
+ */
+export type ArrearsRow = {
+    /**
+     * Consecutive Months
+     *
+     * 连续未交月数（至上月）
+     */
+    consecutive_months: number;
+    /**
+     * First Owed
+     *
+     * 最早未交月份
+     */
+    first_owed: string;
+    /**
+     * Has Account
+     *
+     * 有账号可收站内提醒；否则需当面或电话提醒
+     */
+    has_account: boolean;
+    /**
+     * Lapse Case
+     *
+     * 连续未交达到规定月数：自行脱党案例，提交支部党员大会
+     */
+    lapse_case: boolean;
+    /**
+     * Last Reminded At
+     */
+    last_reminded_at: string | null;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Owed Amount
+     */
+    owed_amount: string;
+    /**
+     * Owed Months
+     *
+     * 截至上月未交足的月数
+     */
+    owed_months: number;
+};
+
+/**
+ * AssessmentConfirm
+ */
+export type AssessmentConfirm = {
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * AssessmentLine
+ */
+export type AssessmentLine = {
+    /**
+     * Category Label
+     */
+    category_label: string | null;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Monthly Amount
+     *
+     * 本年每月交纳额；未登记基数为空
+     */
+    monthly_amount: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Pending Change
+     *
+     * 年内登记的新基数（下一年度核定时适用）
+     */
+    pending_change: string | null;
+};
+
+/**
+ * AssessmentRead
+ */
+export type AssessmentRead = {
+    /**
+     * Can Confirm
+     */
+    can_confirm: boolean;
+    /**
+     * Confirmed At
+     */
+    confirmed_at: string | null;
+    /**
+     * Confirmed By
+     */
+    confirmed_by: string | null;
+    /**
+     * Lines
+     */
+    lines: Array<AssessmentLine>;
+    /**
+     * Members
+     */
+    members: number;
+    /**
+     * Mode
+     */
+    mode: string;
+    /**
+     * Mode Label
+     */
+    mode_label: string;
+    /**
+     * Monthly Total
+     */
+    monthly_total: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Without Basis
+     */
+    without_basis: number;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
  * AttachmentPurpose
  */
 export type AttachmentPurpose = 'material' | 'minutes';
@@ -605,6 +783,52 @@ export type ClientTokenRead = {
 };
 
 /**
+ * CollectionRow
+ */
+export type CollectionRow = {
+    /**
+     * Amount Due
+     */
+    amount_due: string;
+    /**
+     * Arrears
+     */
+    arrears: string;
+    /**
+     * Collected
+     */
+    collected: string;
+    /**
+     * Members
+     *
+     * 应交人数
+     */
+    members: number;
+    /**
+     * Members Paid
+     *
+     * 已交足人数
+     */
+    members_paid: number;
+    /**
+     * Organization Id
+     *
+     * 下级组织；null 为合计
+     */
+    organization_id: number | null;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Voluntary
+     *
+     * 自愿多交（按交纳日期）
+     */
+    voluntary: string;
+};
+
+/**
  * Colour
  */
 export type Colour = 'green' | 'amber' | 'red';
@@ -830,6 +1054,10 @@ export type DuesBasisList = {
      * Member Name
      */
     member_name: string;
+    /**
+     * 本组织的党费参数（核定方式、扣除项目等）
+     */
+    policy: DuesPolicyRead;
 };
 
 /**
@@ -944,6 +1172,46 @@ export type DuesCalculation = {
 export type DuesCategory = 'salaried' | 'annual_salary' | 'self_employed' | 'retired' | 'farmer' | 'student' | 'unemployed' | 'relief' | 'low_income';
 
 /**
+ * DuesPolicyRead
+ *
+ * The dues parameters in force for a member's organisation (shown on the basis form).
+ */
+export type DuesPolicyRead = {
+    /**
+     * Deductions
+     *
+     * 计算税后收入时另行扣除的项目（中文）
+     */
+    deductions: Array<string>;
+    /**
+     * Farmer Max
+     */
+    farmer_max: string;
+    /**
+     * Farmer Min
+     */
+    farmer_min: string;
+    /**
+     * Lapse Months
+     */
+    lapse_months: number;
+    /**
+     * Mode
+     *
+     * 核定方式：monthly_basis 按月 / annual_fixed 年初核定
+     */
+    mode: string;
+    /**
+     * Mode Label
+     */
+    mode_label: string;
+    /**
+     * Reminder Months
+     */
+    reminder_months: number;
+};
+
+/**
  * Education
  */
 export type Education = '研究生' | '大学本科' | '大学专科' | '中专' | '高中' | '初中及以下';
@@ -1033,6 +1301,155 @@ export type EventType = 'joined_development' | 'transfer_in' | 'restoration' | '
  * MTG-07: the five kinds of members who may be left out of *expected* (with consent).
  */
 export type Exclusion = 'too_ill' | 'abroad' | 'serving_sentence' | 'bedridden' | 'moved_away';
+
+/**
+ * ExemptionCreate
+ */
+export type ExemptionCreate = {
+    /**
+     * First Month
+     *
+     * 月份 YYYY-MM
+     */
+    first_month: string;
+    kind: ExemptionKind;
+    /**
+     * Last Month
+     *
+     * 月份 YYYY-MM
+     */
+    last_month: string;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Monthly Amount
+     *
+     * 少交时每月交纳额；免交不填
+     */
+    monthly_amount?: string | null;
+    /**
+     * Reason
+     */
+    reason: string;
+};
+
+/**
+ * ExemptionDecision
+ */
+export type ExemptionDecision = {
+    /**
+     * Approve
+     */
+    approve: boolean;
+    /**
+     * Note
+     */
+    note?: string | null;
+};
+
+/**
+ * ExemptionKind
+ */
+export type ExemptionKind = 'reduce' | 'exempt';
+
+/**
+ * ExemptionRead
+ */
+export type ExemptionRead = {
+    /**
+     * Applied At
+     */
+    applied_at: string;
+    /**
+     * Applied By
+     */
+    applied_by: string;
+    /**
+     * Approval Note
+     */
+    approval_note: string | null;
+    /**
+     * Approved At
+     */
+    approved_at: string | null;
+    /**
+     * Approved By
+     */
+    approved_by: string | null;
+    /**
+     * Branch Decided At
+     */
+    branch_decided_at: string | null;
+    /**
+     * Branch Decided By
+     */
+    branch_decided_by: string | null;
+    /**
+     * Branch Note
+     */
+    branch_note: string | null;
+    /**
+     * Can Approve
+     *
+     * 当前用户可作上级党委批准
+     */
+    can_approve: boolean;
+    /**
+     * Can Decide
+     *
+     * 当前用户可作支部决定
+     */
+    can_decide: boolean;
+    /**
+     * First Month
+     */
+    first_month: string;
+    /**
+     * Id
+     */
+    id: number;
+    kind: ExemptionKind;
+    /**
+     * Kind Label
+     */
+    kind_label: string;
+    /**
+     * Last Month
+     */
+    last_month: string;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Member Name
+     */
+    member_name: string;
+    /**
+     * Monthly Amount
+     */
+    monthly_amount: string | null;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Reason
+     */
+    reason: string;
+    status: ExemptionStatus;
+    /**
+     * Status Label
+     */
+    status_label: string;
+};
+
+/**
+ * ExemptionStatus
+ */
+export type ExemptionStatus = 'proposed' | 'branch_approved' | 'approved' | 'rejected';
 
 /**
  * FieldProblem
@@ -1211,6 +1628,138 @@ export type LeaveStatus = 'requested' | 'approved' | 'refused';
  * The two meeting books of LEDG-01 kept from meeting records.
  */
 export type LedgerBook = 'branch_assembly' | 'committee';
+
+/**
+ * LedgerColumnTotal
+ */
+export type LedgerColumnTotal = {
+    /**
+     * Balance
+     */
+    balance: string;
+    /**
+     * Due
+     */
+    due: string;
+    /**
+     * Month
+     */
+    month: string;
+    /**
+     * Paid
+     */
+    paid: string;
+};
+
+/**
+ * LedgerGrid
+ */
+export type LedgerGrid = {
+    /**
+     * Balance Total
+     */
+    balance_total: string;
+    /**
+     * Can Collect
+     *
+     * 当前用户可否在本组织收缴党费
+     */
+    can_collect: boolean;
+    /**
+     * Current Month
+     *
+     * 本月（北京时间）
+     */
+    current_month: string;
+    /**
+     * Due Total
+     */
+    due_total: string;
+    /**
+     * Mode
+     */
+    mode: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Page
+     */
+    page: number;
+    /**
+     * Paid Total
+     */
+    paid_total: string;
+    /**
+     * Rows
+     */
+    rows: Array<LedgerRow>;
+    /**
+     * Size
+     */
+    size: number;
+    /**
+     * Total
+     *
+     * 党员总数（分页前）
+     */
+    total: number;
+    /**
+     * Totals
+     *
+     * 本页各月合计
+     */
+    totals: Array<LedgerColumnTotal>;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * LedgerRow
+ */
+export type LedgerRow = {
+    /**
+     * Balance Total
+     */
+    balance_total: string;
+    /**
+     * Due Total
+     */
+    due_total: string;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Monthly Amount
+     *
+     * 本月适用的每月应交额
+     */
+    monthly_amount: string | null;
+    /**
+     * Months
+     */
+    months: Array<MonthCell>;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Paid Total
+     */
+    paid_total: string;
+};
 
 /**
  * MeClient
@@ -2082,6 +2631,68 @@ export type MemberRead = {
 export type MemberSort = 'name' | 'joined_on' | '-joined_on' | 'birth_date' | '-birth_date' | 'id';
 
 /**
+ * MemberStatement
+ *
+ * The per-member ledger: months of the year, payments, the basis in force (DUES-10).
+ */
+export type MemberStatement = {
+    /**
+     * Balance Total
+     */
+    balance_total: string;
+    /**
+     * Category Label
+     */
+    category_label: string | null;
+    /**
+     * Due Total
+     */
+    due_total: string;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Monthly Amount
+     */
+    monthly_amount: string | null;
+    /**
+     * Months
+     */
+    months: Array<MonthCell>;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Owed Amount
+     */
+    owed_amount: string;
+    /**
+     * Owed Months
+     *
+     * 截至上月未交足的月数
+     */
+    owed_months: number;
+    /**
+     * Paid Total
+     */
+    paid_total: string;
+    /**
+     * Payments
+     */
+    payments: Array<PaymentRead>;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
  * MemberStatistics
  */
 export type MemberStatistics = {
@@ -2266,6 +2877,67 @@ export type MinutesUpdate = {
      * Minutes
      */
     minutes: string;
+};
+
+/**
+ * MonthCell
+ */
+export type MonthCell = {
+    /**
+     * Balance
+     *
+     * 未交（元）
+     */
+    balance: string;
+    /**
+     * Due
+     *
+     * 应交（元）；未入党或未登记基数时为空
+     */
+    due: string | null;
+    /**
+     * Month
+     *
+     * YYYY-MM
+     */
+    month: string;
+    /**
+     * Paid
+     *
+     * 已交（元，冲正后净额）
+     */
+    paid: string;
+    state: MonthState;
+    /**
+     * State Label
+     */
+    state_label: string;
+};
+
+/**
+ * MonthState
+ */
+export type MonthState = 'not_member' | 'no_basis' | 'exempt' | 'paid' | 'partial' | 'unpaid' | 'upcoming';
+
+/**
+ * MonthlyCollection
+ */
+export type MonthlyCollection = {
+    /**
+     * Month
+     */
+    month: string;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Rows
+     *
+     * 各下级组织（含直属党员）
+     */
+    rows: Array<CollectionRow>;
+    total: CollectionRow;
 };
 
 /**
@@ -2667,6 +3339,28 @@ export type PageOrganizationRead = {
 };
 
 /**
+ * Page[PaymentRead]
+ */
+export type PagePaymentRead = {
+    /**
+     * Items
+     */
+    items: Array<PaymentRead>;
+    /**
+     * Page
+     */
+    page: number;
+    /**
+     * Size
+     */
+    size: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[UserRead]
  */
 export type PageUserRead = {
@@ -2691,7 +3385,7 @@ export type PageUserRead = {
 /**
  * ParamKind
  */
-export type ParamKind = 'frequency' | 'days' | 'months_ladder';
+export type ParamKind = 'frequency' | 'days' | 'months_ladder' | 'months' | 'choice' | 'choices' | 'money_range';
 
 /**
  * PasswordChange
@@ -2715,6 +3409,211 @@ export type PasswordReset = {
      * Initial Password
      */
     initial_password: string;
+};
+
+/**
+ * PaymentCreate
+ */
+export type PaymentCreate = {
+    /**
+     * Amount
+     *
+     * 金额（元）；按月交纳须等于所选月份的未交合计
+     */
+    amount: string;
+    /**
+     * Kind
+     *
+     * regular 按月交纳 / voluntary 自愿多交
+     */
+    kind?: 'regular' | 'voluntary';
+    /**
+     * Member Id
+     */
+    member_id: number;
+    method: PaymentMethod;
+    /**
+     * Months
+     *
+     * 交纳的月份（按月交纳必填：一个月、经支部同意按季度、出国前预交）
+     */
+    months?: Array<string>;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Organization Id
+     *
+     * 收缴党组织，默认党员所在组织；流动党员可在流入地党组织交纳（DUES-05）
+     */
+    organization_id?: number | null;
+    /**
+     * Paid On
+     *
+     * 交纳日期，默认今天，不得晚于今天
+     */
+    paid_on?: string | null;
+    /**
+     * Payer Name
+     *
+     * 代交人姓名（本人交纳不填）
+     */
+    payer_name?: string | null;
+    /**
+     * Reference
+     *
+     * 转账、微信、支付宝流水号（微信、支付宝必填）
+     */
+    reference?: string | null;
+};
+
+/**
+ * PaymentKind
+ */
+export type PaymentKind = 'regular' | 'voluntary' | 'reversal';
+
+/**
+ * PaymentMethod
+ */
+export type PaymentMethod = 'cash' | 'bank' | 'wechat' | 'alipay';
+
+/**
+ * PaymentMonthRead
+ */
+export type PaymentMonthRead = {
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Month
+     */
+    month: string;
+};
+
+/**
+ * PaymentRead
+ */
+export type PaymentRead = {
+    /**
+     * Advance
+     */
+    advance: boolean;
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Back Payment
+     *
+     * 补交超过6个月，请支部关注（DUES-06）
+     */
+    back_payment: boolean;
+    /**
+     * Collector
+     */
+    collector: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    kind: PaymentKind;
+    /**
+     * Kind Label
+     */
+    kind_label: string;
+    /**
+     * Member Id
+     */
+    member_id: number;
+    /**
+     * Member Name
+     */
+    member_name: string;
+    method: PaymentMethod;
+    /**
+     * Method Label
+     */
+    method_label: string;
+    /**
+     * Months
+     */
+    months: Array<PaymentMonthRead>;
+    /**
+     * Note
+     */
+    note: string | null;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Paid On
+     */
+    paid_on: string;
+    /**
+     * Payer Name
+     */
+    payer_name: string | null;
+    /**
+     * Receipt No
+     *
+     * 收据编号（每个组织每年连续编号）
+     */
+    receipt_no: string | null;
+    /**
+     * Recorded By
+     */
+    recorded_by: string;
+    /**
+     * Reference
+     */
+    reference: string | null;
+    /**
+     * Remit Required
+     *
+     * 一次自愿多交1000元以上，须全额上缴中央（DUES-07）
+     */
+    remit_required: boolean;
+    /**
+     * Remittance Reference
+     */
+    remittance_reference: string | null;
+    /**
+     * Remitted On
+     */
+    remitted_on: string | null;
+    /**
+     * Reversed By Id
+     *
+     * 冲正本记录的记录
+     */
+    reversed_by_id: number | null;
+    /**
+     * Reverses Id
+     */
+    reverses_id: number | null;
+};
+
+/**
+ * PaymentReverse
+ */
+export type PaymentReverse = {
+    /**
+     * Reason
+     *
+     * 冲正原因
+     */
+    reason: string;
 };
 
 /**
@@ -2751,6 +3650,14 @@ export type PolicyItem = {
      * Label
      */
     label: string;
+    /**
+     * Options
+     *
+     * 可选项（取值 → 中文说明）
+     */
+    options?: {
+        [key: string]: string;
+    } | null;
     /**
      * Rule
      *
@@ -2947,6 +3854,60 @@ export type Problem = {
 export type ProfessionalTitle = '正高级' | '副高级' | '中级' | '初级' | '未评定';
 
 /**
+ * PublishedSummary
+ *
+ * 年度党费收缴情况 — counts and sums only, no names (for public disclosure).
+ */
+export type PublishedSummary = {
+    /**
+     * Amount Due
+     */
+    amount_due: string;
+    /**
+     * Collected
+     */
+    collected: string;
+    /**
+     * Collection Rate
+     *
+     * 收缴率（百分比，一位小数）
+     */
+    collection_rate: string;
+    /**
+     * Exemptions
+     *
+     * 批准减免的人数
+     */
+    exemptions: number;
+    /**
+     * Members
+     */
+    members: number;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    /**
+     * Remitted To Central
+     *
+     * 上缴中央的自愿多交党费
+     */
+    remitted_to_central: string;
+    /**
+     * Voluntary
+     */
+    voluntary: string;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
  * QuorumRead
  */
 export type QuorumRead = {
@@ -3008,6 +3969,56 @@ export type RefreshIn = {
      * Refresh Token
      */
     refresh_token?: string | null;
+};
+
+/**
+ * RemindRequest
+ */
+export type RemindRequest = {
+    /**
+     * Member Ids
+     */
+    member_ids: Array<number>;
+};
+
+/**
+ * RemindResult
+ */
+export type RemindResult = {
+    /**
+     * Not Owing
+     *
+     * 未达到提醒条件、未发送的党员
+     */
+    not_owing: Array<string>;
+    /**
+     * Sent
+     *
+     * 已发送站内提醒的人数
+     */
+    sent: number;
+    /**
+     * Without Account
+     *
+     * 没有账号、需当面或电话提醒的党员
+     */
+    without_account: Array<string>;
+};
+
+/**
+ * RemittanceUpdate
+ */
+export type RemittanceUpdate = {
+    /**
+     * Reference
+     *
+     * 上缴凭证号
+     */
+    reference: string;
+    /**
+     * Remitted On
+     */
+    remitted_on: string;
 };
 
 /**
@@ -3497,6 +4508,74 @@ export type UserUpdate = {
  * VoteRule
  */
 export type VoteRule = 'committee' | 'assembly' | 'election';
+
+/**
+ * YearlyCollection
+ */
+export type YearlyCollection = {
+    /**
+     * Amount Due
+     */
+    amount_due: string;
+    /**
+     * Arrears
+     */
+    arrears: string;
+    /**
+     * Collected
+     */
+    collected: string;
+    /**
+     * Months
+     */
+    months: Array<YearlyCollectionMonth>;
+    /**
+     * Organization Id
+     */
+    organization_id: number;
+    /**
+     * Voluntary
+     */
+    voluntary: string;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * YearlyCollectionMonth
+ */
+export type YearlyCollectionMonth = {
+    /**
+     * Amount Due
+     */
+    amount_due: string;
+    /**
+     * Arrears
+     */
+    arrears: string;
+    /**
+     * Collected
+     */
+    collected: string;
+    /**
+     * Members
+     */
+    members: number;
+    /**
+     * Members Paid
+     */
+    members_paid: number;
+    /**
+     * Month
+     */
+    month: string;
+    /**
+     * Voluntary
+     */
+    voluntary: string;
+};
 
 export type AuditListAuditData = {
     body?: never;
@@ -4178,6 +5257,181 @@ export type DashboardDashboardResponses = {
 
 export type DashboardDashboardResponse = DashboardDashboardResponses[keyof DashboardDashboardResponses];
 
+export type DuesArrearsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+    };
+    url: '/api/v1/dues/arrears';
+};
+
+export type DuesArrearsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesArrearsError = DuesArrearsErrors[keyof DuesArrearsErrors];
+
+export type DuesArrearsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ArrearsReport;
+};
+
+export type DuesArrearsResponse = DuesArrearsResponses[keyof DuesArrearsResponses];
+
+export type DuesRemindData = {
+    body: RemindRequest;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+    };
+    url: '/api/v1/dues/arrears/remind';
+};
+
+export type DuesRemindErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesRemindError = DuesRemindErrors[keyof DuesRemindErrors];
+
+export type DuesRemindResponses = {
+    /**
+     * Successful Response
+     */
+    200: RemindResult;
+};
+
+export type DuesRemindResponse = DuesRemindResponses[keyof DuesRemindResponses];
+
+export type DuesGetAssessmentData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Year
+         *
+         * 年度，默认今年
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/dues/assessment';
+};
+
+export type DuesGetAssessmentErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesGetAssessmentError = DuesGetAssessmentErrors[keyof DuesGetAssessmentErrors];
+
+export type DuesGetAssessmentResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssessmentRead;
+};
+
+export type DuesGetAssessmentResponse = DuesGetAssessmentResponses[keyof DuesGetAssessmentResponses];
+
+export type DuesConfirmAssessmentData = {
+    body: AssessmentConfirm;
+    path?: never;
+    query?: never;
+    url: '/api/v1/dues/assessment';
+};
+
+export type DuesConfirmAssessmentErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesConfirmAssessmentError = DuesConfirmAssessmentErrors[keyof DuesConfirmAssessmentErrors];
+
+export type DuesConfirmAssessmentResponses = {
+    /**
+     * Successful Response
+     */
+    201: AssessmentRead;
+};
+
+export type DuesConfirmAssessmentResponse = DuesConfirmAssessmentResponses[keyof DuesConfirmAssessmentResponses];
+
 export type DuesCalculateData = {
     body: DuesCalculateIn;
     path?: never;
@@ -4214,6 +5468,737 @@ export type DuesCalculateResponses = {
 };
 
 export type DuesCalculateResponse = DuesCalculateResponses[keyof DuesCalculateResponses];
+
+export type DuesListExemptionsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id?: number | null;
+        /**
+         * Status
+         */
+        status?: ExemptionStatus | null;
+        /**
+         * Member Id
+         */
+        member_id?: number | null;
+    };
+    url: '/api/v1/dues/exemptions';
+};
+
+export type DuesListExemptionsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesListExemptionsError = DuesListExemptionsErrors[keyof DuesListExemptionsErrors];
+
+export type DuesListExemptionsResponses = {
+    /**
+     * Response Dues-List Exemptions
+     *
+     * Successful Response
+     */
+    200: Array<ExemptionRead>;
+};
+
+export type DuesListExemptionsResponse = DuesListExemptionsResponses[keyof DuesListExemptionsResponses];
+
+export type DuesApplyExemptionData = {
+    body: ExemptionCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/dues/exemptions';
+};
+
+export type DuesApplyExemptionErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesApplyExemptionError = DuesApplyExemptionErrors[keyof DuesApplyExemptionErrors];
+
+export type DuesApplyExemptionResponses = {
+    /**
+     * Successful Response
+     */
+    201: ExemptionRead;
+};
+
+export type DuesApplyExemptionResponse = DuesApplyExemptionResponses[keyof DuesApplyExemptionResponses];
+
+export type DuesApproveExemptionData = {
+    body: ExemptionDecision;
+    path: {
+        /**
+         * Exemption Id
+         */
+        exemption_id: number;
+    };
+    query?: never;
+    url: '/api/v1/dues/exemptions/{exemption_id}/approve';
+};
+
+export type DuesApproveExemptionErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesApproveExemptionError = DuesApproveExemptionErrors[keyof DuesApproveExemptionErrors];
+
+export type DuesApproveExemptionResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExemptionRead;
+};
+
+export type DuesApproveExemptionResponse = DuesApproveExemptionResponses[keyof DuesApproveExemptionResponses];
+
+export type DuesDecideExemptionData = {
+    body: ExemptionDecision;
+    path: {
+        /**
+         * Exemption Id
+         */
+        exemption_id: number;
+    };
+    query?: never;
+    url: '/api/v1/dues/exemptions/{exemption_id}/decide';
+};
+
+export type DuesDecideExemptionErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesDecideExemptionError = DuesDecideExemptionErrors[keyof DuesDecideExemptionErrors];
+
+export type DuesDecideExemptionResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExemptionRead;
+};
+
+export type DuesDecideExemptionResponse = DuesDecideExemptionResponses[keyof DuesDecideExemptionResponses];
+
+export type DuesLedgerGridData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Year
+         *
+         * 年度，默认今年
+         */
+        year?: number | null;
+        /**
+         * Page
+         *
+         * 页码，从 1 开始
+         */
+        page?: number;
+        /**
+         * Size
+         *
+         * 每页条数，至多 100
+         */
+        size?: number;
+    };
+    url: '/api/v1/dues/ledger';
+};
+
+export type DuesLedgerGridErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesLedgerGridError = DuesLedgerGridErrors[keyof DuesLedgerGridErrors];
+
+export type DuesLedgerGridResponses = {
+    /**
+     * Successful Response
+     */
+    200: LedgerGrid;
+};
+
+export type DuesLedgerGridResponse = DuesLedgerGridResponses[keyof DuesLedgerGridResponses];
+
+export type DuesMemberStatementData = {
+    body?: never;
+    path: {
+        /**
+         * Member Id
+         */
+        member_id: number;
+    };
+    query?: {
+        /**
+         * Year
+         *
+         * 年度，默认今年
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/dues/members/{member_id}/statement';
+};
+
+export type DuesMemberStatementErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesMemberStatementError = DuesMemberStatementErrors[keyof DuesMemberStatementErrors];
+
+export type DuesMemberStatementResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemberStatement;
+};
+
+export type DuesMemberStatementResponse = DuesMemberStatementResponses[keyof DuesMemberStatementResponses];
+
+export type DuesListPaymentsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Org Id
+         *
+         * 收缴党组织（含下级）
+         */
+        org_id?: number | null;
+        /**
+         * Member Id
+         */
+        member_id?: number | null;
+        /**
+         * Year
+         *
+         * 交纳年度
+         */
+        year?: number | null;
+        /**
+         * Remit
+         *
+         * 须上缴中央的自愿多交：pending 待上缴 / remitted 已上缴
+         */
+        remit?: 'pending' | 'remitted' | null;
+        /**
+         * Kind
+         */
+        kind?: PaymentKind | null;
+        /**
+         * Page
+         *
+         * 页码，从 1 开始
+         */
+        page?: number;
+        /**
+         * Size
+         *
+         * 每页条数，至多 100
+         */
+        size?: number;
+    };
+    url: '/api/v1/dues/payments';
+};
+
+export type DuesListPaymentsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesListPaymentsError = DuesListPaymentsErrors[keyof DuesListPaymentsErrors];
+
+export type DuesListPaymentsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PagePaymentRead;
+};
+
+export type DuesListPaymentsResponse = DuesListPaymentsResponses[keyof DuesListPaymentsResponses];
+
+export type DuesCreatePaymentData = {
+    body: PaymentCreate;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * 幂等键：同一键和相同内容只登记一次并返回同一结果；同一键不同内容将被拒绝
+         */
+        'idempotency-key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/v1/dues/payments';
+};
+
+export type DuesCreatePaymentErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesCreatePaymentError = DuesCreatePaymentErrors[keyof DuesCreatePaymentErrors];
+
+export type DuesCreatePaymentResponses = {
+    /**
+     * Successful Response
+     */
+    201: PaymentRead;
+};
+
+export type DuesCreatePaymentResponse = DuesCreatePaymentResponses[keyof DuesCreatePaymentResponses];
+
+export type DuesGetPaymentData = {
+    body?: never;
+    path: {
+        /**
+         * Payment Id
+         */
+        payment_id: number;
+    };
+    query?: never;
+    url: '/api/v1/dues/payments/{payment_id}';
+};
+
+export type DuesGetPaymentErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesGetPaymentError = DuesGetPaymentErrors[keyof DuesGetPaymentErrors];
+
+export type DuesGetPaymentResponses = {
+    /**
+     * Successful Response
+     */
+    200: PaymentRead;
+};
+
+export type DuesGetPaymentResponse = DuesGetPaymentResponses[keyof DuesGetPaymentResponses];
+
+export type DuesRecordRemittanceData = {
+    body: RemittanceUpdate;
+    path: {
+        /**
+         * Payment Id
+         */
+        payment_id: number;
+    };
+    query?: never;
+    url: '/api/v1/dues/payments/{payment_id}/remittance';
+};
+
+export type DuesRecordRemittanceErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesRecordRemittanceError = DuesRecordRemittanceErrors[keyof DuesRecordRemittanceErrors];
+
+export type DuesRecordRemittanceResponses = {
+    /**
+     * Successful Response
+     */
+    200: PaymentRead;
+};
+
+export type DuesRecordRemittanceResponse = DuesRecordRemittanceResponses[keyof DuesRecordRemittanceResponses];
+
+export type DuesReversePaymentData = {
+    body: PaymentReverse;
+    path: {
+        /**
+         * Payment Id
+         */
+        payment_id: number;
+    };
+    query?: never;
+    url: '/api/v1/dues/payments/{payment_id}/reverse';
+};
+
+export type DuesReversePaymentErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesReversePaymentError = DuesReversePaymentErrors[keyof DuesReversePaymentErrors];
+
+export type DuesReversePaymentResponses = {
+    /**
+     * Successful Response
+     */
+    201: PaymentRead;
+};
+
+export type DuesReversePaymentResponse = DuesReversePaymentResponses[keyof DuesReversePaymentResponses];
+
+export type DuesMonthlyReportData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Month
+         *
+         * 月份 YYYY-MM，默认本月
+         */
+        month?: string | null;
+    };
+    url: '/api/v1/dues/reports/monthly';
+};
+
+export type DuesMonthlyReportErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesMonthlyReportError = DuesMonthlyReportErrors[keyof DuesMonthlyReportErrors];
+
+export type DuesMonthlyReportResponses = {
+    /**
+     * Successful Response
+     */
+    200: MonthlyCollection;
+};
+
+export type DuesMonthlyReportResponse = DuesMonthlyReportResponses[keyof DuesMonthlyReportResponses];
+
+export type DuesPublishedSummaryData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Year
+         *
+         * 年度，默认今年
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/dues/reports/published';
+};
+
+export type DuesPublishedSummaryErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesPublishedSummaryError = DuesPublishedSummaryErrors[keyof DuesPublishedSummaryErrors];
+
+export type DuesPublishedSummaryResponses = {
+    /**
+     * Successful Response
+     */
+    200: PublishedSummary;
+};
+
+export type DuesPublishedSummaryResponse = DuesPublishedSummaryResponses[keyof DuesPublishedSummaryResponses];
+
+export type DuesYearlyReportData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Year
+         *
+         * 年度，默认今年
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/dues/reports/yearly';
+};
+
+export type DuesYearlyReportErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type DuesYearlyReportError = DuesYearlyReportErrors[keyof DuesYearlyReportErrors];
+
+export type DuesYearlyReportResponses = {
+    /**
+     * Successful Response
+     */
+    200: YearlyCollection;
+};
+
+export type DuesYearlyReportResponse = DuesYearlyReportResponses[keyof DuesYearlyReportResponses];
+
+export type LedgersDuesRegisterData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Year
+         *
+         * 年度，默认今年
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/ledgers/dues';
+};
+
+export type LedgersDuesRegisterErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type LedgersDuesRegisterError = LedgersDuesRegisterErrors[keyof LedgersDuesRegisterErrors];
+
+export type LedgersDuesRegisterResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
 
 export type LedgersMeetingLedgerData = {
     body?: never;

@@ -1,0 +1,271 @@
+"""The dues ledger: what is due, paid and owed per member per month (DUES-01/03/04/10).
+
+Nothing here is typed in: a month's due comes from the basis (or the year's fixed amount) in
+force, zero before the admission month and in approved exemption months; what is paid is the sum
+of the payments allocated to the month, reversals included. `month_cells` is pure; the loaders
+fetch the facts for a set of members in a few queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dangjian.dues.enums import MONTH_STATE_LABELS, ExemptionKind, ExemptionStatus, MonthState
+from dangjian.dues.schemas import MonthCell
+from dangjian.meetings.compliance import month_index, month_label, month_start
+from dangjian.models import DuesBasis, DuesExemption, DuesPaymentMonth, Organization, PolicyValue
+from dangjian.policies.params import PARAMS
+
+ZERO = Decimal("0.00")
+MODE_KEY = "dues.mode"
+ANNUAL = "annual_fixed"
+
+
+def index_of(day: date) -> int:
+    return month_index(day.year, day.month)
+
+
+def parse_month(text: str) -> int:
+    """ "2026-11" → a month index (the schemas have checked the pattern)."""
+    year, month = (int(x) for x in text.split("-"))
+    return month_index(year, month)
+
+
+def money(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f")
+
+
+@dataclass(frozen=True)
+class Exemption:
+    kind: ExemptionKind
+    monthly_amount: Decimal | None
+    first: int  # month indexes, inclusive
+    last: int
+
+
+@dataclass
+class MemberFacts:
+    """What the ledger of one member is computed from."""
+
+    joined_on: date | None
+    bases: list[DuesBasis] = field(default_factory=list)
+    exemptions: list[Exemption] = field(default_factory=list)
+    paid: dict[int, Decimal] = field(default_factory=dict)  # month index → net paid
+    annual: bool = False  # the organisation fixes the amount once a year (DUES-01)
+
+
+@dataclass(frozen=True)
+class Cell:
+    month: int
+    due: Decimal | None
+    paid: Decimal
+    state: MonthState
+
+    @property
+    def balance(self) -> Decimal:
+        return max((self.due or ZERO) - self.paid, ZERO)
+
+    def read(self) -> MonthCell:
+        return MonthCell(
+            month=month_label(self.month),
+            due=None if self.due is None else money(self.due),
+            paid=money(self.paid),
+            balance=money(self.balance),
+            state=self.state,
+            state_label=MONTH_STATE_LABELS[self.state],
+        )
+
+
+def basis_in_force(bases: Sequence[DuesBasis], month: int) -> DuesBasis | None:
+    """The latest recorded basis among those whose month has begun (DUES-01)."""
+    start = month_start(month)
+    started = [b for b in bases if b.effective_from <= start]
+    return max(started, key=lambda b: (b.effective_from, b.id), default=None)
+
+
+def year_basis(bases: Sequence[DuesBasis], month: int) -> DuesBasis | None:
+    """Annual-fixed mode: the basis in force at the start of the month's year, or — for a member
+    whose first basis starts within the year — that first basis (DUES-01, 年初核定)."""
+    january = month - (month % 12)
+    at_start = basis_in_force(bases, january)
+    if at_start is not None:
+        return at_start
+    within = [b for b in bases if january <= index_of(b.effective_from) <= month]
+    return min(within, key=lambda b: (b.effective_from, b.id), default=None)
+
+
+def due_in(facts: MemberFacts, month: int) -> tuple[Decimal | None, MonthState | None]:
+    """The month's due, or None with the reason it cannot be due."""
+    if facts.joined_on is not None and month < index_of(facts.joined_on):
+        # R: DUES-04 — dues start with the month the branch assembly admitted the member
+        return None, MonthState.not_member
+    for ex in facts.exemptions:
+        if ex.first <= month <= ex.last:
+            # R: DUES-03 — an approved reduction or exemption replaces the amount for its months
+            if ex.kind is ExemptionKind.exempt:
+                return ZERO, MonthState.exempt
+            return ex.monthly_amount or ZERO, None
+    basis = year_basis(facts.bases, month) if facts.annual else basis_in_force(facts.bases, month)
+    if basis is None:
+        return None, MonthState.no_basis
+    return basis.monthly_amount, None
+
+
+def month_cells(facts: MemberFacts, months: Iterable[int], current: int) -> list[Cell]:
+    cells = []
+    for m in months:
+        due, state = due_in(facts, m)
+        paid = facts.paid.get(m, ZERO)
+        if state is None:
+            assert due is not None
+            if due == ZERO:
+                state = MonthState.exempt
+            elif paid >= due:
+                state = MonthState.paid
+            elif paid > ZERO:
+                state = MonthState.partial
+            else:
+                state = MonthState.unpaid if m <= current else MonthState.upcoming
+        cells.append(Cell(m, due, paid, state))
+    return cells
+
+
+@dataclass(frozen=True)
+class Arrears:
+    owed_months: int  # months before `current` not fully paid
+    owed_amount: Decimal
+    first_owed: int | None
+    consecutive: int  # the run of wholly unpaid months ending with the month before `current`
+
+
+def arrears(facts: MemberFacts, current: int) -> Arrears:
+    """R: DUES-08 — counted up to the previous month (the current month can still be paid).
+
+    An exemption month or a month without a basis ends the run of unpaid months; a partly paid
+    month counts as owed but ends the run too (something was paid)."""
+    starts = [index_of(b.effective_from) for b in facts.bases]
+    if not starts:
+        return Arrears(0, ZERO, None, 0)
+    first = min(starts)
+    if facts.joined_on is not None:
+        first = max(first, index_of(facts.joined_on))
+    cells = month_cells(facts, range(first, current), current)
+    owed = [c for c in cells if c.state in (MonthState.unpaid, MonthState.partial)]
+    run = 0
+    for c in reversed(cells):
+        if c.state is not MonthState.unpaid:
+            break
+        run += 1
+    return Arrears(
+        owed_months=len(owed),
+        owed_amount=sum((c.balance for c in owed), ZERO),
+        first_owed=owed[0].month if owed else None,
+        consecutive=run,
+    )
+
+
+# ---------------------------------------------------------------- loading the facts
+
+
+async def annual_orgs(session: AsyncSession, orgs: Iterable[Organization], on: date) -> set[int]:
+    """The organisations among `orgs` whose dues mode on `on` is annual-fixed (inherited from
+    the nearest organisation that set it; the default in code otherwise) — one query."""
+    orgs = list(orgs)
+    ancestors = {int(p) for o in orgs for p in o.path.strip("/").split("/")}
+    latest: dict[int, object] = {}
+    rows = await session.execute(
+        select(PolicyValue.organization_id, PolicyValue.value)
+        .where(
+            PolicyValue.key == MODE_KEY,
+            PolicyValue.organization_id.in_(ancestors),
+            PolicyValue.effective_from <= on,
+        )
+        .order_by(PolicyValue.effective_from, PolicyValue.id)
+    )
+    for org_id, value in rows.all():
+        latest[org_id] = value
+    default = PARAMS[MODE_KEY].default
+    out = set()
+    for o in orgs:
+        mode = default
+        for part in reversed(o.path.strip("/").split("/")):
+            value = latest.get(int(part))
+            if value is not None:
+                mode = value
+                break
+        if mode == ANNUAL:
+            out.add(o.id)
+    return out
+
+
+async def load_facts(
+    session: AsyncSession,
+    members: Iterable[tuple[int, date | None, bool]],
+    first: int | None = None,
+    last: int | None = None,
+) -> dict[int, MemberFacts]:
+    """Bases, approved exemptions and paid sums of members given as (id, joined_on, annual);
+    paid sums limited to months first..last when given."""
+    facts = {mid: MemberFacts(joined_on=joined, annual=annual) for mid, joined, annual in members}
+    ids = list(facts)
+    if not ids:
+        return facts
+    for chunk in _chunks(ids):
+        for b in await session.scalars(
+            select(DuesBasis)
+            .where(DuesBasis.member_id.in_(chunk))
+            .order_by(DuesBasis.effective_from, DuesBasis.id)
+        ):
+            facts[b.member_id].bases.append(b)
+        for e in await session.scalars(
+            select(DuesExemption).where(
+                DuesExemption.member_id.in_(chunk),
+                DuesExemption.status == ExemptionStatus.approved,
+            )
+        ):
+            facts[e.member_id].exemptions.append(
+                Exemption(e.kind, e.monthly_amount, index_of(e.first_month), index_of(e.last_month))
+            )
+        stmt = (
+            select(
+                DuesPaymentMonth.member_id,
+                DuesPaymentMonth.month,
+                func.sum(DuesPaymentMonth.amount),
+            )
+            .where(DuesPaymentMonth.member_id.in_(chunk))
+            .group_by(DuesPaymentMonth.member_id, DuesPaymentMonth.month)
+        )
+        if first is not None:
+            stmt = stmt.where(DuesPaymentMonth.month >= month_start(first))
+        if last is not None:
+            stmt = stmt.where(DuesPaymentMonth.month <= month_start(last))
+        for mid, month, total in (await session.execute(stmt)).all():
+            facts[mid].paid[index_of(month)] = Decimal(total)
+    return facts
+
+
+def _chunks(ids: list[int], size: int = 5000) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def sum_money(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, ZERO)
+
+
+def totals_by_month(rows: Iterable[list[Cell]]) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    acc: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    for cells in rows:
+        for c in cells:
+            t = acc[c.month]
+            t[0] += c.due or ZERO
+            t[1] += c.paid
+            t[2] += c.balance
+    return {m: (t[0], t[1], t[2]) for m, t in acc.items()}

@@ -1,0 +1,527 @@
+"""Collection reports (DUES-10, LEDG-01): monthly per subtree, yearly, the published summary and
+the 党费收缴登记册; and the annual assessment (年初核定, DUES-01).
+
+The monthly report is one SQL aggregate over the subtree: each member's due that month is a
+correlated look-up of the basis (or the year's fixed amount) in force, replaced by an approved
+exemption; paid is the month's allocations. It computes what `ledger.month_cells` computes for
+one member (a test holds the two to the same figures).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dangjian.audit import service as audit
+from dangjian.authz.capabilities import Cap
+from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.service import visible_organization
+from dangjian.core.errors import Conflict, Forbidden, Unprocessable
+from dangjian.dues import ledger, rules
+from dangjian.dues.accounts import roster_facts, roster_query
+from dangjian.dues.enums import ExemptionStatus, PaymentKind
+from dangjian.dues.schemas import (
+    AssessmentConfirm,
+    AssessmentLine,
+    AssessmentRead,
+    CollectionRow,
+    MonthlyCollection,
+    PublishedSummary,
+    YearlyCollection,
+    YearlyCollectionMonth,
+)
+from dangjian.dues.service import dues_policy
+from dangjian.meetings.compliance import month_index, month_label, month_start
+from dangjian.meetings.ledgers import workbook
+from dangjian.members.rules import ON_ROSTER
+from dangjian.models import (
+    DuesAssessment,
+    DuesBasis,
+    DuesExemption,
+    DuesPayment,
+    DuesPaymentMonth,
+    Member,
+    Organization,
+)
+
+ZERO = ledger.ZERO
+
+
+def _basis_at(day: date) -> Any:
+    return (
+        select(DuesBasis.monthly_amount)
+        .where(DuesBasis.member_id == Member.id, DuesBasis.effective_from <= day)
+        .order_by(DuesBasis.effective_from.desc(), DuesBasis.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _first_basis_between(first: date, last: date) -> Any:
+    return (
+        select(DuesBasis.monthly_amount)
+        .where(
+            DuesBasis.member_id == Member.id,
+            DuesBasis.effective_from >= first,
+            DuesBasis.effective_from <= last,
+        )
+        .order_by(DuesBasis.effective_from, DuesBasis.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def due_expression(month: int, annual_org_ids: set[int]) -> ColumnElement[Any]:
+    """SQL for a member's due in `month` (NULL: not yet a member, or no basis) — the same rules
+    as `ledger.due_in`: DUES-04 admission month, DUES-03 exemptions, DUES-01 basis or year."""
+    day = month_start(month)
+    next_day = month_start(month + 1)
+    exempted = (
+        select(func.coalesce(DuesExemption.monthly_amount, literal(ZERO)))
+        .where(
+            DuesExemption.member_id == Member.id,
+            DuesExemption.status == ExemptionStatus.approved,
+            DuesExemption.first_month <= day,
+            DuesExemption.last_month >= day,
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    monthly = _basis_at(day)
+    if annual_org_ids:
+        january = month_start(month - month % 12)
+        yearly = func.coalesce(_basis_at(january), _first_basis_between(january, day))
+        monthly = case((Member.organization_id.in_(annual_org_ids), yearly), else_=monthly)
+    return case(
+        (and_(Member.joined_on.is_not(None), Member.joined_on >= next_day), None),
+        else_=func.coalesce(exempted, monthly),
+    )
+
+
+async def _subtree(
+    session: AsyncSession, principal: Principal, org_id: int
+) -> tuple[Organization, list[Organization]]:
+    org = await visible_organization(session, principal, org_id, Cap.dues_read)
+    orgs = list(
+        (
+            await session.scalars(
+                select(Organization).where(
+                    Organization.path.startswith(org.path, autoescape=True),
+                    scope_clause(principal, Cap.dues_read, Organization.path),
+                )
+            )
+        ).all()
+    )
+    return org, orgs
+
+
+async def _per_org(
+    session: AsyncSession,
+    principal: Principal,
+    org: Organization,
+    annual: set[int],
+    month: int,
+) -> dict[int, tuple[int, int, Decimal, Decimal, Decimal]]:
+    """organisation id → (members due, members paid, due, collected, arrears) for `month`."""
+    paid_q = (
+        select(
+            DuesPaymentMonth.member_id.label("member_id"),
+            func.sum(DuesPaymentMonth.amount).label("paid"),
+        )
+        .where(DuesPaymentMonth.month == month_start(month))
+        .group_by(DuesPaymentMonth.member_id)
+        .subquery()
+    )
+    due = due_expression(month, annual).label("due")
+    per_member = (
+        select(
+            Member.organization_id.label("org_id"),
+            due,
+            func.coalesce(paid_q.c.paid, literal(ZERO)).label("paid"),
+        )
+        .join(Organization, Organization.id == Member.organization_id)
+        .outerjoin(paid_q, paid_q.c.member_id == Member.id)
+        .where(
+            Organization.path.startswith(org.path, autoescape=True),
+            scope_clause(principal, Cap.dues_read, Organization.path),
+            Member.status.in_(list(ON_ROSTER)),
+        )
+        .subquery()
+    )
+    owing = case(
+        (per_member.c.due > per_member.c.paid, per_member.c.due - per_member.c.paid), else_=0
+    )
+    stmt = select(
+        per_member.c.org_id,
+        func.count().filter(per_member.c.due > 0),
+        func.count().filter(and_(per_member.c.due > 0, per_member.c.paid >= per_member.c.due)),
+        func.coalesce(func.sum(per_member.c.due), 0),
+        func.coalesce(func.sum(per_member.c.paid), 0),
+        func.coalesce(func.sum(owing), 0),
+    ).group_by(per_member.c.org_id)
+    return {
+        oid: (int(n), int(n_paid), Decimal(d), Decimal(p), Decimal(a))
+        for oid, n, n_paid, d, p, a in (await session.execute(stmt)).all()
+    }
+
+
+async def _voluntary(
+    session: AsyncSession, principal: Principal, org: Organization, first: date, last: date
+) -> dict[int, Decimal]:
+    """Voluntary payments received in [first, last] by collecting organisation (not reversed)."""
+    reversed_ids = select(DuesPayment.reverses_id).where(DuesPayment.reverses_id.is_not(None))
+    rows = await session.execute(
+        select(DuesPayment.organization_id, func.sum(DuesPayment.amount))
+        .join(Organization, Organization.id == DuesPayment.organization_id)
+        .where(
+            DuesPayment.kind == PaymentKind.voluntary,
+            DuesPayment.id.not_in(reversed_ids),
+            DuesPayment.paid_on >= first,
+            DuesPayment.paid_on <= last,
+            Organization.path.startswith(org.path, autoescape=True),
+            scope_clause(principal, Cap.dues_read, Organization.path),
+        )
+        .group_by(DuesPayment.organization_id)
+    )
+    return {oid: Decimal(total) for oid, total in rows.all()}
+
+
+def _child_of(org: Organization, orgs: list[Organization]) -> dict[int, Organization]:
+    """Each organisation of the subtree → the direct child of `org` it lies under (or `org`)."""
+    children = [o for o in orgs if o.parent_id == org.id]
+    out = {}
+    for o in orgs:
+        out[o.id] = next((c for c in children if o.path.startswith(c.path)), org)
+    return out
+
+
+def _row(
+    org_id: int | None,
+    name: str,
+    figures: list[tuple[int, int, Decimal, Decimal, Decimal]],
+    vol: Decimal,
+) -> CollectionRow:
+    return CollectionRow(
+        organization_id=org_id,
+        organization_name=name,
+        members=sum(f[0] for f in figures),
+        members_paid=sum(f[1] for f in figures),
+        amount_due=ledger.money(ledger.sum_money(f[2] for f in figures)),
+        collected=ledger.money(ledger.sum_money(f[3] for f in figures)),
+        arrears=ledger.money(ledger.sum_money(f[4] for f in figures)),
+        voluntary=ledger.money(vol),
+    )
+
+
+async def monthly(
+    session: AsyncSession, principal: Principal, org_id: int, month_text: str, today: date
+) -> MonthlyCollection:
+    """R: DUES-10 — the month's collection per direct child organisation, with the total."""
+    org, orgs = await _subtree(session, principal, org_id)
+    month = ledger.parse_month(month_text)
+    annual = await ledger.annual_orgs(session, orgs, month_start(month))
+    figures = await _per_org(session, principal, org, annual, month)
+    vol = await _voluntary(session, principal, org, month_start(month), _month_end(month))
+    child = _child_of(org, orgs)
+    grouped: dict[int, list[tuple[int, int, Decimal, Decimal, Decimal]]] = defaultdict(list)
+    grouped_vol: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for oid, f in figures.items():
+        grouped[child[oid].id].append(f)
+    for oid, v in vol.items():
+        grouped_vol[child[oid].id] += v
+    by_id = {o.id: o for o in orgs}
+    rows = [
+        _row(
+            cid,
+            by_id[cid].name if cid != org.id else f"{org.name}（直属）",
+            grouped.get(cid, []),
+            grouped_vol.get(cid, ZERO),
+        )
+        for cid in sorted(set(grouped) | set(grouped_vol), key=lambda i: by_id[i].path)
+    ]
+    total = _row(None, "合计", list(figures.values()), ledger.sum_money(vol.values()))
+    return MonthlyCollection(
+        organization_id=org.id, month=month_label(month), rows=rows, total=total
+    )
+
+
+async def _year_months(
+    session: AsyncSession,
+    principal: Principal,
+    org: Organization,
+    orgs: list[Organization],
+    year: int,
+) -> list[YearlyCollectionMonth]:
+    out = []
+    for month in range(month_index(year, 1), month_index(year, 12) + 1):
+        annual = await ledger.annual_orgs(session, orgs, month_start(month))
+        figures = list((await _per_org(session, principal, org, annual, month)).values())
+        vol = await _voluntary(session, principal, org, month_start(month), _month_end(month))
+        r = _row(None, "", figures, ledger.sum_money(vol.values()))
+        out.append(
+            YearlyCollectionMonth(
+                month=month_label(month),
+                members=r.members,
+                members_paid=r.members_paid,
+                amount_due=r.amount_due,
+                collected=r.collected,
+                arrears=r.arrears,
+                voluntary=r.voluntary,
+            )
+        )
+    return out
+
+
+async def yearly(
+    session: AsyncSession, principal: Principal, org_id: int, year: int
+) -> YearlyCollection:
+    org, orgs = await _subtree(session, principal, org_id)
+    months = await _year_months(session, principal, org, orgs, year)
+    return YearlyCollection(
+        organization_id=org.id,
+        year=year,
+        months=months,
+        amount_due=_total(m.amount_due for m in months),
+        collected=_total(m.collected for m in months),
+        arrears=_total(m.arrears for m in months),
+        voluntary=_total(m.voluntary for m in months),
+    )
+
+
+def _total(values: Any) -> str:
+    return ledger.money(ledger.sum_money(Decimal(v) for v in values))
+
+
+async def published(
+    session: AsyncSession, principal: Principal, org_id: int, year: int
+) -> PublishedSummary:
+    """The year's collection in figures only, for public disclosure (每年公布一次)."""
+    org, orgs = await _subtree(session, principal, org_id)
+    months = await _year_months(session, principal, org, orgs, year)
+    due = ledger.sum_money(Decimal(m.amount_due) for m in months)
+    collected = ledger.sum_money(Decimal(m.collected) for m in months)
+    remitted = await session.scalar(
+        select(func.coalesce(func.sum(DuesPayment.amount), 0))
+        .join(Organization, Organization.id == DuesPayment.organization_id)
+        .where(
+            DuesPayment.remit_required.is_(True),
+            DuesPayment.remitted_on >= date(year, 1, 1),
+            DuesPayment.remitted_on <= date(year, 12, 31),
+            Organization.path.startswith(org.path, autoescape=True),
+            scope_clause(principal, Cap.dues_read, Organization.path),
+        )
+    )
+    exempted = await session.scalar(
+        select(func.count(func.distinct(DuesExemption.member_id)))
+        .join(Member, Member.id == DuesExemption.member_id)
+        .join(Organization, Organization.id == Member.organization_id)
+        .where(
+            DuesExemption.status == ExemptionStatus.approved,
+            DuesExemption.first_month <= date(year, 12, 1),
+            DuesExemption.last_month >= date(year, 1, 1),
+            Organization.path.startswith(org.path, autoescape=True),
+            scope_clause(principal, Cap.dues_read, Organization.path),
+        )
+    )
+    members = max((m.members for m in months), default=0)
+    rate = (collected * 100 / due).quantize(Decimal("0.1")) if due else Decimal("0.0")
+    return PublishedSummary(
+        organization_id=org.id,
+        organization_name=org.name,
+        year=year,
+        members=members,
+        amount_due=ledger.money(due),
+        collected=ledger.money(collected),
+        collection_rate=format(rate, "f"),
+        voluntary=_total(m.voluntary for m in months),
+        remitted_to_central=ledger.money(Decimal(remitted or 0)),
+        exemptions=int(exempted or 0),
+    )
+
+
+def _month_end(month: int) -> date:
+    return month_start(month + 1) - timedelta(days=1)
+
+
+# ---------------------------------------------------------------- 党费收缴登记册 (LEDG-01)
+
+REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("序号", 6),
+    ("姓名", 10),
+    ("所在组织", 22),
+    ("每月应交", 10),
+    *((f"{m}月", 9) for m in range(1, 13)),
+    ("全年应交", 11),
+    ("已交", 11),
+    ("未交", 11),
+)
+
+
+async def register(
+    session: AsyncSession, principal: Principal, org_id: int, year: int, today: date, now: datetime
+) -> tuple[bytes, str]:
+    """R: LEDG-01/DUES-10 — one row per member: what was paid toward each month of the year."""
+    org = await visible_organization(session, principal, org_id, Cap.dues_read)
+    if not principal.can(Cap.stats_export, org.path):
+        raise Forbidden()
+    rows = (
+        await session.execute(
+            roster_query(org, principal).order_by(Organization.path, Member.name, Member.id)
+        )
+    ).all()
+    first, last = month_index(year, 1), month_index(year, 12)
+    facts = await roster_facts(session, rows, today, first, last)
+    current = ledger.index_of(today)
+    out: list[list[Any]] = []
+    for n, r in enumerate(rows, start=1):
+        cells = ledger.month_cells(facts[r.id], range(first, last + 1), current)
+        now_due, _ = ledger.due_in(facts[r.id], current)
+        out.append(
+            [
+                n,
+                r.name,
+                r.org_name,
+                None if now_due is None else float(now_due),
+                *(_cell_text(c) for c in cells),
+                float(ledger.sum_money(c.due or ZERO for c in cells)),
+                float(ledger.sum_money(c.paid for c in cells)),
+                float(ledger.sum_money(c.balance for c in cells)),
+            ]
+        )
+    title = "党费收缴登记册"
+    heading = f"{org.name} {year}年{title}（导出：{principal.label}，{now:%Y-%m-%d %H:%M} UTC）"
+    content = workbook(out, title=title, heading=heading, columns=REGISTER_COLUMNS, wrapped=set())
+    await audit.record(
+        session,
+        actor=principal,
+        action="ledger.export",
+        entity="dues_register",
+        entity_id=org.id,
+        organization_path=org.path,
+        after={"year": year, "rows": len(out)},
+    )
+    return content, f"{org.name}{year}年{title}.xlsx"
+
+
+def _cell_text(cell: ledger.Cell) -> Any:
+    """Paid amounts as numbers; a state word where nothing was paid."""
+    if cell.paid:
+        return float(cell.paid)
+    return {
+        "not_member": "—",
+        "no_basis": "",
+        "exempt": "免交",
+        "unpaid": "未交",
+        "upcoming": "",
+        "partial": float(cell.paid),
+        "paid": float(cell.paid),
+    }[cell.state.value]
+
+
+# ---------------------------------------------------------------- annual assessment (年初核定)
+
+
+async def assessment(
+    session: AsyncSession, principal: Principal, org_id: int, year: int, today: date
+) -> AssessmentRead:
+    """R: DUES-01 (annual-fixed mode) — the reviewable list: each member's monthly amount for the
+    year (the basis in force in January, or the first basis recorded during the year), and the
+    bases recorded during the year that wait for next year's assessment."""
+    org = await visible_organization(session, principal, org_id, Cap.dues_read)
+    policy = await dues_policy(session, org, date(year, 1, 1))
+    rows = (
+        await session.execute(
+            roster_query(org, principal).order_by(Organization.path, Member.name, Member.id)
+        )
+    ).all()
+    january = month_index(year, 1)
+    facts = await ledger.load_facts(
+        session, [(r.id, r.joined_on, True) for r in rows], january, january
+    )
+    lines, total, without = [], ZERO, 0
+    for r in rows:
+        f = facts[r.id]
+        basis = ledger.year_basis(f.bases, month_index(year, 12))
+        later = [
+            b
+            for b in f.bases
+            if basis is not None
+            and b.effective_from > basis.effective_from
+            and b.effective_from.year == year
+        ]
+        if basis is None:
+            without += 1
+        else:
+            total += basis.monthly_amount
+        lines.append(
+            AssessmentLine(
+                member_id=r.id,
+                name=r.name,
+                organization_name=r.org_name,
+                category_label=rules.DUES_CATEGORY_LABELS[basis.category] if basis else None,
+                monthly_amount=None if basis is None else ledger.money(basis.monthly_amount),
+                pending_change=ledger.money(later[-1].monthly_amount) if later else None,
+            )
+        )
+    done = await session.scalar(
+        select(DuesAssessment).where(
+            DuesAssessment.organization_id == org.id, DuesAssessment.year == year
+        )
+    )
+    return AssessmentRead(
+        organization_id=org.id,
+        year=year,
+        mode=policy.mode,
+        mode_label=policy.mode_label,
+        lines=lines,
+        members=len(lines) - without,
+        without_basis=without,
+        monthly_total=ledger.money(total),
+        confirmed_by=done.confirmed_by if done else None,
+        confirmed_at=done.confirmed_at if done else None,
+        can_confirm=done is None
+        and policy.mode == ledger.ANNUAL
+        and principal.can(Cap.dues_manage, org.path),
+    )
+
+
+async def confirm_assessment(
+    session: AsyncSession, principal: Principal, body: AssessmentConfirm, today: date
+) -> AssessmentRead:
+    org = await visible_organization(session, principal, body.organization_id, Cap.dues_read)
+    if not principal.can(Cap.dues_manage, org.path):
+        raise Forbidden()
+    current = await assessment(session, principal, org.id, body.year, today)
+    if current.mode != ledger.ANNUAL:
+        raise Unprocessable("本组织党费按月计算，无需年初核定", code="dues_assessment")
+    if current.confirmed_at is not None:
+        raise Conflict(f"{body.year} 年已核定", code="dues_assessment")
+    session.add(
+        DuesAssessment(
+            organization_id=org.id,
+            year=body.year,
+            members=current.members,
+            monthly_total=Decimal(current.monthly_total),
+            confirmed_by=principal.label,
+        )
+    )
+    await session.flush()
+    await audit.record(
+        session,
+        actor=principal,
+        action="dues.assessment",
+        entity="organization",
+        entity_id=org.id,
+        organization_path=org.path,
+        after={
+            "year": body.year,
+            "members": current.members,
+            "monthly_total": current.monthly_total,
+        },
+    )
+    return await assessment(session, principal, org.id, body.year, today)
