@@ -179,6 +179,79 @@ async def roster_figures(client: httpx.AsyncClient, url: str) -> None:
     )
 
 
+async def dues_figures(client: httpx.AsyncClient, url: str) -> None:
+    """Issue 6: the monthly collection report over the whole street (every member with a basis, a
+    year of monthly allocations for six in seven of them, some exemptions), one client at a time:
+    the median is the report's own time, not queueing."""
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    try:
+        t0 = time.perf_counter()
+        await conn.execute(
+            """
+            INSERT INTO dues_bases (member_id, category, basis, rate, monthly_amount,
+                                    effective_from, recorded_by, created_at)
+            SELECT id, 'salaried', 2000 + (id % 9000), 0.01, round((2000 + (id % 9000)) * 0.01, 2),
+                   (date_trunc('month', now()) - interval '12 months')::date, 'bench', now()
+            FROM members
+            """
+        )
+        await conn.execute(
+            """
+            INSERT INTO dues_payments (member_id, organization_id, kind, amount, method, collector,
+                paid_on, receipt_year, receipt_seq, back_payment, advance, remit_required,
+                recorded_by, created_at)
+            SELECT id, organization_id, 'regular', 0, 'cash', 'bench', current_date,
+                   extract(year from now())::int, id, false, false, false, 'bench', now()
+            FROM members WHERE id % 7 <> 0
+            """
+        )
+        await conn.execute(
+            """
+            INSERT INTO dues_payment_months (payment_id, member_id, month, amount)
+            SELECT p.id, p.member_id, m::date, round((2000 + (p.member_id % 9000)) * 0.01, 2)
+            FROM dues_payments p CROSS JOIN generate_series(
+                date_trunc('month', now()) - interval '11 months', date_trunc('month', now()),
+                interval '1 month') AS m
+            """
+        )
+        await conn.execute(
+            """
+            INSERT INTO dues_exemptions (member_id, kind, first_month, last_month, reason, status,
+                                         applied_by, applied_at)
+            SELECT id, 'exempt', (date_trunc('month', now()) - interval '2 months')::date,
+                   (date_trunc('month', now()) + interval '3 months')::date, 'bench', 'approved',
+                   'bench', now()
+            FROM members WHERE id % 97 = 0
+            """
+        )
+        await conn.execute("ANALYZE")
+        months = await conn.fetchval("SELECT count(*) FROM dues_payment_months")
+        print(f"\ndues data: {months} paid member-months written in {time.perf_counter() - t0:.1f} s")
+    finally:
+        await conn.close()
+    for user in ("street", "secretary"):
+        token = (
+            await client.post("/api/v1/auth/login", data={"username": user, "password": PASSWORD})
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        org = (await client.get("/api/v1/organizations/tree", headers=headers)).json()[0]
+        path = f"/api/v1/dues/reports/monthly?org_id={org['id']}"
+        times = []
+        for i in range(23):
+            started = time.perf_counter()
+            r = await client.get(path, headers=headers, timeout=120)
+            if i >= 3:  # the first requests warm the caches
+                times.append(time.perf_counter() - started)
+            assert r.status_code == 200, r.text
+        total = r.json()["total"]
+        print(
+            f"monthly dues report ({user}, {org['name']}, {total['members']} members due): "
+            f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+            f"over {len(times)} sequential requests"
+        )
+
+
 async def main() -> int:
     await admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)', f'CREATE DATABASE "{DB}"')
     url = BASE_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{DB}"
@@ -217,7 +290,7 @@ async def main() -> int:
                     await asyncio.sleep(0.2)
             print(f"{CONCURRENCY} concurrent clients, {SECONDS:.0f} s per endpoint, 1 API process")
             print(f"{'endpoint':<44}{'median ms':>10}{'p99 ms':>10}{'req/s':>10}")
-            for user, path in [
+            for user, path in [] if os.environ.get("BENCH_ONLY") == "dues" else [
                 ("secretary", "/healthz"),  # no-op route: the ceiling of this harness
                 ("secretary", "/api/v1/auth/me"),
                 ("secretary", "/api/v1/organizations/tree"),
@@ -237,11 +310,14 @@ async def main() -> int:
                     f"{user + ' ' + path:<44}{statistics.median(latencies) * 1000:>10.1f}"
                     f"{p99 * 1000:>10.1f}{len(latencies) / elapsed:>10.0f}"
                 )
-            await roster_figures(client, url)
+            if os.environ.get("BENCH_ONLY") != "dues":
+                await roster_figures(client, url)
+            await dues_figures(client, url)
     finally:
         server.terminate()
         server.wait(timeout=10)
-        await admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        if not os.environ.get("BENCH_KEEP"):
+            await admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     return 0
 
 

@@ -71,6 +71,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    if url.startswith("postgresql+asyncpg"):
+        # JIT compilation costs ~1 s on the first run of any query the planner prices high (a
+        # report over a street); the queries here are short, so it never pays off.
+        kwargs.setdefault("connect_args", {"server_settings": {"jit": "off"}})
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

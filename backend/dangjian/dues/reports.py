@@ -14,8 +14,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
@@ -76,31 +77,45 @@ def _first_basis_between(first: date, last: date) -> Any:
     )
 
 
-def due_expression(month: int, annual_org_ids: set[int]) -> ColumnElement[Any]:
+def due_expression(month: int, annual_org_ids: set[int]) -> tuple[Any, list[tuple[Any, Any]]]:
     """SQL for a member's due in `month` (NULL: not yet a member, or no basis) — the same rules
-    as `ledger.due_in`: DUES-04 admission month, DUES-03 exemptions, DUES-01 basis or year."""
+    as `ledger.due_in`: DUES-04 admission month, DUES-03 exemptions, DUES-01 basis or year.
+
+    Returns the expression and what to outer-join (target, ON clause) to compute it."""
     day = month_start(month)
     next_day = month_start(month + 1)
+    # The row in force: [effective_from, effective_to) holds the month (effective_to is derived
+    # on insert, see dues.service._link; ties leave the earlier row an empty range). Joined on
+    # the member with the range in the ON clause: one hash join, or index probes for a branch.
+    basis = aliased(DuesBasis, name="basis")
+    basis_on = and_(
+        basis.member_id == Member.id,
+        basis.effective_from <= day,
+        or_(basis.effective_to.is_(None), basis.effective_to > day),
+    )
     exempted = (
-        select(func.coalesce(DuesExemption.monthly_amount, literal(ZERO)))
+        select(
+            DuesExemption.member_id,
+            func.max(func.coalesce(DuesExemption.monthly_amount, literal(ZERO))).label("amount"),
+        )
         .where(
-            DuesExemption.member_id == Member.id,
             DuesExemption.status == ExemptionStatus.approved,
             DuesExemption.first_month <= day,
             DuesExemption.last_month >= day,
         )
-        .limit(1)
-        .scalar_subquery()
+        .group_by(DuesExemption.member_id)
+        .subquery("exempted")
     )
-    monthly = _basis_at(day)
+    monthly: Any = basis.monthly_amount
     if annual_org_ids:
         january = month_start(month - month % 12)
         yearly = func.coalesce(_basis_at(january), _first_basis_between(january, day))
         monthly = case((Member.organization_id.in_(annual_org_ids), yearly), else_=monthly)
-    return case(
+    due = case(
         (and_(Member.joined_on.is_not(None), Member.joined_on >= next_day), None),
-        else_=func.coalesce(exempted, monthly),
+        else_=func.coalesce(exempted.c.amount, monthly),
     )
+    return due, [(basis, basis_on), (exempted, exempted.c.member_id == Member.id)]
 
 
 async def _subtree(
@@ -120,6 +135,13 @@ async def _subtree(
     return org, orgs
 
 
+async def _report_memory(session: AsyncSession) -> None:
+    """Let PostgreSQL hash a street's members in memory for this transaction (the default 4 MB
+    spills the per-member aggregate to disk)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
 async def _per_org(
     session: AsyncSession,
     principal: Principal,
@@ -137,21 +159,28 @@ async def _per_org(
         .group_by(DuesPaymentMonth.member_id)
         .subquery()
     )
-    due = due_expression(month, annual).label("due")
-    per_member = (
+    where = (
+        Organization.path.startswith(org.path, autoescape=True),
+        scope_clause(principal, Cap.dues_read, Organization.path),
+        Member.status.in_(list(ON_ROSTER)),
+    )
+    due, joins = due_expression(month, annual)
+    stmt_members = (
         select(
             Member.organization_id.label("org_id"),
-            due,
+            due.label("due"),
             func.coalesce(paid_q.c.paid, literal(ZERO)).label("paid"),
         )
         .join(Organization, Organization.id == Member.organization_id)
         .outerjoin(paid_q, paid_q.c.member_id == Member.id)
-        .where(
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
-            Member.status.in_(list(ON_ROSTER)),
-        )
-        .subquery()
+    )
+    for target, on in joins:
+        stmt_members = stmt_members.outerjoin(target, on)
+    per_member = (
+        stmt_members.where(*where)
+        # Materialised: each member's due is looked up once, not once per aggregate below.
+        .cte("per_member")
+        .prefix_with("MATERIALIZED")
     )
     owing = case(
         (per_member.c.due > per_member.c.paid, per_member.c.due - per_member.c.paid), else_=0
@@ -191,12 +220,13 @@ async def _voluntary(
     return {oid: Decimal(total) for oid, total in rows.all()}
 
 
-def _child_of(org: Organization, orgs: list[Organization]) -> dict[int, Organization]:
-    """Each organisation of the subtree → the direct child of `org` it lies under (or `org`)."""
-    children = [o for o in orgs if o.parent_id == org.id]
+def _child_of(org: Organization, orgs: list[Organization]) -> dict[int, int]:
+    """Each organisation of the subtree → the id of the direct child of `org` it lies under
+    (or `org` itself), read off the materialised path."""
     out = {}
     for o in orgs:
-        out[o.id] = next((c for c in children if o.path.startswith(c.path)), org)
+        rest = o.path[len(org.path) :].strip("/")
+        out[o.id] = int(rest.split("/")[0]) if rest else org.id
     return out
 
 
@@ -223,6 +253,7 @@ async def monthly(
 ) -> MonthlyCollection:
     """R: DUES-10 — the month's collection per direct child organisation, with the total."""
     org, orgs = await _subtree(session, principal, org_id)
+    await _report_memory(session)
     month = ledger.parse_month(month_text)
     annual = await ledger.annual_orgs(session, orgs, month_start(month))
     figures = await _per_org(session, principal, org, annual, month)
@@ -231,9 +262,9 @@ async def monthly(
     grouped: dict[int, list[tuple[int, int, Decimal, Decimal, Decimal]]] = defaultdict(list)
     grouped_vol: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for oid, f in figures.items():
-        grouped[child[oid].id].append(f)
+        grouped[child[oid]].append(f)
     for oid, v in vol.items():
-        grouped_vol[child[oid].id] += v
+        grouped_vol[child[oid]] += v
     by_id = {o.id: o for o in orgs}
     rows = [
         _row(
@@ -281,6 +312,7 @@ async def yearly(
     session: AsyncSession, principal: Principal, org_id: int, year: int
 ) -> YearlyCollection:
     org, orgs = await _subtree(session, principal, org_id)
+    await _report_memory(session)
     months = await _year_months(session, principal, org, orgs, year)
     return YearlyCollection(
         organization_id=org.id,
@@ -302,6 +334,7 @@ async def published(
 ) -> PublishedSummary:
     """The year's collection in figures only, for public disclosure (每年公布一次)."""
     org, orgs = await _subtree(session, principal, org_id)
+    await _report_memory(session)
     months = await _year_months(session, principal, org, orgs, year)
     due = ledger.sum_money(Decimal(m.amount_due) for m in months)
     collected = ledger.sum_money(Decimal(m.collected) for m in months)

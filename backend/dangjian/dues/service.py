@@ -137,6 +137,24 @@ async def list_bases(
     )
 
 
+async def _link(session: AsyncSession, member_id: int, row: DuesBasis) -> None:
+    """Keep `effective_to` (the derived end of each row's range): the new row ends where the
+    next later-dated row starts; the row in force at its start now ends there."""
+    bases = list(
+        await session.scalars(
+            select(DuesBasis)
+            .where(DuesBasis.member_id == member_id)
+            .order_by(DuesBasis.effective_from, DuesBasis.id)
+            .with_for_update()
+        )
+    )
+    before = [b for b in bases if b.effective_from <= row.effective_from]
+    after = [b for b in bases if b.effective_from > row.effective_from]
+    row.effective_to = after[0].effective_from if after else None
+    if before:
+        before[-1].effective_to = row.effective_from
+
+
 async def add_basis(
     session: AsyncSession,
     principal: Principal,
@@ -173,6 +191,7 @@ async def add_basis(
         note=body.note,
         recorded_by=principal.label,
     )
+    await _link(session, member.id, row)
     session.add(row)
     await session.flush()
     await audit.record(

@@ -34,6 +34,10 @@ class DuesBasis(Base):
     rate: Mapped[Decimal | None] = mapped_column(Numeric(6, 4), comment="适用比例")
     monthly_amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), comment="每月应交（元）")
     effective_from: Mapped[date] = mapped_column(Date, comment="自该月起（月初）")
+    # Derived, kept for range look-ups over many members (the reports): the start of the row
+    # that supersedes this one (NULL while in force). Ties on effective_from go to the later row,
+    # which leaves the earlier one the empty range [from, from). Only this column is ever updated.
+    effective_to: Mapped[date | None] = mapped_column(Date, comment="被后一条取代的月份（派生）")
     note: Mapped[str | None] = mapped_column(String(200), comment="说明")
     recorded_by: Mapped[str] = mapped_column(String(100), comment="登记人")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, comment="登记时间")
