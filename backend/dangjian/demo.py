@@ -19,6 +19,7 @@ from dangjian.core import idcard, security
 from dangjian.core.config import get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
+from dangjian.dues.demo import seed_dues
 from dangjian.members.enums import Education
 from dangjian.models import ApiClient, Member, Organization, OrganizationTerm, Post, User
 from dangjian.models.enums import ClientKind, MemberKind, OrgCategory, OrgKind, PostKind
@@ -147,6 +148,7 @@ async def seed_demo(extra_members: int = 0) -> int:
                     PersonalDataCipher(settings.personal_data_key()),
                     settings.demo_password,
                 )
+                await seed_dues(session)
         _print_accounts(settings.demo_password)
         if extra_members:
             async with db.sessionmaker() as session, session.begin():
