@@ -202,7 +202,7 @@ async def dues_figures(client: httpx.AsyncClient, url: str) -> None:
                 paid_on, receipt_year, receipt_seq, back_payment, advance, remit_required,
                 recorded_by, created_at)
             SELECT id, organization_id, 'regular', 0, 'cash', 'bench', current_date,
-                   extract(year from now())::int, id, false, false, false, 'bench', now()
+                   extract(year from now())::int, 1000000 + id, false, false, false, 'bench', now()
             FROM members WHERE id % 7 <> 0
             """
         )

@@ -176,12 +176,11 @@ async def _per_org(
     )
     for target, on in joins:
         stmt_members = stmt_members.outerjoin(target, on)
-    per_member = (
-        stmt_members.where(*where)
-        # Materialised: each member's due is looked up once, not once per aggregate below.
-        .cte("per_member")
-        .prefix_with("MATERIALIZED")
-    )
+    per_member = stmt_members.where(*where).cte("per_member")
+    if annual:
+        # The year's amount is a correlated look-up: materialise so that it runs once per member,
+        # not once per aggregate below.
+        per_member = per_member.prefix_with("MATERIALIZED")
     owing = case(
         (per_member.c.due > per_member.c.paid, per_member.c.due - per_member.c.paid), else_=0
     )
@@ -408,7 +407,7 @@ async def register(
         )
     ).all()
     first, last = month_index(year, 1), month_index(year, 12)
-    facts = await roster_facts(session, rows, today, first, last)
+    facts = await roster_facts(session, rows, first, last)
     current = ledger.index_of(today)
     out: list[list[Any]] = []
     for n, r in enumerate(rows, start=1):
