@@ -22,6 +22,7 @@ import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -29,11 +30,19 @@ from conftest import Ctx
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import func, select
 
+from dangjian.dues.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
+from dangjian.dues.rules import DuesCategory
 from dangjian.main import create_app
+from dangjian.meetings.compliance import local_today
 from dangjian.models import (
     AgendaItem,
     AuditHead,
+    DuesAssessment,
     DuesBasis,
+    DuesExemption,
+    DuesPayment,
+    DuesPaymentMonth,
+    DuesReceiptCounter,
     Meeting,
     MeetingAttachment,
     MeetingAttendee,
@@ -1060,6 +1069,254 @@ async def b_dues_basis_add(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any
     return f"{url}/dues-bases", {"json": body}
 
 
+# Reports and the register of dues: as DUES_READ (the 党小组长 sees their group's), but the
+# 党费收缴登记册 is a ledger export, which the 党小组长 does not have (ROLES.md).
+DUES_EXPORT = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# Listing payments and exemption applications: is the target's among what the caller sees?
+DUES_LIST = grid(
+    "\n".join(
+        line.replace(" ok", " +").replace(" 404", " -")
+        if not line.startswith("anonymous")
+        else line
+        for line in """
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          ok   ok    ok    404    404     404       404
+zuzhi           ok   ok    ok    404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   ok    404    404     404       404
+clerk           ok   ok    ok    404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""".splitlines()
+    )
+)
+
+# DUES-03: the branch decides a reduction or exemption (书记 only). For a member of a Party group
+# the deciding branch is the group's branch; a member directly under the street has no 书记 here.
+DUES_EXEMPT_DECIDE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       ok   ok    ok    404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           403  403   403   404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           403  403   403   404    404     404       404
+street          403  403   403   403    403     403       404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+# DUES-03: approval by the next-higher committee — a grant strictly above the deciding branch:
+# street staff for everything below the street, the community 书记 for the branches below the
+# community (not for the community itself, whose higher committee is the street).
+DUES_EXEMPT_APPROVE = grid("""
+                own  child group parent sibling lookalike outside
+secretary       403  ok    ok    404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           403  403   403   404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           403  403   403   404    404     404       404
+street          ok   ok    ok    403    ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
+
+async def _dues_member(ctx: Ctx, t: str, months_back: int = 3) -> Member:
+    """A formal member of the target with a basis (15.00 a month) from a few months ago."""
+    from conftest import fresh_member
+
+    today = local_today()
+    member = await fresh_member(ctx, ctx.ids[t], joined_on=date(2001, 7, 1))
+    start = _month(today, -months_back)
+    await _add_row(
+        ctx,
+        DuesBasis(
+            member_id=member.id, category=DuesCategory.salaried, basis=Decimal("3000.00"), rate=Decimal("0.005"),
+            monthly_amount=Decimal("15.00"), effective_from=start, recorded_by="测试",
+        ),
+    )  # fmt: skip
+    return member
+
+
+def _month(day: date, delta: int) -> date:
+    index = day.year * 12 + day.month - 1 + delta
+    return date(index // 12, index % 12 + 1, 1)
+
+
+async def _dues_payment(ctx: Ctx, t: str, *, voluntary: bool = False) -> DuesPayment:
+    """A payment (this month's 15.00, or a voluntary 1000.00 to remit) inserted as test data."""
+    member = await _dues_member(ctx, t)
+    today = local_today()
+    async with ctx.db.sessionmaker() as session, session.begin():
+        p = DuesPayment(
+            member_id=member.id, organization_id=ctx.ids[t],
+            kind=PaymentKind.voluntary if voluntary else PaymentKind.regular,
+            amount=Decimal("1000.00" if voluntary else "15.00"), method=PaymentMethod.cash,
+            collector="测试", paid_on=today, remit_required=voluntary, recorded_by="测试",
+        )  # fmt: skip
+        session.add(p)
+        await session.flush()
+        if not voluntary:
+            session.add(
+                DuesPaymentMonth(
+                    payment_id=p.id,
+                    member_id=member.id,
+                    month=today.replace(day=1),
+                    amount=Decimal("15.00"),
+                )
+            )
+    return p
+
+
+async def _exemption(ctx: Ctx, t: str, status: ExemptionStatus) -> DuesExemption:
+    member = await _dues_member(ctx, t)
+    today = local_today()
+    return await _add_row(
+        ctx,
+        DuesExemption(
+            member_id=member.id, kind=ExemptionKind.exempt, first_month=_month(today, 1),
+            last_month=_month(today, 3), reason="长期住院", status=status, applied_by="测试",
+            branch_decided_by="支部书记（测试）" if status is ExemptionStatus.branch_approved
+            else None,
+        ),
+    )  # fmt: skip
+
+
+async def b_dues_ledger(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    await _dues_member(ctx, t)
+    return "/api/v1/dues/ledger", {"params": {"org_id": ctx.ids[t]}}
+
+
+async def b_dues_statement(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    member = await _dues_member(ctx, t)
+    return f"/api/v1/dues/members/{member.id}/statement", {}
+
+
+async def b_dues_pay(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    member = await _dues_member(ctx, t, months_back=0)
+    month = f"{local_today():%Y-%m}"
+    body = {"member_id": member.id, "months": [month], "amount": "15.00", "method": "cash"}
+    return "/api/v1/dues/payments", {"json": body}
+
+
+async def b_dues_payments(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    p = await _dues_payment(ctx, t)
+    return "/api/v1/dues/payments", {"params": {"member_id": p.member_id}, "_expect_id": p.id}
+
+
+async def b_dues_payment(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return f"/api/v1/dues/payments/{(await _dues_payment(ctx, t)).id}", {}
+
+
+async def b_dues_reverse(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    p = await _dues_payment(ctx, t)
+    return f"/api/v1/dues/payments/{p.id}/reverse", {"json": {"reason": "登记错了人"}}
+
+
+async def b_dues_remit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    p = await _dues_payment(ctx, t, voluntary=True)
+    body = {"remitted_on": local_today().isoformat(), "reference": "ZY-0001"}
+    return f"/api/v1/dues/payments/{p.id}/remittance", {"json": body}
+
+
+def b_dues_org(path: str) -> Callable[[Ctx, str, int], Awaitable[tuple[str, dict[str, Any]]]]:
+    async def build(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+        await _dues_member(ctx, t)
+        return path, {"params": {"org_id": ctx.ids[t]}}
+
+    return build
+
+
+async def b_dues_remind(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    member = await _dues_member(ctx, t, months_back=5)  # four months owed
+    return "/api/v1/dues/arrears/remind", {
+        "params": {"org_id": ctx.ids[t]},
+        "json": {"member_ids": [member.id]},
+    }
+
+
+async def b_dues_exemptions(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    e = await _exemption(ctx, t, ExemptionStatus.proposed)
+    return "/api/v1/dues/exemptions", {"params": {"member_id": e.member_id}, "_expect_id": e.id}
+
+
+async def b_dues_exemption_apply(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    member = await _dues_member(ctx, t)
+    today = local_today()
+    return "/api/v1/dues/exemptions", {
+        "json": {
+            "member_id": member.id, "kind": "reduce", "monthly_amount": "5.00",
+            "first_month": f"{_month(today, 1):%Y-%m}", "last_month": f"{_month(today, 6):%Y-%m}",
+            "reason": "下岗后收入减少",
+        }
+    }  # fmt: skip
+
+
+async def b_dues_decide(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    e = await _exemption(ctx, t, ExemptionStatus.proposed)
+    return f"/api/v1/dues/exemptions/{e.id}/decide", {"json": {"approve": True}}
+
+
+async def b_dues_approve(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    e = await _exemption(ctx, t, ExemptionStatus.branch_approved)
+    return f"/api/v1/dues/exemptions/{e.id}/approve", {"json": {"approve": True}}
+
+
+async def b_dues_assessment_confirm(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    """A fresh organisation under the target that fixes dues once a year since 2000 (DUES-01)."""
+    org = await fresh_child(ctx, t)
+    await _add_row(
+        ctx,
+        PolicyValue(
+            organization_id=org.id, key="dues.mode", value="annual_fixed",
+            effective_from=date(2000, 1, 1), set_by="测试",
+        ),
+    )  # fmt: skip
+    return "/api/v1/dues/assessment", {
+        "json": {"organization_id": org.id, "year": local_today().year}
+    }
+
+
 async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
@@ -1268,6 +1525,32 @@ MATRIX: dict[str, Case] = {
         200,
         fixed("/api/v1/dues/calculate", json={"category": "salaried", "basis": "3000.01"}),
     ),
+    "GET /api/v1/dues/ledger": Case(DUES_READ, 200, b_dues_ledger),
+    "GET /api/v1/dues/members/{member_id}/statement": Case(DUES_READ, 200, b_dues_statement),
+    "POST /api/v1/dues/payments": Case(DUES_MANAGE, 201, b_dues_pay),
+    "GET /api/v1/dues/payments": Case(DUES_LIST, 200, b_dues_payments),
+    "GET /api/v1/dues/payments/{payment_id}": Case(DUES_READ, 200, b_dues_payment),
+    "POST /api/v1/dues/payments/{payment_id}/reverse": Case(DUES_MANAGE, 201, b_dues_reverse),
+    "POST /api/v1/dues/payments/{payment_id}/remittance": Case(DUES_MANAGE, 200, b_dues_remit),
+    "GET /api/v1/dues/arrears": Case(DUES_READ, 200, b_dues_org("/api/v1/dues/arrears")),
+    "POST /api/v1/dues/arrears/remind": Case(DUES_MANAGE, 200, b_dues_remind),
+    "GET /api/v1/dues/exemptions": Case(DUES_LIST, 200, b_dues_exemptions),
+    "POST /api/v1/dues/exemptions": Case(DUES_MANAGE, 201, b_dues_exemption_apply),
+    "POST /api/v1/dues/exemptions/{exemption_id}/decide": Case(
+        DUES_EXEMPT_DECIDE, 200, b_dues_decide
+    ),
+    "POST /api/v1/dues/exemptions/{exemption_id}/approve": Case(
+        DUES_EXEMPT_APPROVE, 200, b_dues_approve
+    ),
+    "GET /api/v1/dues/assessment": Case(DUES_READ, 200, b_dues_org("/api/v1/dues/assessment")),
+    "POST /api/v1/dues/assessment": Case(DUES_MANAGE, 201, b_dues_assessment_confirm),
+    **{
+        f"GET /api/v1/dues/reports/{what}": Case(
+            DUES_READ, 200, b_dues_org(f"/api/v1/dues/reports/{what}")
+        )
+        for what in ("monthly", "yearly", "published")
+    },
+    "GET /api/v1/ledgers/dues": Case(DUES_EXPORT, 200, b_dues_org("/api/v1/ledgers/dues")),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
     "GET /api/v1/me/notifications": Case(SELF_USER, 200, fixed("/api/v1/me/notifications")),
     "GET /api/v1/me/notifications/unread-count": Case(
@@ -1371,7 +1654,28 @@ async def fingerprint(ctx: Ctx) -> tuple[Any, ...]:
             out.append(await session.scalar(select(func.count()).select_from(model)))
             out.append(await session.scalar(select(func.max(model.updated_at))))
         out.append(await session.scalar(select(func.count()).select_from(MemberEvent)))
-        out.append(await session.scalar(select(func.count()).select_from(DuesBasis)))
+        for dues_model in (
+            DuesBasis, DuesPayment, DuesPaymentMonth, DuesReceiptCounter, DuesExemption,
+            DuesAssessment, Notification,
+        ):  # fmt: skip
+            out.append(await session.scalar(select(func.count()).select_from(dues_model)))
+        # what a denied decision, approval or remittance would change in place
+        out.append(
+            sorted(
+                (
+                    await session.execute(
+                        select(DuesExemption.status, func.count()).group_by(DuesExemption.status)
+                    )
+                ).all()
+            )
+        )
+        out.append(
+            await session.scalar(
+                select(func.count())
+                .select_from(DuesPayment)
+                .where(DuesPayment.remitted_on.is_not(None))
+            )
+        )
         head = await session.get(AuditHead, 1)
         assert head is not None
         out.append((head.seq, head.hash))

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
-from dangjian.authz.service import visible_organization
+from dangjian.authz.service import require, visible_organization
 from dangjian.core.schemas import PageParams
 from dangjian.dues import ledger, rules
 from dangjian.dues.payments import payments_of
@@ -60,14 +60,14 @@ def roster_query(org: Organization, principal: Principal) -> Any:
 async def roster_facts(
     session: AsyncSession,
     rows: Sequence[Row[Any]],
-    on: date,
     first: int | None = None,
     last: int | None = None,
 ) -> dict[int, ledger.MemberFacts]:
     orgs = {r.org_id: Organization(id=r.org_id, path=r.path) for r in rows}
-    annual = await ledger.annual_orgs(session, orgs.values(), on)
+    # R: DUES-01 — each month under the mode in force on its first day (as the SQL reports)
+    modes = await ledger.annual_timelines(session, orgs.values())
     return await ledger.load_facts(
-        session, [(r.id, r.joined_on, r.org_id in annual) for r in rows], first, last
+        session, [(r.id, r.joined_on, modes[r.org_id]) for r in rows], first, last
     )
 
 
@@ -92,7 +92,7 @@ async def grid(
     ).all()
     first, last = month_index(year, 1), month_index(year, 12)
     current = ledger.index_of(today)
-    facts = await roster_facts(session, rows, today, first, last)
+    facts = await roster_facts(session, rows, first, last)
     policy = await dues_policy(session, org, today)
     out_rows, all_cells = [], []
     for r in rows:
@@ -147,8 +147,8 @@ async def statement(
     member, _path = await dues_member(session, principal, member_id)
     org = await session.get(Organization, member.organization_id)
     assert org is not None
-    annual = bool(await ledger.annual_orgs(session, [org], today))
-    facts = (await ledger.load_facts(session, [(member.id, member.joined_on, annual)]))[member.id]
+    modes = (await ledger.annual_timelines(session, [org]))[org.id]
+    facts = (await ledger.load_facts(session, [(member.id, member.joined_on, modes)]))[member.id]
     current = ledger.index_of(today)
     first, last = month_index(year, 1), month_index(year, 12)
     cells = ledger.month_cells(facts, range(first, last + 1), current)
@@ -215,7 +215,7 @@ async def _arrears_rows(
     session: AsyncSession, principal: Principal, org: Organization, today: date
 ) -> list[tuple[ArrearsRow, ledger.Arrears]]:
     rows = (await session.execute(roster_query(org, principal))).all()
-    facts = await roster_facts(session, rows, today)
+    facts = await roster_facts(session, rows)
     current = ledger.index_of(today)
     found = {r.id: (r, a) for r in rows if (a := ledger.arrears(facts[r.id], current)).owed_months}
     if not found:
@@ -272,7 +272,9 @@ async def remind(
 ) -> RemindResult:
     """Send each chosen member in arrears an inbox message with the months and the amount.
     Members without an account are returned for a reminder in person (MEM-04 spirit)."""
-    org = await visible_organization(session, principal, org_id, Cap.dues_manage)
+    # Scope first, then permission: an organisation whose dues the caller reads is 403, not 404.
+    org = await visible_organization(session, principal, org_id, Cap.dues_read)
+    require(principal, Cap.dues_manage, org)
     wanted = set(body.member_ids)
     rows = [
         (r, a)
@@ -280,8 +282,10 @@ async def remind(
         if r.member_id in wanted
     ]
     listed = {r.member_id for r, _ in rows}
-    names = dict(
-        (await session.execute(select(Member.id, Member.name).where(Member.id.in_(wanted)))).all()
+    # Names of the chosen members the caller may see there only (no existence leaks).
+    visible = roster_query(org, principal).where(Member.id.in_(wanted)).subquery()
+    names: dict[int, str] = dict(
+        (await session.execute(select(visible.c.id, visible.c.name))).all()
     )
     accounts = await _accounts(session, list(listed))
     sent, without = 0, []

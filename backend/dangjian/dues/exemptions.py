@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
@@ -41,6 +41,11 @@ async def deciding_branch(session: AsyncSession, org: Organization) -> Organizat
         if parent is not None:
             return parent
     return org
+
+
+def actor_key(principal: Principal) -> str:
+    """Who acted, by account rather than by name (a display name can change)."""
+    return f"{principal.actor_kind}:{principal.actor_id}"
 
 
 def can_approve(principal: Principal, branch: Organization) -> bool:
@@ -82,7 +87,7 @@ async def _read(
         and principal.can(Cap.dues_exempt_decide, branch.path),
         can_approve=e.status is ExemptionStatus.branch_approved
         and can_approve(principal, branch)
-        and e.branch_decided_by != principal.label,
+        and e.branch_decider != actor_key(principal),
     )
 
 
@@ -175,6 +180,26 @@ def _visible(principal: Principal) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
+async def _move(
+    session: AsyncSession,
+    e: DuesExemption,
+    expected: ExemptionStatus,
+    conflict: str,
+    **values: object,
+) -> None:
+    """Move the application on from `expected` — once, even against a concurrent request."""
+    done = await session.scalar(
+        update(DuesExemption)
+        .where(DuesExemption.id == e.id, DuesExemption.status == expected)
+        .values(**values)
+        .returning(DuesExemption.id)
+        .execution_options(synchronize_session=False)
+    )
+    if done is None:
+        raise Conflict(conflict, code="dues_exemption_state")
+    await session.refresh(e)
+
+
 async def decide(
     session: AsyncSession, principal: Principal, exemption_id: int, body: ExemptionDecision
 ) -> ExemptionRead:
@@ -185,11 +210,17 @@ async def decide(
         raise Forbidden("减免党费由党支部研究决定", code="forbidden")
     if e.status is not ExemptionStatus.proposed:
         raise Conflict("该申请已作出支部决定", code="dues_exemption_state")
-    e.status = ExemptionStatus.branch_approved if body.approve else ExemptionStatus.rejected
-    e.branch_decided_by = principal.label
-    e.branch_decided_at = utcnow()
-    e.branch_note = body.note
-    await session.flush()
+    await _move(
+        session,
+        e,
+        ExemptionStatus.proposed,
+        "该申请已作出支部决定",
+        status=ExemptionStatus.branch_approved if body.approve else ExemptionStatus.rejected,
+        branch_decided_by=principal.label,
+        branch_decider=actor_key(principal),
+        branch_decided_at=utcnow(),
+        branch_note=body.note,
+    )
     await audit.record(
         session,
         actor=principal,
@@ -212,13 +243,18 @@ async def approve(
         raise Forbidden("减免党费须报上一级党委批准", code="forbidden")
     if e.status is not ExemptionStatus.branch_approved:
         raise Conflict("该申请尚未经支部同意或已处理", code="dues_exemption_state")
-    if e.branch_decided_by == principal.label:
+    if e.branch_decider == actor_key(principal):
         raise Conflict("作出支部决定的人不能再作上级批准", code="dues_exemption_state")
-    e.status = ExemptionStatus.approved if body.approve else ExemptionStatus.rejected
-    e.approved_by = principal.label
-    e.approved_at = utcnow()
-    e.approval_note = body.note
-    await session.flush()
+    await _move(
+        session,
+        e,
+        ExemptionStatus.branch_approved,
+        "该申请尚未经支部同意或已处理",
+        status=ExemptionStatus.approved if body.approve else ExemptionStatus.rejected,
+        approved_by=principal.label,
+        approved_at=utcnow(),
+        approval_note=body.note,
+    )
     await audit.record(
         session,
         actor=principal,

@@ -50,6 +50,11 @@ class Exemption:
     last: int
 
 
+# The dues mode of an organisation month by month: (first month, annual-fixed?) in order;
+# monthly before the first entry. A month is judged by the mode in force on its first day.
+Timeline = tuple[tuple[int, bool], ...]
+
+
 @dataclass
 class MemberFacts:
     """What the ledger of one member is computed from."""
@@ -58,7 +63,19 @@ class MemberFacts:
     bases: list[DuesBasis] = field(default_factory=list)
     exemptions: list[Exemption] = field(default_factory=list)
     paid: dict[int, Decimal] = field(default_factory=dict)  # month index → net paid
-    annual: bool = False  # the organisation fixes the amount once a year (DUES-01)
+    # The organisation fixes the amount once a year (DUES-01): for every month (a bool) or from
+    # the months a timeline says — a mode set later never rewrites the months before it.
+    annual: bool | Timeline = False
+
+    def annual_in(self, month: int) -> bool:
+        if isinstance(self.annual, bool):
+            return self.annual
+        value = False
+        for first, annual in self.annual:
+            if first > month:
+                break
+            value = annual
+        return value
 
 
 @dataclass(frozen=True)
@@ -112,7 +129,10 @@ def due_in(facts: MemberFacts, month: int) -> tuple[Decimal | None, MonthState |
             if ex.kind is ExemptionKind.exempt:
                 return ZERO, MonthState.exempt
             return ex.monthly_amount or ZERO, None
-    basis = year_basis(facts.bases, month) if facts.annual else basis_in_force(facts.bases, month)
+    if facts.annual_in(month):
+        basis = year_basis(facts.bases, month)
+    else:
+        basis = basis_in_force(facts.bases, month)
     if basis is None:
         return None, MonthState.no_basis
     return basis.monthly_amount, None
@@ -174,44 +194,75 @@ def arrears(facts: MemberFacts, current: int) -> Arrears:
 # ---------------------------------------------------------------- loading the facts
 
 
+async def _mode_settings(
+    session: AsyncSession, orgs: Sequence[Organization]
+) -> dict[int, list[tuple[date, object]]]:
+    """The dues-mode settings of `orgs` and their ancestors: organisation → (from, value), in
+    order (value None: the setting was cleared and the question passes upward)."""
+    ancestors = {int(p) for o in orgs for p in o.path.strip("/").split("/")}
+    out: dict[int, list[tuple[date, object]]] = defaultdict(list)
+    rows = await session.execute(
+        select(PolicyValue.organization_id, PolicyValue.effective_from, PolicyValue.value)
+        .where(PolicyValue.key == MODE_KEY, PolicyValue.organization_id.in_(ancestors))
+        .order_by(PolicyValue.effective_from, PolicyValue.id)
+    )
+    for org_id, start, value in rows.all():
+        out[org_id].append((start, value))
+    return out
+
+
+def _annual_on(settings: dict[int, list[tuple[date, object]]], path: str, on: date) -> bool:
+    """The mode of the organisation at `path` on `on`: the nearest organisation whose latest
+    setting by then is a value decides; the default in code otherwise (policies.service)."""
+    for part in reversed(path.strip("/").split("/")):
+        latest = None
+        for start, value in settings.get(int(part), []):
+            if start <= on:
+                latest = value
+        if latest is not None:
+            return latest == ANNUAL
+    return bool(PARAMS[MODE_KEY].default == ANNUAL)
+
+
 async def annual_orgs(session: AsyncSession, orgs: Iterable[Organization], on: date) -> set[int]:
     """The organisations among `orgs` whose dues mode on `on` is annual-fixed (inherited from
     the nearest organisation that set it; the default in code otherwise) — one query."""
     orgs = list(orgs)
-    ancestors = {int(p) for o in orgs for p in o.path.strip("/").split("/")}
-    latest: dict[int, object] = {}
-    rows = await session.execute(
-        select(PolicyValue.organization_id, PolicyValue.value)
-        .where(
-            PolicyValue.key == MODE_KEY,
-            PolicyValue.organization_id.in_(ancestors),
-            PolicyValue.effective_from <= on,
-        )
-        .order_by(PolicyValue.effective_from, PolicyValue.id)
-    )
-    for org_id, value in rows.all():
-        latest[org_id] = value
-    default = PARAMS[MODE_KEY].default
-    out = set()
+    settings = await _mode_settings(session, orgs)
+    return {o.id for o in orgs if _annual_on(settings, o.path, on)}
+
+
+async def annual_timelines(
+    session: AsyncSession, orgs: Iterable[Organization]
+) -> dict[int, Timeline]:
+    """R: DUES-01 — each organisation's dues mode month by month: a month is judged by the mode
+    in force on its first day, so a mode set today applies from the next month that begins on or
+    after its date and the months before keep what was due then (the SQL reports judge the same
+    way, `annual_orgs(…, month_start(m))`) — one query."""
+    orgs = list(orgs)
+    settings = await _mode_settings(session, orgs)
+    out: dict[int, Timeline] = {}
     for o in orgs:
-        mode = default
-        for part in reversed(o.path.strip("/").split("/")):
-            value = latest.get(int(part))
-            if value is not None:
-                mode = value
-                break
-        if mode == ANNUAL:
-            out.add(o.id)
+        starts = sorted(
+            {
+                index_of(start) + (0 if start.day == 1 else 1)
+                for part in o.path.strip("/").split("/")
+                for start, _ in settings.get(int(part), [])
+            }
+        )
+        default = (0, bool(PARAMS[MODE_KEY].default == ANNUAL))  # before any setting
+        changes = [(m, _annual_on(settings, o.path, month_start(m))) for m in starts]
+        out[o.id] = (default, *changes)
     return out
 
 
 async def load_facts(
     session: AsyncSession,
-    members: Iterable[tuple[int, date | None, bool]],
+    members: Iterable[tuple[int, date | None, bool | Timeline]],
     first: int | None = None,
     last: int | None = None,
 ) -> dict[int, MemberFacts]:
-    """Bases, approved exemptions and paid sums of members given as (id, joined_on, annual);
+    """Bases, approved exemptions and paid sums of members given as (id, joined_on, mode);
     paid sums limited to months first..last when given."""
     facts = {mid: MemberFacts(joined_on=joined, annual=annual) for mid, joined, annual in members}
     ids = list(facts)

@@ -172,7 +172,10 @@ async def _collecting_org(
         org = await session.get(Organization, member.organization_id)
         assert org is not None
         return org
-    org = await visible_organization(session, principal, org_id, Cap.dues_manage)
+    # Scope first, then permission: a flow-in organisation the caller reads only is 403.
+    org = await visible_organization(session, principal, org_id, Cap.dues_read)
+    if not principal.can(Cap.dues_manage, org.path):
+        raise Forbidden("无权在该党组织收缴党费", code="forbidden")
     if "floating_in" not in (member.categories or []):
         raise Unprocessable(
             "只有持《流动党员活动证》的流动党员可以在流入地党组织交纳党费", code="dues_where"
@@ -264,7 +267,7 @@ async def _insert(
     key: str | None,
     digest: str,
 ) -> DuesPayment:
-    current = ledger.index_of(today_month := paid_on.replace(day=1))
+    current = ledger.index_of(paid_on)
     allocations: list[tuple[int, Decimal]] = []
     if body.kind is PaymentKind.regular:
         if months[-1] > current + ADVANCE_MONTHS:
@@ -273,14 +276,11 @@ async def _insert(
                 code="dues_payment",
             )
         # Read after the counter lock: a payment committed meanwhile is seen here.
-        annual = bool(
-            await ledger.annual_orgs(
-                session, [await _org_by_id(session, member.organization_id)], today_month
-            )
-        )
+        member_org = await _org_by_id(session, member.organization_id)
+        modes = (await ledger.annual_timelines(session, [member_org]))[member_org.id]
         facts = (
             await ledger.load_facts(
-                session, [(member.id, member.joined_on, annual)], months[0], months[-1]
+                session, [(member.id, member.joined_on, modes)], months[0], months[-1]
             )
         )[member.id]
         problems = []
@@ -414,7 +414,14 @@ async def list_payments(
             and_(DuesPayment.paid_on >= date(year, 1, 1), DuesPayment.paid_on <= date(year, 12, 31))
         )
     if remit == "pending":
-        stmt = stmt.where(DuesPayment.remit_required.is_(True), DuesPayment.remitted_on.is_(None))
+        # R: DUES-07 — awaiting remittance until remitted; a reversed payment is not to remit
+        # (and cannot be: record_remittance refuses it), so it leaves the list.
+        reversal = aliased(DuesPayment)
+        stmt = stmt.where(
+            DuesPayment.remit_required.is_(True),
+            DuesPayment.remitted_on.is_(None),
+            ~select(reversal.id).where(reversal.reverses_id == DuesPayment.id).exists(),
+        )
     elif remit == "remitted":
         stmt = stmt.where(
             DuesPayment.remit_required.is_(True), DuesPayment.remitted_on.is_not(None)
@@ -490,7 +497,12 @@ async def reverse_payment(
         recorded_by=principal.label,
     )
     session.add(counter)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        # Reversed meanwhile by a concurrent request (reverses_id is unique): the same answer
+        # as when the reversal is seen above; the request's transaction is rolled back.
+        raise Conflict("该记录已冲正", code="dues_reversal") from None
     months = (
         await session.execute(
             select(DuesPaymentMonth.month, DuesPaymentMonth.amount).where(
@@ -533,9 +545,17 @@ async def record_remittance(
         raise Conflict("已登记上缴", code="dues_remittance")
     if body.remitted_on < p.paid_on or body.remitted_on > today:
         raise Unprocessable("上缴日期应在交纳日期与今天之间", code="dues_remittance")
-    p.remitted_on = body.remitted_on
-    p.remittance_reference = body.reference
-    await session.flush()
+    # Recorded once: the condition holds against a concurrent request recording it too.
+    done = await session.scalar(
+        update(DuesPayment)
+        .where(DuesPayment.id == p.id, DuesPayment.remitted_on.is_(None))
+        .values(remitted_on=body.remitted_on, remittance_reference=body.reference)
+        .returning(DuesPayment.id)
+        .execution_options(synchronize_session=False)
+    )
+    if done is None:
+        raise Conflict("已登记上缴", code="dues_remittance")
+    await session.refresh(p)
     org = await _org_by_id(session, p.organization_id)
     await audit.record(
         session,

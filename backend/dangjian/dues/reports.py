@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -542,7 +543,11 @@ async def confirm_assessment(
             confirmed_by=principal.label,
         )
     )
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        # confirmed meanwhile by a concurrent request: (organisation, year) is unique
+        raise Conflict(f"{body.year} 年已核定", code="dues_assessment") from None
     await audit.record(
         session,
         actor=principal,

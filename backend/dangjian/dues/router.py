@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from urllib.parse import quote
@@ -81,7 +81,7 @@ async def calculate(body: DuesCalculateIn, _principal: PrincipalDep) -> DuesCalc
 @bases_router.get("/{member_id}/dues-bases", response_model=DuesBasisList)
 async def list_bases(member_id: int, session: SessionDep, principal: PrincipalDep) -> DuesBasisList:
     """党员的党费基数：本月适用的与全部记录（收入基数仅有权者可见）。"""
-    return await service.list_bases(session, principal, member_id, date.today())
+    return await service.list_bases(session, principal, member_id, local_today())
 
 
 @bases_router.post("/{member_id}/dues-bases", response_model=DuesBasisList, status_code=201)
@@ -89,7 +89,7 @@ async def add_basis(
     member_id: int, body: DuesBasisCreate, session: SessionDep, principal: PrincipalDep
 ) -> DuesBasisList:
     """登记党费基数（自新收入开始的月份起适用；只增不改）。"""
-    return await service.add_basis(session, principal, member_id, body, date.today())
+    return await service.add_basis(session, principal, member_id, body, local_today())
 
 
 # ---------------------------------------------------------------- ledger, payments, arrears

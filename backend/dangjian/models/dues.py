@@ -151,6 +151,8 @@ class DuesExemption(Base):
     applied_by: Mapped[str] = mapped_column(String(100), comment="申请登记人")
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, comment="申请时间")
     branch_decided_by: Mapped[str | None] = mapped_column(String(100), comment="支部决定人")
+    # "<actor kind>:<actor id>" of the decider: the approver must be someone else (DUES-03).
+    branch_decider: Mapped[str | None] = mapped_column(String(40), comment="支部决定人标识")
     branch_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="支部决定")
     branch_note: Mapped[str | None] = mapped_column(String(200), comment="支部意见")
     approved_by: Mapped[str | None] = mapped_column(String(100), comment="上级批准人")

@@ -52,6 +52,7 @@ class Param:
     kind: ParamKind
     default: Any
     options: dict[str, str] | None = None  # choice / choices: value → Chinese label
+    limits: tuple[str, str] | None = None  # money_range: the range a value must lie within
 
 
 def _frequency(value: Any) -> str | None:
@@ -206,6 +207,8 @@ PARAMS: dict[str, Param] = {
         group="党费",
         kind=ParamKind.money_range,
         default=["0.20", "1.00"],
+        # R: DUES-02 — the province sets the farmers' amount within 0.20–1.00 yuan.
+        limits=("0.20", "1.00"),
     ),
     "dues.reminder_months": Param(
         key="dues.reminder_months",
@@ -241,4 +244,9 @@ def check(key: str, value: Any) -> str | None:
         return "没有这个参数"
     if param.options is not None:
         return _check_options(param, value)
-    return CHECKS[param.kind](value)
+    problem = CHECKS[param.kind](value)
+    if problem is None and param.limits is not None:
+        low, high = param.limits
+        if Decimal(value[0]) < Decimal(low) or Decimal(value[1]) > Decimal(high):
+            return f"应在 {low} 元至 {high} 元之间"
+    return problem

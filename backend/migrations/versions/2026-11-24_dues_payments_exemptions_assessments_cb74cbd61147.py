@@ -53,6 +53,7 @@ def upgrade() -> None:
     sa.Column('applied_by', sa.String(length=100), nullable=False, comment='申请登记人'),
     sa.Column('applied_at', dangjian.core.db.UTCDateTime(timezone=True), nullable=False, comment='申请时间'),
     sa.Column('branch_decided_by', sa.String(length=100), nullable=True, comment='支部决定人'),
+    sa.Column('branch_decider', sa.String(length=40), nullable=True, comment='支部决定人标识'),
     sa.Column('branch_decided_at', dangjian.core.db.UTCDateTime(timezone=True), nullable=True, comment='支部决定'),
     sa.Column('branch_note', sa.String(length=200), nullable=True, comment='支部意见'),
     sa.Column('approved_by', sa.String(length=100), nullable=True, comment='上级批准人'),
