@@ -6,7 +6,7 @@ import type { DuesCategory } from '@/api'
 import { i18n } from '@/locales'
 import zhCN from '@/locales/zh-CN'
 import en from '@/locales/en'
-import { DUES_CATEGORIES, inputKind, normaliseMoney, ratePercent } from '@/modules/dues/money'
+import { DUES_CATEGORIES, canonicalYuan, fenToYuan, inputKind, normaliseMoney, parseFen, ratePercent, sumYuan, toFen } from '@/modules/dues/money'
 import { calculateBody, PREVIEW_DEBOUNCE_MS } from '@/modules/dues/api'
 import { duesRoutes } from '@/modules/dues/routes'
 import DuesCalculatorView from '@/modules/dues/views/DuesCalculatorView.vue'
@@ -56,6 +56,55 @@ describe('money input normalisation (the basis is sent as a decimal string)', ()
       const { value } = normaliseMoney(s)
       expect(value, s).toMatch(/^\d{1,9}(\.\d{1,2})?$/)
     }
+  })
+})
+
+describe('money in fen (no float arithmetic)', () => {
+  it('parses decimal strings into integer fen', () => {
+    expect(parseFen('15.00')).toBe(1500)
+    expect(parseFen('15')).toBe(1500)
+    expect(parseFen('0.2')).toBe(20)
+    expect(parseFen('0.20')).toBe(20)
+    expect(parseFen('0.05')).toBe(5)
+    expect(parseFen('12.3')).toBe(1230)
+    expect(parseFen('1000')).toBe(100000)
+    expect(parseFen('-30.50')).toBe(-3050)
+    expect(parseFen('-0.20')).toBe(-20)
+    expect(parseFen('999999999.99')).toBe(99999999999)
+    expect(parseFen(' 1.10 ')).toBe(110)
+    expect(parseFen(' 0.1 ')).toBe(10)
+    expect(parseFen('1.234')).toBeNull()
+    expect(parseFen('abc')).toBeNull()
+    expect(parseFen('')).toBeNull()
+    expect(parseFen(null)).toBeNull()
+    expect(parseFen('999999999999999999')).toBeNull() // beyond exact integers
+    expect(toFen(null)).toBe(0)
+    expect(toFen(undefined)).toBe(0)
+  })
+
+  it('formats fen as yuan with two decimals', () => {
+    expect(fenToYuan(1500)).toBe('15.00')
+    expect(fenToYuan(1230)).toBe('12.30')
+    expect(fenToYuan(20)).toBe('0.20')
+    expect(fenToYuan(5)).toBe('0.05')
+    expect(fenToYuan(0)).toBe('0.00')
+    expect(fenToYuan(-3050)).toBe('-30.50')
+    expect(fenToYuan(-20)).toBe('-0.20')
+    // A chart axis may ask for a fraction of a fen.
+    expect(fenToYuan(2.6)).toBe('0.03')
+    expect(fenToYuan(-0.4)).toBe('0.00')
+    expect(canonicalYuan('0.5')).toBe('0.50')
+    expect(canonicalYuan('x')).toBe('x')
+  })
+
+  it('adds exactly where floats would not', () => {
+    // 0.1 + 0.2 in floats is 0.30000000000000004; in fen it is exact.
+    expect(fenToYuan(toFen('0.1') + toFen('0.2'))).toBe('0.30')
+    expect(sumYuan(['0.10', '0.20'])).toBe('0.30')
+    expect(sumYuan(['0.10', '0.20', '0.30', null])).toBe('0.60')
+    expect(sumYuan(['15.10', '15.10', '15.10'])).toBe('45.30')
+    expect(sumYuan(['30.00', '-30.00'])).toBe('0.00')
+    expect(sumYuan([])).toBe('0.00')
   })
 })
 

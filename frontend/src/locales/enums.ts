@@ -73,6 +73,14 @@ export const enumLabels = {
   },
   auditAction: {
     'dues.basis': { 'zh-CN': '登记党费基数', en: 'Recorded a dues basis' },
+    'dues.remind': { 'zh-CN': '发送欠交党费提醒', en: 'Sent dues reminders' },
+    'dues.exemption.apply': { 'zh-CN': '申请减免党费', en: 'Applied for a dues reduction' },
+    'dues.exemption.decide': { 'zh-CN': '支部决定减免党费', en: 'Branch decision on a dues reduction' },
+    'dues.exemption.approve': { 'zh-CN': '上级批准减免党费', en: 'Approval of a dues reduction' },
+    'dues.assessment': { 'zh-CN': '确认年初核定', en: 'Confirmed the annual dues assessment' },
+    'dues.payment': { 'zh-CN': '登记党费收缴', en: 'Recorded a dues payment' },
+    'dues.reverse': { 'zh-CN': '冲正党费收缴', en: 'Reversed a dues payment' },
+    'dues.remit': { 'zh-CN': '登记党费上缴中央', en: 'Recorded a remittance to the Centre' },
     'auth.refresh': { 'zh-CN': '刷新登录', en: 'Refreshed sign-in' },
     'system.rotate_data_key': { 'zh-CN': '更换个人信息密钥', en: 'Rotated the personal-data key' },
     'member.photo_set': { 'zh-CN': '上传党员照片', en: 'Uploaded a member photo' },
@@ -150,6 +158,9 @@ export const enumLabels = {
     member_correction: { 'zh-CN': '更正申请', en: 'Correction request' },
     api_client: { 'zh-CN': '接口客户端', en: 'API client' },
     system: { 'zh-CN': '系统', en: 'System' },
+    dues_exemption: { 'zh-CN': '党费减免', en: 'Dues reduction' },
+    dues_register: { 'zh-CN': '党费收缴登记册', en: 'Dues register' },
+    dues_payment: { 'zh-CN': '党费收缴', en: 'Dues payment' },
   },
   // ---- the roster (backend/dangjian/members/enums.py, national.md §3.1, §3.3) ----
   gender: {
@@ -427,6 +438,38 @@ export const enumLabels = {
     serving_sentence: { 'zh-CN': '正在服刑', en: 'Serving a sentence' },
     bedridden: { 'zh-CN': '年老体弱卧床不起', en: 'Bedridden by age or illness' },
     moved_away: { 'zh-CN': '外出半年以上未转组织关系', en: 'Away over half a year without transferring' },
+  },
+  // dues ledger and payments (backend/dangjian/dues/enums.py)
+  duesPaymentKind: {
+    regular: { 'zh-CN': '按月交纳', en: 'Monthly dues' },
+    voluntary: { 'zh-CN': '自愿多交', en: 'Voluntary extra' },
+    reversal: { 'zh-CN': '冲正', en: 'Reversal' },
+  },
+  duesPaymentMethod: {
+    cash: { 'zh-CN': '现金', en: 'Cash' },
+    bank: { 'zh-CN': '银行转账', en: 'Bank transfer' },
+    wechat: { 'zh-CN': '微信', en: 'WeChat' },
+    alipay: { 'zh-CN': '支付宝', en: 'Alipay' },
+  },
+  duesMonthState: {
+    paid: { 'zh-CN': '已交', en: 'Paid' },
+    partial: { 'zh-CN': '未交足', en: 'Part paid' },
+    unpaid: { 'zh-CN': '未交', en: 'Unpaid' },
+    exempt: { 'zh-CN': '免交', en: 'Exempt' },
+    upcoming: { 'zh-CN': '未到期', en: 'Not yet due' },
+    no_basis: { 'zh-CN': '未登记基数', en: 'No basis' },
+    not_member: { 'zh-CN': '未入党', en: 'Not yet a member' },
+  },
+  // dues reductions and exemptions, DUES-03 (backend/dangjian/dues/enums.py)
+  duesExemptionKind: {
+    reduce: { 'zh-CN': '少交', en: 'Reduced' },
+    exempt: { 'zh-CN': '免交', en: 'Exempt' },
+  },
+  duesExemptionStatus: {
+    proposed: { 'zh-CN': '待支部决定', en: 'Awaiting the branch' },
+    branch_approved: { 'zh-CN': '待上级党委批准', en: 'Awaiting the higher committee' },
+    approved: { 'zh-CN': '已批准', en: 'Approved' },
+    rejected: { 'zh-CN': '未同意', en: 'Not agreed' },
   },
 } as const satisfies Record<string, LabelTable>
 

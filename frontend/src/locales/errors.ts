@@ -166,6 +166,50 @@ export const errorTexts: Record<string, ErrorText> = {
     en: 'The starting month is not allowed (at most 12 months ahead, not before the member joined).',
     preferDetail: true,
   },
+  // dues payments, reversals and remittances (the detail names the months and the amounts)
+  idempotency_mismatch: {
+    'zh-CN': '之前的一次提交可能已经登记（内容与现在不同），请关闭对话框，核对台账后再重新登记',
+    en: 'An earlier submission from this dialog may already have been recorded with different details; close it, check the ledger, then record again.',
+  },
+  dues_amount: {
+    'zh-CN': '金额与所选月份的未交合计不符，请刷新后重试',
+    en: 'The amount does not match what is outstanding for the chosen months; the ledger has been refreshed, check and try again.',
+    preferDetail: true,
+  },
+  dues_month_closed: {
+    'zh-CN': '所选月份中有不能交纳的月份（已交清、免交或未登记基数）',
+    en: 'Some chosen months cannot be paid (already paid, exempt, or without a basis); the ledger has been refreshed.',
+    preferDetail: true,
+  },
+  dues_payment: { 'zh-CN': '交纳信息不符合要求', en: 'The payment details are not acceptable.', preferDetail: true },
+  dues_where: {
+    'zh-CN': '只有持《流动党员活动证》的流动党员可以在流入地党组织交纳党费',
+    en: 'Only floating members with a floating-member card may pay at the organisation they moved to.',
+    preferDetail: true,
+  },
+  dues_reversal: { 'zh-CN': '该记录不能冲正', en: 'This payment cannot be reversed (already reversed, a reversal itself, or remitted).', preferDetail: true },
+  dues_remittance: {
+    'zh-CN': '不能登记上缴',
+    en: 'The remittance cannot be recorded (not required, reversed, already recorded, or the date is outside the payment date and today).',
+    preferDetail: true,
+  },
+  // dues reductions/exemptions and the annual assessment (the detail says what is wrong)
+  dues_exemption: { 'zh-CN': '减免申请不符合要求', en: 'The application is not acceptable (period, amount or reason).', preferDetail: true },
+  dues_exemption_overlap: {
+    'zh-CN': '该期间已有减免申请或批准',
+    en: 'There is already an application or approval for this period.',
+    preferDetail: true,
+  },
+  dues_exemption_state: {
+    'zh-CN': '该申请已处理，请刷新后查看',
+    en: 'This application has already been dealt with (or you made the branch decision yourself); refresh to see it.',
+    preferDetail: true,
+  },
+  dues_assessment: {
+    'zh-CN': '不能确认年初核定',
+    en: 'The annual assessment cannot be confirmed (dues are computed monthly here, or it is already confirmed).',
+    preferDetail: true,
+  },
   // generic
   forbidden: { 'zh-CN': '无权执行此操作', en: 'You are not allowed to do this.' },
   not_found: { 'zh-CN': '对象不存在或无权访问', en: 'Not found, or you have no access to it.' },

@@ -12,6 +12,8 @@ import { inboxRoutes } from '@/modules/inbox/routes'
 import { myMeetingRoutes } from '@/modules/my-meetings/routes'
 import { complianceRoutes } from '@/modules/compliance/routes'
 import { duesRoutes } from '@/modules/dues/routes'
+import { duesAdminRoutes } from '@/modules/dues-admin/routes'
+import { myDuesRoutes } from '@/modules/my-dues/routes'
 
 /** Children of the application frame, in menu order. */
 export const appChildren: RouteRecordRaw[] = [
@@ -25,6 +27,8 @@ export const appChildren: RouteRecordRaw[] = [
   ...myMeetingRoutes,
   ...complianceRoutes,
   ...duesRoutes,
+  ...duesAdminRoutes,
+  ...myDuesRoutes,
   ...authRoutes,
   {
     path: ':pathMatch(.*)*',

@@ -1,6 +1,7 @@
 /**
  * Money as text, never as a JS number (0.1 + 0.2 !== 0.3): the calculator sends the basis as a
- * decimal string ("3000.01") and shows the server's strings. Pure helpers, no Vue.
+ * decimal string ("3000.01") and shows the server's strings; sums, comparisons and chart values
+ * are done in integer fen. Pure helpers, no Vue — shared by the dues, dues-admin and my-dues pages.
  */
 import type { DuesCategory } from '@/api'
 
@@ -71,4 +72,44 @@ export function ratePercent(rate: string): string {
   const whole = `${match[1]}${fraction.slice(0, 2)}`.replace(/^0+(?=\d)/, '')
   const rest = fraction.slice(2).replace(/0+$/, '')
   return `${whole}${rest ? `.${rest}` : ''}%`
+}
+
+// ---------------------------------------------------------------- money in fen
+
+const AMOUNT = /^(-)?(\d+)(?:\.(\d{1,2}))?$/
+
+/**
+ * "15.00" → 1500, "-30.5" → -3050, "0.2" → 20; null for anything that is not an amount of at
+ * most two decimals (or too large to count exactly).
+ */
+export function parseFen(text: string | null | undefined): number | null {
+  const match = AMOUNT.exec((text ?? '').trim())
+  if (!match) return null
+  const fen = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'))
+  if (!Number.isSafeInteger(fen)) return null
+  return match[1] && fen !== 0 ? -fen : fen
+}
+
+/** Like `parseFen`, with nothing (or a non-amount) counting as 0 (for sums and charts). */
+export function toFen(text: string | null | undefined): number {
+  return parseFen(text) ?? 0
+}
+
+/** 1500 → "15.00", -3050 → "-30.50", 20 → "0.20" (a fraction of a fen, e.g. a chart tick, is rounded). */
+export function fenToYuan(fen: number): string {
+  const whole = Math.round(fen)
+  const sign = whole < 0 ? '-' : ''
+  const abs = Math.abs(whole)
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
+
+/** The sum of decimal strings, exactly: ["0.10", "0.20"] → "0.30". */
+export function sumYuan(amounts: readonly (string | null | undefined)[]): string {
+  return fenToYuan(amounts.reduce((sum, a) => sum + toFen(a), 0))
+}
+
+/** An amount as the server would write it ("12.3" → "12.30"), or the text itself when malformed. */
+export function canonicalYuan(text: string): string {
+  const fen = parseFen(text)
+  return fen === null ? text : fenToYuan(fen)
 }
