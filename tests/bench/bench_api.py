@@ -227,7 +227,9 @@ async def dues_figures(client: httpx.AsyncClient, url: str) -> None:
         )
         await conn.execute("ANALYZE")
         months = await conn.fetchval("SELECT count(*) FROM dues_payment_months")
-        print(f"\ndues data: {months} paid member-months written in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"\ndues data: {months} paid member-months written in {time.perf_counter() - t0:.1f} s"
+        )
     finally:
         await conn.close()
     for user in ("street", "secretary"):
@@ -290,14 +292,18 @@ async def main() -> int:
                     await asyncio.sleep(0.2)
             print(f"{CONCURRENCY} concurrent clients, {SECONDS:.0f} s per endpoint, 1 API process")
             print(f"{'endpoint':<44}{'median ms':>10}{'p99 ms':>10}{'req/s':>10}")
-            for user, path in [] if os.environ.get("BENCH_ONLY") == "dues" else [
-                ("secretary", "/healthz"),  # no-op route: the ceiling of this harness
-                ("secretary", "/api/v1/auth/me"),
-                ("secretary", "/api/v1/organizations/tree"),
-                ("street", "/api/v1/organizations/tree"),
-                ("street", "/api/v1/dashboard"),
-                ("secretary", "/api/v1/organizations?page=1&size=20"),
-            ]:
+            for user, path in (
+                []
+                if os.environ.get("BENCH_ONLY") == "dues"
+                else [
+                    ("secretary", "/healthz"),  # no-op route: the ceiling of this harness
+                    ("secretary", "/api/v1/auth/me"),
+                    ("secretary", "/api/v1/organizations/tree"),
+                    ("street", "/api/v1/organizations/tree"),
+                    ("street", "/api/v1/dashboard"),
+                    ("secretary", "/api/v1/organizations?page=1&size=20"),
+                ]
+            ):
                 r = await client.post(
                     "/api/v1/auth/login", data={"username": user, "password": PASSWORD}
                 )
