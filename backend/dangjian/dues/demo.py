@@ -20,13 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.core.db import utcnow
 from dangjian.dues import ledger, rules
 from dangjian.dues.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
+from dangjian.dues.payments import allocate
 from dangjian.dues.rules import DuesCategory
 from dangjian.meetings.compliance import local_today, month_start
 from dangjian.models import (
     DuesBasis,
     DuesExemption,
     DuesPayment,
-    DuesPaymentMonth,
     DuesReceiptCounter,
     Member,
     Organization,
@@ -132,11 +132,11 @@ async def seed_dues(session: AsyncSession, seed: int = 2026) -> int:
                 payment.reference = f"4200{rng.randrange(10**12, 10**13)}"
             session.add(payment)
             await session.flush()
-            session.add_all(
-                DuesPaymentMonth(
-                    payment_id=payment.id, member_id=member.id, month=month_start(m), amount=d
-                )
-                for m, d in zip(chunk, dues, strict=True)
+            await allocate(
+                session,
+                payment.id,
+                member.id,
+                [(month_start(m), d) for m, d in zip(chunk, dues, strict=True)],
             )
             payments += 1
             month = chunk[-1] + 1

@@ -45,6 +45,7 @@ from dangjian.dues.schemas import (
 from dangjian.dues.service import dues_member
 from dangjian.meetings.compliance import month_label, month_start
 from dangjian.models import (
+    DuesMonthPaid,
     DuesPayment,
     DuesPaymentMonth,
     DuesReceiptCounter,
@@ -130,6 +131,30 @@ async def _replay(session: AsyncSession, existing: DuesPayment, digest: str) -> 
 
 async def _by_key(session: AsyncSession, key: str) -> DuesPayment | None:
     return await session.scalar(select(DuesPayment).where(DuesPayment.idempotency_key == key))
+
+
+async def allocate(
+    session: AsyncSession, payment_id: int, member_id: int, months: list[tuple[date, Decimal]]
+) -> None:
+    """Record what a payment (or reversal) puts toward each month, and keep the derived net per
+    member and month (`DuesMonthPaid`) in step — the one place either is written."""
+    if not months:
+        return
+    session.add_all(
+        DuesPaymentMonth(payment_id=payment_id, member_id=member_id, month=m, amount=a)
+        for m, a in months
+    )
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for m, a in months:
+        stmt = insert(DuesMonthPaid).values(month=m, member_id=member_id, paid=a)
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["month", "member_id"],
+                set_={"paid": DuesMonthPaid.paid + stmt.excluded.paid},
+            )
+        )
+    await session.flush()
 
 
 async def _ensure_counter(session: AsyncSession, org_id: int, year: int) -> None:
@@ -324,11 +349,7 @@ async def _insert(
     )
     session.add(payment)
     await session.flush()
-    session.add_all(
-        DuesPaymentMonth(payment_id=payment.id, member_id=member.id, month=month_start(m), amount=a)
-        for m, a in allocations
-    )
-    await session.flush()
+    await allocate(session, payment.id, member.id, [(month_start(m), a) for m, a in allocations])
     return payment
 
 
@@ -510,11 +531,7 @@ async def reverse_payment(
             )
         )
     ).all()
-    session.add_all(
-        DuesPaymentMonth(payment_id=counter.id, member_id=original.member_id, month=m, amount=-a)
-        for m, a in months
-    )
-    await session.flush()
+    await allocate(session, counter.id, original.member_id, [(m, -a) for m, a in months])
     await audit.record(
         session,
         actor=principal,

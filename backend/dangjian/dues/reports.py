@@ -45,8 +45,8 @@ from dangjian.models import (
     DuesAssessment,
     DuesBasis,
     DuesExemption,
+    DuesMonthPaid,
     DuesPayment,
-    DuesPaymentMonth,
     Member,
     Organization,
 )
@@ -136,11 +136,14 @@ async def _subtree(
     return org, orgs
 
 
-async def _report_memory(session: AsyncSession) -> None:
-    """Let PostgreSQL hash a street's members in memory for this transaction (the default 4 MB
-    spills the per-member aggregate to disk)."""
+async def _report_settings(session: AsyncSession) -> None:
+    """PostgreSQL settings for this transaction's report queries: hash a street's members in
+    memory (the default 4 MB spills the per-member join to disk), and plan each statement for
+    its actual month — after five runs of a prepared statement PostgreSQL may switch to a generic
+    plan, which for these range joins is two to three times slower."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL work_mem = '32MB'"))
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 async def _per_org(
@@ -151,15 +154,8 @@ async def _per_org(
     month: int,
 ) -> dict[int, tuple[int, int, Decimal, Decimal, Decimal]]:
     """organisation id → (members due, members paid, due, collected, arrears) for `month`."""
-    paid_q = (
-        select(
-            DuesPaymentMonth.member_id.label("member_id"),
-            func.sum(DuesPaymentMonth.amount).label("paid"),
-        )
-        .where(DuesPaymentMonth.month == month_start(month))
-        .group_by(DuesPaymentMonth.member_id)
-        .subquery()
-    )
+    # The derived net per member and month (kept with the allocations, see payments.allocate).
+    paid_q = aliased(DuesMonthPaid, name="paid")
     where = (
         Organization.path.startswith(org.path, autoescape=True),
         scope_clause(principal, Cap.dues_read, Organization.path),
@@ -170,10 +166,10 @@ async def _per_org(
         select(
             Member.organization_id.label("org_id"),
             due.label("due"),
-            func.coalesce(paid_q.c.paid, literal(ZERO)).label("paid"),
+            func.coalesce(paid_q.paid, literal(ZERO)).label("paid"),
         )
         .join(Organization, Organization.id == Member.organization_id)
-        .outerjoin(paid_q, paid_q.c.member_id == Member.id)
+        .outerjoin(paid_q, and_(paid_q.member_id == Member.id, paid_q.month == month_start(month)))
     )
     for target, on in joins:
         stmt_members = stmt_members.outerjoin(target, on)
@@ -253,7 +249,7 @@ async def monthly(
 ) -> MonthlyCollection:
     """R: DUES-10 — the month's collection per direct child organisation, with the total."""
     org, orgs = await _subtree(session, principal, org_id)
-    await _report_memory(session)
+    await _report_settings(session)
     month = ledger.parse_month(month_text)
     annual = await ledger.annual_orgs(session, orgs, month_start(month))
     figures = await _per_org(session, principal, org, annual, month)
@@ -312,7 +308,7 @@ async def yearly(
     session: AsyncSession, principal: Principal, org_id: int, year: int
 ) -> YearlyCollection:
     org, orgs = await _subtree(session, principal, org_id)
-    await _report_memory(session)
+    await _report_settings(session)
     months = await _year_months(session, principal, org, orgs, year)
     return YearlyCollection(
         organization_id=org.id,
@@ -334,7 +330,7 @@ async def published(
 ) -> PublishedSummary:
     """The year's collection in figures only, for public disclosure (每年公布一次)."""
     org, orgs = await _subtree(session, principal, org_id)
-    await _report_memory(session)
+    await _report_settings(session)
     months = await _year_months(session, principal, org, orgs, year)
     due = ledger.sum_money(Decimal(m.amount_due) for m in months)
     collected = ledger.sum_money(Decimal(m.collected) for m in months)

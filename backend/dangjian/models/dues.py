@@ -113,6 +113,22 @@ class DuesPaymentMonth(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), comment="金额（元）")
 
 
+class DuesMonthPaid(Base):
+    """Derived: the net paid per member and month (the sum of its allocations, reversals
+    included), kept by `dues.payments.allocate` in the same transaction, so the street-wide
+    reports join one row per member instead of summing allocations. The allocations remain the
+    record; the Python ledger reads them, and a test holds the reports to it."""
+
+    __tablename__ = "dues_month_paid"
+    __table_args__ = {"comment": "党员每月已交（派生）"}
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True, comment="所属月份（月初）")
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="RESTRICT"), primary_key=True, comment="党员"
+    )
+    paid: Mapped[Decimal] = mapped_column(Numeric(12, 2), comment="已交净额（元）")
+
+
 class DuesReceiptCounter(Base):
     """The last receipt number issued by an organisation in a year (numbers run without gaps)."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dangjian.core.db import Base, TimestampMixin, UTCDateTime, str_enum, utcnow
@@ -14,7 +14,16 @@ class Member(TimestampMixin, Base):
     """党员 — the roster row (MEM-01). The roster issue adds the full national field set."""
 
     __tablename__ = "members"
-    __table_args__ = {"comment": "党员"}
+    __table_args__ = (
+        # Covering on PostgreSQL: subtree-wide aggregates (the dues reports) read these columns
+        # from the index instead of the wide, encrypted rows.
+        Index(
+            "ix_members_org_cover",
+            "organization_id",
+            postgresql_include=["id", "status", "joined_on"],
+        ),
+        {"comment": "党员"},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(
