@@ -73,6 +73,10 @@ class PostRead(OutputModel):
     start_date: date
     end_date: date | None
     active: bool
+    editable: bool = Field(
+        False,
+        description="当前用户能否修改或免去该职务（须由上级党组织任免，且不能涉及本人）",
+    )
 
 
 class TermCreate(InputModel):

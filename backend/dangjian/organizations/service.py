@@ -29,6 +29,7 @@ from dangjian.organizations.schemas import (
     TermCreate,
     TermRead,
 )
+from dangjian.users.authority import AdminCannotHoldPost, appointment_refusal
 
 
 def snapshot(org: Organization) -> dict[str, Any]:
@@ -295,7 +296,12 @@ async def list_posts(session: AsyncSession, principal: Principal, org_id: int) -
             .order_by(Post.end_date.is_not(None), Post.start_date.desc())
         )
     ).all()
-    return [_post_read(p, name) for p, name in rows]
+    return [
+        _post_read(p, name).model_copy(
+            update={"editable": appointment_refusal(principal, org.path, p.kind, p.user_id) is None}
+        )
+        for p, name in rows
+    ]
 
 
 async def create_post(
@@ -304,6 +310,9 @@ async def create_post(
     org = await visible_organization(session, principal, org_id)
     require(principal, Cap.org_manage, org)
     user = await _assignable_user(session, principal, body.user_id)
+    _require_appointer(principal, org, body.kind, user.id)
+    if user.is_admin:
+        raise AdminCannotHoldPost()
     if not rules.post_allowed_at(body.kind, org.kind):
         raise Unprocessable("该职务不能设在此类党组织", code="post_not_allowed_here")
     if body.kind is PostKind.group_leader:
@@ -323,9 +332,19 @@ async def create_post(
         entity="post",
         entity_id=post.id,
         organization_path=org.path,
-        after=read.model_dump(mode="json"),
+        after=read.model_dump(mode="json", exclude={"editable"}),
     )
-    return read
+    return read.model_copy(update={"editable": True})
+
+
+def _require_appointer(
+    principal: Principal, org: Organization, kind: PostKind, appointee_id: int
+) -> None:
+    """A committee is appointed by the next-higher organisation, never by its own members, and
+    nobody hands out capabilities they lack (users.authority)."""
+    refusal = appointment_refusal(principal, org.path, kind, appointee_id)
+    if refusal is not None:
+        raise refusal
 
 
 def _check_dates(start: date, end: date | None) -> None:
@@ -359,9 +378,10 @@ async def update_post(
     if post is None:
         raise NotFound()
     require(principal, Cap.org_manage, org)
+    _require_appointer(principal, org, post.kind, post.user_id)
     user = await session.get(User, post.user_id)
     assert user is not None
-    before = _post_read(post, user.display_name).model_dump(mode="json")
+    before = _post_read(post, user.display_name).model_dump(mode="json", exclude={"editable"})
     for key, value in body.model_dump(exclude_unset=True).items():
         setattr(post, key, value)
     _check_dates(post.start_date, post.end_date)
@@ -375,9 +395,9 @@ async def update_post(
         entity_id=post.id,
         organization_path=org.path,
         before=before,
-        after=read.model_dump(mode="json"),
+        after=read.model_dump(mode="json", exclude={"editable"}),
     )
-    return read
+    return read.model_copy(update={"editable": True})
 
 
 # ---------------------------------------------------------------- terms (ORG-04)

@@ -30,6 +30,10 @@ class UserRead(OutputModel):
     must_change_password: bool
     totp_enabled: bool
     last_login_at: datetime | None
+    manageable: bool = Field(
+        False,
+        description="当前用户能否重置该账号密码、停用或修改它（持有人职务不高于当前用户且非本人）",
+    )
 
 
 class UserCreated(OutputModel):
@@ -38,4 +42,6 @@ class UserCreated(OutputModel):
 
 
 class PasswordReset(OutputModel):
-    initial_password: str
+    initial_password: str = Field(
+        description="一次性密码，仅显示这一次；持有人登录后须修改，原有登录已全部退出"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,13 +14,33 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import security
+from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, NotFound
+from dangjian.meetings.compliance import LOCAL_TZ
 from dangjian.models import Member, Organization, User
+from dangjian.notifications import service as notifications
+from dangjian.users.authority import account_refusal, held_posts
 from dangjian.users.schemas import UserCreate, UserRead, UserUpdate
+
+RESET_NOTICE_KIND = "password_reset"  # the inbox message kind, not a secret
 
 
 def _snapshot(user: User) -> dict[str, Any]:
-    return UserRead.model_validate(user).model_dump(mode="json")
+    return UserRead.model_validate(user).model_dump(mode="json", exclude={"manageable"})
+
+
+async def manageable(session: AsyncSession, principal: Principal, users: list[User]) -> set[int]:
+    """Ids of the (visible) accounts the caller may reset, deactivate and edit."""
+    posts = await held_posts(session, (u.id for u in users))
+    return {u.id for u in users if account_refusal(principal, u, posts.get(u.id, [])) is None}
+
+
+async def _require_manageable(session: AsyncSession, principal: Principal, user: User) -> None:
+    """403 when the account's holder outranks the caller (one rule with `manageable`)."""
+    posts = await held_posts(session, [user.id])
+    refusal = account_refusal(principal, user, posts.get(user.id, []))
+    if refusal is not None:
+        raise refusal
 
 
 def _scoped_users(principal: Principal):  # type: ignore[no-untyped-def]
@@ -87,7 +108,7 @@ async def create(session: AsyncSession, principal: Principal, body: UserCreate) 
         display_name=body.display_name,
         organization_id=org.id,
         member_id=body.member_id,
-        password_hash=security.hash_password(password),
+        password_hash=await run_cpu(security.hash_password, password),
         must_change_password=True,
     )
     session.add(user)
@@ -108,14 +129,9 @@ async def update(
     session: AsyncSession, principal: Principal, user_id: int, body: UserUpdate
 ) -> User:
     user, org = await get_user(session, principal, user_id)
+    await _require_manageable(session, principal, user)
     before = _snapshot(user)
     changes = body.model_dump(exclude_unset=True)
-    if (
-        changes.get("is_active") is False
-        and principal.user is not None
-        and principal.user.id == user.id
-    ):
-        raise Conflict("不能停用自己的账号", code="cannot_deactivate_self")
     for key, value in changes.items():
         setattr(user, key, value)
     if changes.get("is_active") is False:
@@ -135,12 +151,26 @@ async def update(
 
 
 async def reset_password(session: AsyncSession, principal: Principal, user_id: int) -> str:
+    """A new one-time password; the holder must change it, is signed out everywhere and told."""
     user, org = await get_user(session, principal, user_id)
+    await _require_manageable(session, principal, user)
     password = security.generate_password()
-    user.password_hash = security.hash_password(password)
+    user.password_hash = await run_cpu(security.hash_password, password)
     user.must_change_password = True
     await auth_service.revoke_user_sessions(session, user.id, "password_reset")
     await auth_service.clear_failures(session, user.username)
+    at = datetime.now(LOCAL_TZ)
+    await notifications.send(
+        session,
+        [user.id],
+        kind=RESET_NOTICE_KIND,
+        title="您的密码已被重置",
+        body=(
+            f"您的密码已由{principal.label}于{at:%Y-%m-%d %H:%M}重置，原有登录已全部退出。"
+            "请使用对方告知的一次性密码登录，并立即设置新密码。"
+            "如果您没有申请重置，请尽快联系上级党组织。"
+        ),
+    )
     await audit.record(
         session,
         actor=principal,
