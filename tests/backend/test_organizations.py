@@ -157,10 +157,11 @@ class TestPosts:
         assert r.status_code == 201
 
     async def test_org05_post_must_fit_the_organisation(self, ctx: Ctx) -> None:
+        # the community's own committee is appointed from above (the administrator here)
         uid = await self._user_for(ctx, "own", MemberKind.formal)
         r = await ctx.post(
             f"{ORGS}/{ctx.ids['own']}/posts",
-            "secretary",
+            "admin",
             json={"user_id": uid, "kind": "group_leader", "start_date": "2026-01-01"},
         )
         assert r.status_code == 422 and r.json()["code"] == "post_not_allowed_here"
@@ -176,15 +177,16 @@ class TestPosts:
         assert r.status_code == 404
 
     async def test_ending_a_post_and_date_order(self, ctx: Ctx) -> None:
-        uid = await self._user_for(ctx, "own", MemberKind.formal)
+        # a branch's committee is appointed by the community secretary above it
+        uid = await self._user_for(ctx, "child", MemberKind.formal)
         post = (
             await ctx.post(
-                f"{ORGS}/{ctx.ids['own']}/posts",
+                f"{ORGS}/{ctx.ids['child']}/posts",
                 "secretary",
                 json={"user_id": uid, "kind": "clerk", "start_date": "2026-01-01"},
             )
         ).json()
-        url = f"{ORGS}/{ctx.ids['own']}/posts/{post['id']}"
+        url = f"{ORGS}/{ctx.ids['child']}/posts/{post['id']}"
         bad = await ctx.patch(url, "secretary", json={"end_date": "2025-12-31"})
         assert bad.status_code == 422 and bad.json()["code"] == "post_dates_invalid"
         ended = await ctx.patch(url, "secretary", json={"end_date": "2026-02-01"})

@@ -311,8 +311,41 @@ admin           ok   ok    422   ok     ok      ok        ok
 anonymous       401  401   401   401    401     401       401
 """)
 
+# Appointing, editing and ending posts (ROLES.md "organisations, committee": 书记, 组织委员, street
+# staff; the administrator sets up the structure). A committee is appointed by the next-higher
+# organisation: the caller needs org.manage through a grant strictly above the target, and must
+# itself hold every capability the post grants (nobody hands out powers they lack). So the
+# community's own 书记/组织委员 cannot touch the posts of their own community (own: 403), the
+# 组织委员 cannot appoint a 党小组长 (meeting.agenda, group: 403), and street staff, who oversee
+# but do not write rosters, dues or meetings, cannot appoint an 组织委员 (own, child, sibling …) nor
+# a 党小组长; nobody is above the street except the administrator (parent: street_staff post, 403
+# for the street itself). The administrator may appoint at every level (never itself, never an
+# administrator account — tests/backend/test_security_accounts.py).
+# Posts by target: parent → 街道党工委 staff, group → 党小组长, everywhere else → 组织委员.
+POSTS_APPOINT = grid("""
+                own  child group parent sibling lookalike outside
+secretary       403  ok    ok    404    404     404       404
+deputy          403  403   403   404    404     404       404
+zuzhi           403  ok    403   404    404     404       404
+xuanchuan       403  403   403   404    404     404       404
+jijian          403  403   403   404    404     404       404
+xiaozu          404  404   403   404    404     404       404
+clerk           403  403   403   404    404     404       404
+street          403  403   403   403    403     403       404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 403  403   403   403    403     403       404
+admin           ok   ok    ok    ok     ok      ok        ok
+anonymous       401  401   401   401    401     401       401
+""")
+
 # Accounts of the target organisation's people (users.manage: 书记, 组织委员, street staff, admin);
-# an account outside that scope is not visible at all.
+# an account outside that scope is not visible at all. The accounts these rows use hold no post, so
+# the rule that a post holder at the caller's level or above (or with capabilities the caller
+# lacks) cannot be reset, deactivated or edited (403 account_outranks_you) does not show here; it
+# is tested in tests/backend/test_security_accounts.py.
 USERS = grid("""
                 own  child group parent sibling lookalike outside
 secretary       ok   ok    ok    404    404     404       404
@@ -1383,8 +1416,8 @@ MATRIX: dict[str, Case] = {
     "DELETE /api/v1/organizations/{org_id}": Case(ORG_MANAGE, 204, b_org_delete),
     "POST /api/v1/organizations/{org_id}/move": Case(ORG_CREATE_UNDER, 200, b_org_move),
     "GET /api/v1/organizations/{org_id}/posts": Case(ORG_READ, 200, b_posts),
-    "POST /api/v1/organizations/{org_id}/posts": Case(ORG_MANAGE, 201, b_post_create),
-    "PATCH /api/v1/organizations/{org_id}/posts/{post_id}": Case(ORG_MANAGE, 200, b_post_update),
+    "POST /api/v1/organizations/{org_id}/posts": Case(POSTS_APPOINT, 201, b_post_create),
+    "PATCH /api/v1/organizations/{org_id}/posts/{post_id}": Case(POSTS_APPOINT, 200, b_post_update),
     "GET /api/v1/organizations/{org_id}/terms": Case(ORG_READ, 200, b_terms),
     "POST /api/v1/organizations/{org_id}/terms": Case(ORG_MANAGE, 201, b_term_create),
     "GET /api/v1/organizations/{org_id}/policy": Case(ORG_READ, 200, b_policy),
