@@ -247,6 +247,7 @@ const en: MessageSchema = {
     ended_ok: 'Post ended',
     none: 'No committee members yet',
     showEnded: 'Show ended',
+    appointedByHigher: "This organisation's committee is appointed by the next-higher organisation; you may appoint the posts of the organisations below.",
   },
   term: {
     number: 'No.',
@@ -300,6 +301,9 @@ const en: MessageSchema = {
     updated: 'Account saved',
     none: 'No users',
     copyPassword: 'Copy password',
+    resetPasswordHint: 'The new password is shown only this once. Give it to the person in person or by a safe channel; they must set a new one right after signing in with it. All their sessions have ended and they have been told in their inbox.',
+    notManageable: 'Managed above',
+    notManageableHint: 'This account holds a post at your level or above (or is yours, or an administrator): only the higher organisation or the administrator may reset, deactivate or edit it.',
   },
   audit: {
     title: 'Audit log',

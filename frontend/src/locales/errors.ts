@@ -61,6 +61,23 @@ export const errorTexts: Record<string, ErrorText> = {
   member_not_found: { 'zh-CN': '党员不存在或不在本组织范围内', en: 'No such member within your organisations.' },
   member_has_account: { 'zh-CN': '该党员已有账号', en: 'This member already has an account.' },
   cannot_deactivate_self: { 'zh-CN': '不能停用自己的账号', en: 'You cannot deactivate your own account.' },
+  cannot_manage_self: {
+    'zh-CN': '不能在账号管理中重置、停用或修改自己的账号；修改密码请到“个人设置”',
+    en: 'You cannot reset, deactivate or edit your own account here; change your password in your settings.',
+  },
+  account_outranks_you: {
+    'zh-CN': '该账号的持有人担任与您同级或更高的职务，或拥有您没有的权限，您不能重置其密码、停用或修改该账号；请联系上级党组织或系统管理员',
+    en: 'This account holds a post at your level or above, or powers you lack: you cannot reset, deactivate or edit it. Ask the higher organisation or the administrator.',
+  },
+  admin_account_protected: { 'zh-CN': '系统管理员账号只能由系统管理员管理', en: 'Only administrators manage an administrator account.' },
+  // posts
+  post_appointed_by_higher: {
+    'zh-CN': '本组织班子成员的职务须由上级党组织任免',
+    en: "An organisation's committee posts are appointed and ended by the next-higher organisation.",
+  },
+  post_grants_more: { 'zh-CN': '该职务拥有您没有的权限，不能由您任免', en: 'This post carries powers you do not hold; you cannot appoint or end it.' },
+  cannot_appoint_self: { 'zh-CN': '不能任命、修改或免去自己的职务', en: 'You cannot appoint, change or end your own post.' },
+  admin_cannot_hold_post: { 'zh-CN': '系统管理员账号不能担任党内职务', en: 'An administrator account cannot hold a Party post.' },
   // the roster
   precondition_failed: { 'zh-CN': '数据已被他人修改，请刷新后重试', en: 'Someone else changed this record; reload and try again.' },
   precondition_required: { 'zh-CN': '请先获取最新数据后再修改', en: 'Load the latest data before changing it.' },

@@ -245,6 +245,7 @@ const zhCN = {
     ended_ok: '已办理离任',
     none: '尚未配备班子成员',
     showEnded: '显示已离任',
+    appointedByHigher: '本组织班子成员由上级党组织任免；您可以任免下级组织的职务。',
   },
   term: {
     number: '届次',
@@ -298,6 +299,9 @@ const zhCN = {
     updated: '账号信息已保存',
     none: '暂无用户',
     copyPassword: '复制密码',
+    resetPasswordHint: '新密码只显示这一次，请当面或通过安全渠道告知本人。对方用它登录后须立即设置新密码；其原有登录已全部退出，并已收到密码被重置的站内通知。',
+    notManageable: '由上级管理',
+    notManageableHint: '该账号的持有人担任与您同级或更高的职务（或是您本人、系统管理员），只能由上级党组织或系统管理员重置密码、停用或修改。',
   },
   audit: {
     title: '审计日志',

@@ -1408,9 +1408,9 @@ export const usersGetUser = <ThrowOnError extends boolean = true>(options: Optio
 });
 
 /**
- * 修改账号（姓名、启用/停用；停用立即生效）。
+ * 修改账号（姓名、启用/停用；停用立即生效）。持有人职务与本人同级或更高时拒绝。
  *
- * 修改账号（姓名、启用/停用；停用立即生效）。
+ * 修改账号（姓名、启用/停用；停用立即生效）。持有人职务与本人同级或更高时拒绝。
  */
 export const usersUpdateUser = <ThrowOnError extends boolean = true>(options: Options<UsersUpdateUserData, ThrowOnError>) => (options.client ?? client).patch<UsersUpdateUserResponses, UsersUpdateUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -1423,9 +1423,9 @@ export const usersUpdateUser = <ThrowOnError extends boolean = true>(options: Op
 });
 
 /**
- * 重置密码（返回一次性初始密码，原有会话全部失效）。
+ * 重置密码（返回一次性密码，持有人须修改；原有会话全部失效，持有人收到站内通知）。
  *
- * 重置密码（返回一次性初始密码，原有会话全部失效）。
+ * 重置密码（返回一次性密码，持有人须修改；原有会话全部失效，持有人收到站内通知）。
  */
 export const usersResetPassword = <ThrowOnError extends boolean = true>(options: Options<UsersResetPasswordData, ThrowOnError>) => (options.client ?? client).post<UsersResetPasswordResponses, UsersResetPasswordErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

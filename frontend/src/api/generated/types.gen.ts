@@ -3407,6 +3407,8 @@ export type PasswordChange = {
 export type PasswordReset = {
     /**
      * Initial Password
+     *
+     * 一次性密码，仅显示这一次；持有人登录后须修改，原有登录已全部退出
      */
     initial_password: string;
 };
@@ -3770,6 +3772,12 @@ export type PostRead = {
      * Active
      */
     active: boolean;
+    /**
+     * Editable
+     *
+     * 当前用户能否修改或免去该职务（须由上级党组织任免，且不能涉及本人）
+     */
+    editable?: boolean;
     /**
      * End Date
      */
@@ -4468,6 +4476,12 @@ export type UserRead = {
      * Last Login At
      */
     last_login_at: string | null;
+    /**
+     * Manageable
+     *
+     * 当前用户能否重置该账号密码、停用或修改它（持有人职务不高于当前用户且非本人）
+     */
+    manageable?: boolean;
     /**
      * Member Id
      */
