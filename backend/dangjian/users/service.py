@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dangjian.audit import service as audit
 from dangjian.auth import service as auth_service
@@ -19,7 +19,12 @@ from dangjian.core.errors import Conflict, NotFound
 from dangjian.meetings.compliance import LOCAL_TZ
 from dangjian.models import Member, Organization, User
 from dangjian.notifications import service as notifications
-from dangjian.users.authority import account_refusal, held_posts
+from dangjian.users.authority import (
+    AccountOutranksYou,
+    AdminAccountProtected,
+    account_refusal,
+    held_posts,
+)
 from dangjian.users.schemas import UserCreate, UserRead, UserUpdate
 
 RESET_NOTICE_KIND = "password_reset"  # the inbox message kind, not a secret
@@ -35,12 +40,35 @@ async def manageable(session: AsyncSession, principal: Principal, users: list[Us
     return {u.id for u in users if account_refusal(principal, u, posts.get(u.id, [])) is None}
 
 
-async def _require_manageable(session: AsyncSession, principal: Principal, user: User) -> None:
-    """403 when the account's holder outranks the caller (one rule with `manageable`)."""
+async def _require_manageable(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession] | None,
+    principal: Principal,
+    user: User,
+    org: Organization | None,
+    action: str,
+) -> None:
+    """403 when the account's holder outranks the caller (one rule with `manageable`).
+
+    An attempted takeover is audited in its own transaction (the request's is rolled back), with
+    the target's organisation, so that whoever reads the audit trail there sees it.
+    """
     posts = await held_posts(session, [user.id])
     refusal = account_refusal(principal, user, posts.get(user.id, []))
-    if refusal is not None:
-        raise refusal
+    if refusal is None:
+        return
+    if sessionmaker is not None and isinstance(refusal, AccountOutranksYou | AdminAccountProtected):
+        async with sessionmaker() as own, own.begin():
+            await audit.record(
+                own,
+                actor=principal,
+                action=f"{action}_refused",
+                entity="user",
+                entity_id=user.id,
+                organization_path=org.path if org else None,
+                after={"code": refusal.code},
+            )
+    raise refusal
 
 
 def _scoped_users(principal: Principal):  # type: ignore[no-untyped-def]
@@ -126,10 +154,14 @@ async def create(session: AsyncSession, principal: Principal, body: UserCreate) 
 
 
 async def update(
-    session: AsyncSession, principal: Principal, user_id: int, body: UserUpdate
+    session: AsyncSession,
+    principal: Principal,
+    user_id: int,
+    body: UserUpdate,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
 ) -> User:
     user, org = await get_user(session, principal, user_id)
-    await _require_manageable(session, principal, user)
+    await _require_manageable(session, sessionmaker, principal, user, org, "user.update")
     before = _snapshot(user)
     changes = body.model_dump(exclude_unset=True)
     for key, value in changes.items():
@@ -150,10 +182,15 @@ async def update(
     return user
 
 
-async def reset_password(session: AsyncSession, principal: Principal, user_id: int) -> str:
+async def reset_password(
+    session: AsyncSession,
+    principal: Principal,
+    user_id: int,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+) -> str:
     """A new one-time password; the holder must change it, is signed out everywhere and told."""
     user, org = await get_user(session, principal, user_id)
-    await _require_manageable(session, principal, user)
+    await _require_manageable(session, sessionmaker, principal, user, org, "user.password_reset")
     password = security.generate_password()
     user.password_hash = await run_cpu(security.hash_password, password)
     user.must_change_password = True
