@@ -732,6 +732,7 @@ const en: MessageSchema = {
       meeting_resolutions: 'Resolutions',
       leave_decision: 'Leave decision',
       dues_arrears: 'Dues reminder',
+      password_reset: 'Password reset',
     },
   },
   myMeetings: {

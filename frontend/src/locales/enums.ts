@@ -128,6 +128,8 @@ export const enumLabels = {
     'user.update': { 'zh-CN': '修改账号', en: 'Updated account' },
     'user.password_change': { 'zh-CN': '修改密码', en: 'Changed password' },
     'user.password_reset': { 'zh-CN': '重置密码', en: 'Reset password' },
+    'user.password_reset_refused': { 'zh-CN': '重置密码被拒（越权）', en: 'Password reset refused (outranked)' },
+    'user.update_refused': { 'zh-CN': '修改账号被拒（越权）', en: 'Account change refused (outranked)' },
     'user.totp_setup': { 'zh-CN': '设置两步验证', en: 'Began two-step set-up' },
     'user.totp_enable': { 'zh-CN': '启用两步验证', en: 'Enabled two-step verification' },
     'user.totp_disable': { 'zh-CN': '停用两步验证', en: 'Disabled two-step verification' },

@@ -730,6 +730,7 @@ const zhCN = {
       meeting_resolutions: '会议决议',
       leave_decision: '请假审批',
       dues_arrears: '党费提醒',
+      password_reset: '密码重置',
     },
   },
   myMeetings: {
