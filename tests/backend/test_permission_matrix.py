@@ -316,10 +316,10 @@ anonymous       401  401   401   401    401     401       401
 # organisation: the caller needs org.manage through a grant strictly above the target, and must
 # itself hold every capability the post grants (nobody hands out powers they lack). So the
 # community's own 书记/组织委员 cannot touch the posts of their own community (own: 403), the
-# 组织委员 cannot appoint a 党小组长 (meeting.agenda, group: 403), and street staff, who oversee
-# but do not write rosters, dues or meetings, cannot appoint an 组织委员 (own, child, sibling …) nor
-# a 党小组长; nobody is above the street except the administrator (parent: street_staff post, 403
-# for the street itself). The administrator may appoint at every level (never itself, never an
+# 组织委员 cannot appoint a 党小组长 (meeting.agenda, group: 403). Street staff hold posts.appoint:
+# the street working committee appoints the committees below it (ORG-04/05) although it does not
+# itself write their rosters, dues or meetings; nobody is above the street except the administrator
+# (parent: street_staff post, 403 for the street itself). The administrator may appoint at every level (never itself, never an
 # administrator account — tests/backend/test_security_accounts.py).
 # Posts by target: parent → 街道党工委 staff, group → 党小组长, everywhere else → 组织委员.
 POSTS_APPOINT = grid("""
@@ -331,7 +331,7 @@ xuanchuan       403  403   403   404    404     404       404
 jijian          403  403   403   404    404     404       404
 xiaozu          404  404   403   404    404     404       404
 clerk           403  403   403   404    404     404       404
-street          403  403   403   403    403     403       404
+street          ok   ok    ok    403    ok      ok        404
 member          404  404   404   404    404     404       404
 inservice       404  404   404   404    404     404       404
 resident        404  404   404   404    404     404       404

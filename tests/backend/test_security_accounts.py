@@ -314,11 +314,25 @@ class TestSelfGrantedPosts:
         assert (
             await ctx.post(f"{ORGS}/{ctx.ids['child']}/posts", "secretary", json=body)
         ).status_code == 201
-        # street staff oversee a community but hold none of its committee's write capabilities
+
+    async def test_street_staff_appoint_the_community_committee(self, ctx: Ctx) -> None:
+        # ORG-04/05: the street working committee appoints (approves) the community committee,
+        # although it does not itself hold the committee's roster or dues capabilities …
         own = await fresh_account(ctx, "own")
+        body = {"user_id": own, "kind": "secretary", "start_date": "2026-01-01"}
+        r = await ctx.post(f"{ORGS}/{ctx.ids['own']}/posts", "street", json=body)
+        assert r.status_code == 201 and r.json()["editable"] is True
+        # … but not the posts of its own committee, and never its own post
+        street_peer = await fresh_account(ctx, "parent")
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['parent']}/posts",
+            "street",
+            json={**body, "user_id": street_peer, "kind": "street_staff"},
+        )
+        assert r.status_code == 403 and r.json()["code"] == "post_appointed_by_higher"
         r = await ctx.post(
             f"{ORGS}/{ctx.ids['own']}/posts",
             "street",
-            json={"user_id": own, "kind": "secretary", "start_date": "2026-01-01"},
+            json={**body, "user_id": await uid(ctx, "street")},
         )
-        assert r.status_code == 403 and r.json()["code"] == "post_grants_more"
+        assert r.status_code == 403 and r.json()["code"] == "cannot_appoint_self"

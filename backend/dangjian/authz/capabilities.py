@@ -32,6 +32,9 @@ class Cap(StrEnum):
     users_manage = "users.manage"
     stats_export = "stats.export"
     clients_manage = "clients.manage"
+    # The higher committee's authority to appoint the committees of the organisations below it
+    # (ORG-04/05: a community committee is elected and approved under the street working committee).
+    posts_appoint = "posts.appoint"
 
 
 _ALL_POSTS = frozenset(PostKind)
@@ -69,6 +72,7 @@ _MATRIX: dict[Cap, frozenset[PostKind]] = {
     Cap.users_manage: frozenset({_P.secretary, _P.organization_member, _P.street_staff}),
     Cap.stats_export: _ALL_POSTS - {_P.group_leader},
     Cap.clients_manage: frozenset(),
+    Cap.posts_appoint: frozenset({_P.street_staff}),
 }
 
 POST_CAPABILITIES: dict[PostKind, frozenset[Cap]] = {

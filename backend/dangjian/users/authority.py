@@ -9,7 +9,10 @@ as an account it has just created) more than the actor already holds:
   `users.manage` strictly above it — so nobody manages a post holder at their own level or above;
 * a post at organisation O is appointed, edited or ended only by someone who holds `org.manage`
   through a grant strictly above O (the next-higher organisation appoints a committee) and holds
-  every capability the post grants over O;
+  every capability the post grants over O — or who holds `posts.appoint` strictly above O: street
+  staff, the street working committee that appoints and approves the community committees below
+  it (ORG-04/05), appoint posts whose day-to-day capabilities (roster entry, dues collection) they
+  do not exercise themselves;
 * nobody manages their own account through /users, nor appoints or changes their own post.
 
 The administrator runs the platform: it may manage every other account and appoint posts at every
@@ -137,6 +140,8 @@ def appointment_refusal(
         return None
     if not _strictly_below(org_path, principal.paths_with(Cap.org_manage)):
         return PostAppointedByHigher()
+    if _strictly_below(org_path, principal.paths_with(Cap.posts_appoint)):
+        return None
     if not holds_all(principal, POST_CAPABILITIES[kind], org_path):
         return PostGrantsMore()
     return None

@@ -36,7 +36,7 @@ export function badgeText(count: number | null | undefined): string {
 }
 
 /** Known message kinds (labels in locales `inbox.kind.*`); others show no kind tag. */
-export const KNOWN_KINDS = ['meeting_notice', 'meeting_agenda', 'meeting_cancelled', 'meeting_resolutions', 'leave_decision', 'dues_arrears'] as const
+export const KNOWN_KINDS = ['meeting_notice', 'meeting_agenda', 'meeting_cancelled', 'meeting_resolutions', 'leave_decision', 'dues_arrears', 'password_reset'] as const
 export type KnownKind = (typeof KNOWN_KINDS)[number]
 export const isKnownKind = (kind: string): kind is KnownKind => (KNOWN_KINDS as readonly string[]).includes(kind)
 
