@@ -8,6 +8,7 @@ oversight of the accounts concerned (`audit.security`), not by a community secre
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from alembic import command
 from audit_support import tampering
 from conftest import TEST_AUDIT_KEY, TEST_DATA_KEY, TEST_SECRET, Ctx
 from sqlalchemy import delete, func, select, text, update
@@ -29,6 +31,7 @@ from dangjian.audit.service import (
     current_anchor,
     verify,
 )
+from dangjian.cli import alembic_config
 from dangjian.models import AuditHead, AuditLog
 
 LOGIN = "/api/v1/auth/login"
@@ -336,3 +339,39 @@ async def test_the_audit_log_is_filtered_by_action_person_and_date(ctx: Ctx) -> 
     assert await total(action="organization.update", date_from=day, date_to=day) == 3
     assert await total(date_from="2020-01-01", date_to="2020-01-31") == 0
     assert await total(date_from=(today + timedelta(days=1)).isoformat()) == 0
+
+
+# ---------------------------------------------------------------- carrying over a legacy chain
+
+
+async def test_a_legacy_chain_carries_over_through_the_migration(ctx: Ctx, tmp_path: Path) -> None:
+    """A database written before the keyed chain: plain SHA-256 everywhere, no subject paths.
+    The migration re-hashes nothing; verify asks for a keyed row after the legacy ones (`audit
+    seal`, or any write), and the security events get the path of their account back."""
+    await failed_login(ctx, "secretary")
+    async with tampering(ctx) as s:  # what the old code wrote
+        await s.execute(update(AuditLog).values(subject_path=None))
+        await rechain(s, key=None)
+    cfg = alembic_config(ctx.url)
+    await ctx.db.engine.dispose()
+    await asyncio.to_thread(command.downgrade, cfg, "cb74cbd61147")
+    await asyncio.to_thread(command.upgrade, cfg, "head")
+
+    async with ctx.db.sessionmaker() as s:
+        head = await s.get(AuditHead, 1)
+        assert head is not None and head.hmac_from == head.seq + 1
+    ok, problem = await check(ctx)
+    assert not ok and "dangjian audit seal" in problem
+    sealed = run_cli(ctx, tmp_path, "seal")
+    assert sealed.returncode == 0, sealed.stdout + sealed.stderr
+    assert await check(ctx) == (True, "")
+    result = run_cli(ctx, tmp_path, "verify")
+    assert result.returncode == 0 and "审计链完整" in result.stdout
+
+    jijian = (await ctx.get(SECURITY, "jijian")).json()
+    assert ("auth.login_failed", "secretary") in actions(jijian)
+    # The legacy rows are covered by the key: editing one is found.
+    async with tampering(ctx) as s:
+        await s.execute(update(AuditLog).where(AuditLog.seq == 2).values(actor_label="改过"))
+    ok, problem = await check(ctx)
+    assert not ok and "第 2 条记录内容被改动" in problem
