@@ -360,6 +360,17 @@ async def test_a_legacy_chain_carries_over_through_the_migration(ctx: Ctx, tmp_p
     async with ctx.db.sessionmaker() as s:
         head = await s.get(AuditHead, 1)
         assert head is not None and head.hmac_from == head.seq + 1
+        # back-filled: by account id, by user name, by session, by client
+        paths = dict(
+            (
+                await s.execute(
+                    select(AuditLog.action, AuditLog.subject_path).where(
+                        AuditLog.action.in_(["auth.login_failed", "auth.client_token"])
+                    )
+                )
+            ).all()
+        )
+        assert paths["auth.login_failed"] == "/1/2/" and paths["auth.client_token"]
     ok, problem = await check(ctx)
     assert not ok and "dangjian audit seal" in problem
     sealed = run_cli(ctx, tmp_path, "seal")

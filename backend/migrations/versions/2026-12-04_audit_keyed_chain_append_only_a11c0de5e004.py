@@ -57,6 +57,17 @@ def upgrade() -> None:
         " JOIN organizations o ON o.id = u.organization_id WHERE u.username = audit_log.actor_label)"
         " WHERE action = 'auth.login_failed' AND subject_path IS NULL"
     )
+    op.execute(
+        "UPDATE audit_log SET subject_path = (SELECT o.path FROM auth_sessions s"
+        " JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id"
+        " WHERE s.id = audit_log.entity_id)"
+        f" WHERE entity = 'session' AND subject_path IS NULL AND {SECURITY_ROWS}"
+    )
+    op.execute(
+        "UPDATE audit_log SET subject_path = (SELECT o.path FROM api_clients c"
+        " JOIN organizations o ON o.id = c.organization_id WHERE c.client_id = audit_log.entity_id)"
+        f" WHERE entity = 'api_client' AND subject_path IS NULL AND {SECURITY_ROWS}"
+    )
 
     if op.get_context().dialect.name == "postgresql":
         op.execute(PG_FUNCTION)
