@@ -1,4 +1,5 @@
-"""`dangjian` command: serve, migrate, seed-demo, create-user, audit verify, export-openapi."""
+"""`dangjian` command: serve, migrate, seed-demo, create-user, audit verify/anchor/seal,
+export-openapi."""
 
 from __future__ import annotations
 
@@ -68,22 +69,89 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     )
 
 
-def cmd_audit_verify(_args: argparse.Namespace) -> int:
-    from dangjian.audit.service import verify
+def _audit_key_missing() -> bool:
+    settings = get_settings()
+    if settings.audit_key_available():
+        return False
+    print(
+        "找不到审计密钥（环境变量 DANGJIAN_AUDIT_KEY 或 "
+        f"{settings.var_dir / 'audit_key'}），无法校验审计链"
+    )
+    return True
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from dangjian.audit.service import Anchor, verify
     from dangjian.core.db import Database
+
+    anchors: list[Anchor] = []
+    if args.anchor:
+        try:
+            lines = Path(args.anchor).read_text(encoding="utf-8").splitlines()
+            anchors = [Anchor.parse(line) for line in lines if line.strip()]
+        except (OSError, UnicodeDecodeError, ValueError):
+            print(f"无法读取锚点文件 {args.anchor}（应为 dangjian audit anchor 写出的 JSON 行）")
+            return 1
+        if not anchors:
+            print(f"锚点文件 {args.anchor} 中没有锚点")
+            return 1
 
     async def run() -> int:
         db = Database(get_settings().resolved_database_url())
-        async with db.sessionmaker() as session:
-            result = await verify(session)
-        await db.dispose()
+        try:
+            async with db.sessionmaker() as session:
+                result = await verify(session, anchors=anchors)
+        finally:
+            await db.dispose()
         if result.ok:
-            print(f"审计链完整：共 {result.rows} 条记录")
+            checked = f"，与 {len(anchors)} 个外部锚点相符" if anchors else ""
+            print(f"审计链完整：共 {result.rows} 条记录{checked}")
             return 0
         print(f"审计链被破坏：{result.problem}（首个异常序号 {result.first_bad_seq}）")
         return 1
 
+    if _audit_key_missing():
+        return 1
     return asyncio.run(run())
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    """Write the chain head (seq, hash, time) as one JSON line, for an external system to keep."""
+    from dangjian.audit.service import current_anchor
+    from dangjian.core.db import Database
+
+    async def run() -> str:
+        db = Database(get_settings().resolved_database_url())
+        try:
+            async with db.sessionmaker() as session:
+                return (await current_anchor(session)).to_json()
+        finally:
+            await db.dispose()
+
+    line = asyncio.run(run())
+    if args.output:
+        Path(args.output).write_text(line + "\n", encoding="utf-8")
+        print(f"已把审计链头写入 {args.output}：请交给外部系统保存", file=sys.stderr)
+    else:
+        print(line)
+    return 0
+
+
+def cmd_audit_seal(_args: argparse.Namespace) -> int:
+    """Append a keyed row so that legacy (plain SHA-256) rows at the chain's end are covered."""
+    from dangjian.audit.service import seal
+    from dangjian.core.db import Database
+
+    async def run() -> int:
+        db = Database(get_settings().resolved_database_url())
+        try:
+            async with db.sessionmaker() as session, session.begin():
+                return (await seal(session)).seq
+        finally:
+            await db.dispose()
+
+    print(f"已追加第 {asyncio.run(run())} 条记录（用审计密钥保护）")
+    return 0
 
 
 def cmd_rotate_data_key(_args: argparse.Namespace) -> int:
@@ -169,7 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("audit", help="审计日志")
     audit_sub = p.add_subparsers(dest="audit_command", required=True)
     v = audit_sub.add_parser("verify", help="校验审计哈希链，报告第一条被改动或缺失的记录")
+    v.add_argument(
+        "--anchor", help="外部保存的锚点文件（dangjian audit anchor 的输出），校验链中仍含该记录"
+    )
     v.set_defaults(func=cmd_audit_verify)
+    v = audit_sub.add_parser("anchor", help="输出当前链头（序号、哈希、时间，一行 JSON）供外部保存")
+    v.add_argument("--output", help="写入文件（默认输出到标准输出）")
+    v.set_defaults(func=cmd_audit_anchor)
+    v = audit_sub.add_parser("seal", help="追加一条用审计密钥保护的记录（升级后首次写入前使用）")
+    v.set_defaults(func=cmd_audit_seal)
 
     p = sub.add_parser("rotate-data-key", help="轮换个人信息加密密钥（重新加密全部个人信息）")
     p.set_defaults(func=cmd_rotate_data_key)

@@ -35,6 +35,10 @@ from dangjian.models.enums import MemberKind, OrgCategory, OrgKind
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 TEST_DATA_KEY = "test-data-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+TEST_AUDIT_KEY = "test-audit-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+# The audit chain is keyed (dangjian.audit.service.signing_key reads get_settings()): one key for
+# the whole test process and the CLI subprocesses it starts, whatever var_dir a test uses.
+os.environ["DANGJIAN_AUDIT_KEY"] = TEST_AUDIT_KEY
 DEMO_PASSWORD = "Dangjian#2026"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -77,6 +81,7 @@ def test_settings(url: str, var_dir: Path, **overrides: Any) -> Settings:
         database_url=url,
         secret_key=TEST_SECRET,
         data_key=TEST_DATA_KEY,
+        audit_key=TEST_AUDIT_KEY,
         access_token_ttl_seconds=3600,
         session_idle_timeout_seconds=24 * 3600,
         spa_dir=var_dir / "no-spa",

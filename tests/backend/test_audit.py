@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from audit_support import tampering
 from conftest import TEST_DATA_KEY, TEST_SECRET, Ctx
 from sqlalchemy import delete, func, select, text, update
 
@@ -52,7 +53,7 @@ async def test_cli_reports_an_intact_chain(ctx: Ctx, tmp_path: Path) -> None:
 
 async def test_cli_finds_a_row_edited_directly_in_the_database(ctx: Ctx, tmp_path: Path) -> None:
     await make_some_writes(ctx)
-    async with ctx.db.sessionmaker() as s, s.begin():
+    async with tampering(ctx) as s:
         seqs = (await s.scalars(select(AuditLog.seq).order_by(AuditLog.seq))).all()
         victim = seqs[len(seqs) // 2]
         await s.execute(
@@ -65,14 +66,14 @@ async def test_cli_finds_a_row_edited_directly_in_the_database(ctx: Ctx, tmp_pat
 
 async def test_a_deleted_row_and_a_cut_tail_are_found(ctx: Ctx) -> None:
     await make_some_writes(ctx, 4)
-    async with ctx.db.sessionmaker() as s, s.begin():
+    async with tampering(ctx) as s:
         last = await s.scalar(select(func.max(AuditLog.seq)))
         await s.execute(delete(AuditLog).where(AuditLog.seq == last - 2))
     async with ctx.db.sessionmaker() as s:
         result = await verify(s)
     assert not result.ok and result.first_bad_seq == last - 2 and "缺失" in (result.problem or "")
 
-    async with ctx.db.sessionmaker() as s, s.begin():
+    async with tampering(ctx) as s:
         await s.execute(delete(AuditLog).where(AuditLog.seq >= last - 2))
     async with ctx.db.sessionmaker() as s:
         result = await verify(s)
@@ -81,7 +82,7 @@ async def test_a_deleted_row_and_a_cut_tail_are_found(ctx: Ctx) -> None:
 
 async def test_rewriting_a_row_and_its_hash_still_breaks_the_next_link(ctx: Ctx) -> None:
     await make_some_writes(ctx)
-    async with ctx.db.sessionmaker() as s, s.begin():
+    async with tampering(ctx) as s:
         row = await s.scalar(select(AuditLog).order_by(AuditLog.seq.desc()).offset(1).limit(1))
         assert row is not None
         await s.execute(update(AuditLog).where(AuditLog.id == row.id).values(hash="f" * 64))

@@ -414,6 +414,27 @@ admin           404  404   404   404    404     404       404
 anonymous       401  401   401   401    401     401       401
 """)
 
+# Security events (audit.security: 纪检委员 and street staff over the accounts of their subtree;
+# not the secretary, not the administrator). Scoped by organisation: out of scope → 404.
+AUDIT_SECURITY = grid("""
+                own  child group parent sibling lookalike outside
+secretary       404  404   404   404    404     404       404
+deputy          404  404   404   404    404     404       404
+zuzhi           404  404   404   404    404     404       404
+xuanchuan       404  404   404   404    404     404       404
+jijian          ok   ok    ok    404    404     404       404
+xiaozu          404  404   404   404    404     404       404
+clerk           404  404   404   404    404     404       404
+street          ok   ok    ok    ok     ok      ok        404
+member          404  404   404   404    404     404       404
+inservice       404  404   404   404    404     404       404
+resident        404  404   404   404    404     404       404
+unit_client     404  404   404   404    404     404       404
+district_client 404  404   404   404    404     404       404
+admin           404  404   404   404    404     404       404
+anonymous       401  401   401   401    401     401       401
+""")
+
 
 # The roster (ROLES.md "roster: read"): every post over its subtree; not the administrator, not
 # the district client without a roster scope.
@@ -1395,6 +1416,10 @@ async def b_audit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/audit", {"params": {"organization_id": ctx.ids[t]}}
 
 
+async def b_audit_security(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/audit/security", {"params": {"organization_id": ctx.ids[t]}}
+
+
 async def b_login(_ctx: Ctx, _t: str, n: int) -> tuple[str, dict[str, Any]]:
     # a different name each time, so the lock-out (tested on its own) does not kick in
     return "/api/v1/auth/login", {"data": {"username": f"nobody{n}", "password": "wrong-Pass1"}}
@@ -1514,6 +1539,7 @@ MATRIX: dict[str, Case] = {
     "PATCH /api/v1/users/{user_id}": Case(USERS, 200, b_user_patch),
     "POST /api/v1/users/{user_id}/reset-password": Case(USERS, 200, b_user_reset),
     "GET /api/v1/audit": Case(AUDIT, 200, b_audit),
+    "GET /api/v1/audit/security": Case(AUDIT_SECURITY, 200, b_audit_security),
     "GET /api/v1/members": Case(ROSTER_LIST, 200, b_member_list),
     "POST /api/v1/members": Case(ROSTER_WRITE, 201, b_member_create),
     "GET /api/v1/members/statistics": Case(ROSTER_STATS, 200, b_member_stats),

@@ -1,21 +1,27 @@
-"""/audit — reading the audit trail (书记, 纪检委员, street staff: ROLES.md)."""
+"""/audit — reading the audit trail (书记, 纪检委员, street staff: ROLES.md) and its security events
+(纪检委员, street staff)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from sqlalchemy import func, select
+from fastapi import APIRouter, Query
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from dangjian.audit.service import security_action_clause
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import scope_clause
+from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import visible_organization
-from dangjian.core.errors import PROBLEM_RESPONSES
+from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
 from dangjian.core.routing import TransactionalRoute
-from dangjian.core.schemas import OutputModel, Page, PageDep
+from dangjian.core.schemas import OutputModel, Page, PageDep, PageParams
 from dangjian.deps import PrincipalDep, SessionDep
 from dangjian.models import AuditLog
+
+# Dates in filters are days in China (one time zone, no daylight saving time).
+LOCAL_TZ = timezone(timedelta(hours=8), "CST")
 
 router = APIRouter(
     prefix="/audit", tags=["audit"], route_class=TransactionalRoute, responses=PROBLEM_RESPONSES
@@ -32,6 +38,7 @@ class AuditRead(OutputModel):
     entity: str
     entity_id: str | None
     organization_path: str | None
+    subject_path: str | None
     ip: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
@@ -48,10 +55,48 @@ def audit_read(row: AuditLog) -> AuditRead:
         entity=row.entity,
         entity_id=row.entity_id,
         organization_path=row.organization_path,
+        subject_path=row.subject_path,
         ip=row.ip,
         before=row.before,
         after=row.after,
     )
+
+
+ActionQ = Annotated[str | None, Query(max_length=64, description="操作，如 member.update")]
+PersonQ = Annotated[str | None, Query(max_length=100, description="操作者姓名或用户名（包含）")]
+FromQ = Annotated[date | None, Query(description="起始日期（含，北京时间）")]
+ToQ = Annotated[date | None, Query(description="截止日期（含，北京时间）")]
+
+
+def _filtered(
+    stmt: Select[AuditLog],
+    action: str | None,
+    person: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> Select[AuditLog]:
+    if date_from and date_to and date_from > date_to:
+        raise Unprocessable("起始日期不能晚于截止日期", code="date_range_invalid")
+    if action:
+        stmt = stmt.where(AuditLog.action == action)
+    if person and person.strip():
+        stmt = stmt.where(AuditLog.actor_label.contains(person.strip(), autoescape=True))
+    if date_from:
+        stmt = stmt.where(AuditLog.at >= datetime.combine(date_from, time.min, LOCAL_TZ))
+    if date_to:
+        end = datetime.combine(date_to + timedelta(days=1), time.min, LOCAL_TZ)
+        stmt = stmt.where(AuditLog.at < end)
+    return stmt
+
+
+async def _page(session: AsyncSession, stmt: Select[AuditLog], page: PageParams) -> Page[AuditRead]:
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = (
+        await session.scalars(
+            stmt.order_by(AuditLog.seq.desc()).offset(page.offset).limit(page.size)
+        )
+    ).all()
+    return Page(items=[audit_read(r) for r in rows], total=total, page=page.page, size=page.size)
 
 
 @router.get("", response_model=Page[AuditRead])
@@ -60,21 +105,53 @@ async def list_audit(
     principal: PrincipalDep,
     page: PageDep,
     organization_id: int | None = None,
-    action: str | None = None,
+    action: ActionQ = None,
+    person: PersonQ = None,
+    date_from: FromQ = None,
+    date_to: ToQ = None,
 ) -> Page[AuditRead]:
-    """审计日志（本人可查阅范围内，按时间倒序）。"""
+    """审计日志（本人可查阅范围内，按时间倒序）：可按党组织、操作、操作者、日期筛选。"""
     stmt = select(AuditLog).where(
         scope_clause(principal, Cap.audit_read, AuditLog.organization_path)
     )
     if organization_id is not None:
         org = await visible_organization(session, principal, organization_id, Cap.audit_read)
         stmt = stmt.where(AuditLog.organization_path.startswith(org.path, autoescape=True))
-    if action:
-        stmt = stmt.where(AuditLog.action == action)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (
-        await session.scalars(
-            stmt.order_by(AuditLog.seq.desc()).offset(page.offset).limit(page.size)
-        )
-    ).all()
-    return Page(items=[audit_read(r) for r in rows], total=total, page=page.page, size=page.size)
+    return await _page(session, _filtered(stmt, action, person, date_from, date_to), page)
+
+
+def security_scope(principal: Principal) -> ColumnElement[bool]:
+    """Which security events the caller reads: those of accounts in a subtree where it holds
+    `audit.security`; events of no known account (an unknown user name, an administrator) only
+    when it holds `audit.security` over a root organisation (the street)."""
+    if Cap.audit_security in principal.global_capabilities:
+        return true()
+    paths = principal.paths_with(Cap.audit_security)
+    if not paths:
+        return false()
+    in_subtree = scope_clause(principal, Cap.audit_security, AuditLog.subject_path)
+    if any(p.count("/") == 2 for p in paths):  # "/1/": a root organisation
+        return or_(in_subtree, AuditLog.subject_path.is_(None))
+    return in_subtree
+
+
+@router.get("/security", response_model=Page[AuditRead])
+async def list_security_events(
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    organization_id: int | None = None,
+    action: ActionQ = None,
+    person: PersonQ = None,
+    ip: Annotated[str | None, Query(max_length=64, description="来源地址（精确）")] = None,
+    date_from: FromQ = None,
+    date_to: ToQ = None,
+) -> Page[AuditRead]:
+    """安全事件：登录失败与锁定、刷新令牌重用、接口令牌、修改密码与动态口令（纪检委员、街道）。"""
+    stmt = select(AuditLog).where(security_action_clause(), security_scope(principal))
+    if organization_id is not None:
+        org = await visible_organization(session, principal, organization_id, Cap.audit_security)
+        stmt = stmt.where(AuditLog.subject_path.startswith(org.path, autoescape=True))
+    if ip:
+        stmt = stmt.where(AuditLog.ip == ip.strip())
+    return await _page(session, _filtered(stmt, action, person, date_from, date_to), page)

@@ -29,6 +29,7 @@ class Cap(StrEnum):
     dues_exempt_decide = "dues.exempt.decide"
     dues_exempt_approve = "dues.exempt.approve"
     audit_read = "audit.read"
+    audit_security = "audit.security"
     users_manage = "users.manage"
     stats_export = "stats.export"
     clients_manage = "clients.manage"
@@ -68,6 +69,9 @@ _MATRIX: dict[Cap, frozenset[PostKind]] = {
     Cap.dues_exempt_decide: frozenset({_P.secretary}),
     Cap.dues_exempt_approve: frozenset({_P.secretary, _P.street_staff}),
     Cap.audit_read: frozenset({_P.secretary, _P.discipline_member, _P.street_staff}),
+    # Security events (sign-ins, lock-outs, token reuse, password and TOTP changes): the
+    # discipline and street oversight, over the accounts of their subtree (see audit/router.py).
+    Cap.audit_security: frozenset({_P.discipline_member, _P.street_staff}),
     # Accounts for the people of a subtree: those who run its organisation (ROLES.md row 1).
     Cap.users_manage: frozenset({_P.secretary, _P.organization_member, _P.street_staff}),
     Cap.stats_export: _ALL_POSTS - {_P.group_leader},

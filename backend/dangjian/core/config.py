@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy async URL; default SQLite under var/")
     secret_key: str = Field("", description="JWT signing key; generated into var/ if empty")
     data_key: str = Field("", description="personal-data encryption key; generated into var/")
+    audit_key: str = Field(
+        "", description="HMAC key of the audit chain (never in the database); generated into var/"
+    )
 
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 12 * 60 * 60
@@ -97,6 +100,17 @@ class Settings(BaseSettings):
 
     def personal_data_key(self) -> str:
         return self.data_key or self._key_from_file("data_key")
+
+    def audit_signing_key(self) -> str:
+        """The audit chain's HMAC key: from settings, else generated once into var/audit_key.
+
+        It must not live in the database: whoever can rewrite the audit table must not be able to
+        recompute the chain."""
+        return self.audit_key or self._key_from_file("audit_key")
+
+    def audit_key_available(self) -> bool:
+        """Whether a key exists already (verifying must not silently generate a new one)."""
+        return bool(self.audit_key) or (self.var_dir / "audit_key").exists()
 
 
 @lru_cache

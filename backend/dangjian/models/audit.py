@@ -10,7 +10,12 @@ from dangjian.core.db import Base, UTCDateTime
 
 
 class AuditLog(Base):
-    """Append-only, hash-chained audit trail: who, what, when, from where, before, after."""
+    """Append-only, hash-chained audit trail: who, what, when, from where, before, after.
+
+    Each row's hash is HMAC-SHA256 under a key kept outside the database (rows before
+    `AuditHead.hmac_from` are legacy plain SHA-256). On both databases triggers refuse UPDATE and
+    DELETE (and TRUNCATE on PostgreSQL): the application only inserts.
+    """
 
     __tablename__ = "audit_log"
     __table_args__ = {"comment": "审计日志"}
@@ -29,6 +34,9 @@ class AuditLog(Base):
     organization_path: Mapped[str | None] = mapped_column(
         String(255), index=True, comment="所属党组织路径"
     )
+    subject_path: Mapped[str | None] = mapped_column(
+        String(255), index=True, comment="安全事件所涉账号的党组织路径"
+    )
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, comment="变更前")
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, comment="变更后")
     prev_hash: Mapped[str] = mapped_column(String(64), comment="前一条哈希")
@@ -44,3 +52,6 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, default=0, comment="最后序号")
     hash: Mapped[str] = mapped_column(String(64), comment="最后哈希")
+    # Rows before this seq were chained with plain SHA-256 (before the keyed chain); from it on,
+    # HMAC-SHA256. NULL means every row is keyed.
+    hmac_from: Mapped[int | None] = mapped_column(BigInteger, comment="首条密钥哈希序号")

@@ -627,6 +627,10 @@ export type AuditRead = {
      * Seq
      */
     seq: number;
+    /**
+     * Subject Path
+     */
+    subject_path: string | null;
 };
 
 /**
@@ -4601,8 +4605,28 @@ export type AuditListAuditData = {
         organization_id?: number | null;
         /**
          * Action
+         *
+         * 操作，如 member.update
          */
         action?: string | null;
+        /**
+         * Person
+         *
+         * 操作者姓名或用户名（包含）
+         */
+        person?: string | null;
+        /**
+         * Date From
+         *
+         * 起始日期（含，北京时间）
+         */
+        date_from?: string | null;
+        /**
+         * Date To
+         *
+         * 截止日期（含，北京时间）
+         */
+        date_to?: string | null;
         /**
          * Page
          *
@@ -4648,6 +4672,90 @@ export type AuditListAuditResponses = {
 };
 
 export type AuditListAuditResponse = AuditListAuditResponses[keyof AuditListAuditResponses];
+
+export type AuditListSecurityEventsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Organization Id
+         */
+        organization_id?: number | null;
+        /**
+         * Action
+         *
+         * 操作，如 member.update
+         */
+        action?: string | null;
+        /**
+         * Person
+         *
+         * 操作者姓名或用户名（包含）
+         */
+        person?: string | null;
+        /**
+         * Ip
+         *
+         * 来源地址（精确）
+         */
+        ip?: string | null;
+        /**
+         * Date From
+         *
+         * 起始日期（含，北京时间）
+         */
+        date_from?: string | null;
+        /**
+         * Date To
+         *
+         * 截止日期（含，北京时间）
+         */
+        date_to?: string | null;
+        /**
+         * Page
+         *
+         * 页码，从 1 开始
+         */
+        page?: number;
+        /**
+         * Size
+         *
+         * 每页条数，至多 100
+         */
+        size?: number;
+    };
+    url: '/api/v1/audit/security';
+};
+
+export type AuditListSecurityEventsErrors = {
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+};
+
+export type AuditListSecurityEventsError = AuditListSecurityEventsErrors[keyof AuditListSecurityEventsErrors];
+
+export type AuditListSecurityEventsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageAuditRead;
+};
+
+export type AuditListSecurityEventsResponse = AuditListSecurityEventsResponses[keyof AuditListSecurityEventsResponses];
 
 export type AuthLoginData = {
     body: BodyAuthLogin;
