@@ -204,11 +204,22 @@ async def test_parallel_wrong_passwords_check_at_most_the_limit(
     assert len(locked) == 20 - len(checked)
     assert all(r.json()["code"] == "account_locked" for r in locked)
     assert len(await audit_rows(ctx, "auth.login_failed")) == len(checked)
+    (lock,) = await audit_rows(ctx, "auth.account_locked")
+    assert lock.ip == "127.0.0.1" and lock.after and lock.after["reason"] == "too_many_failures"
     # the right password is refused too, without being checked
     before = len(checked)
     r = await login(ctx, "jijian")
     assert r.status_code == 429 and r.json()["code"] == "account_locked"
     assert len(checked) == before
+
+
+async def test_concurrent_successes_and_failures_from_one_address(ctx: Ctx) -> None:
+    """Successes and failures for the same names and address, all at once: no deadlock, no 500."""
+    attempts = [login(ctx, name) for name in ("clerk", "deputy") for _ in range(4)] + [
+        login(ctx, name, WRONG) for name in ("clerk", "deputy") for _ in range(2)
+    ]
+    statuses = [r.status_code for r in await asyncio.gather(*attempts)]
+    assert set(statuses) <= {200, 401, 429} and statuses.count(200) >= 4, statuses
 
 
 async def test_a_success_clears_the_count(ctx: Ctx) -> None:

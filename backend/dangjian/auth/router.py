@@ -155,8 +155,8 @@ async def login(
     if user.totp_enabled:
         if not otp:
             # the password was right: this attempt is not a failure, but not a success either
-            await service.undo_name_attempt(session, name)
             await service.undo_ip_attempt(session, ip)
+            await service.undo_name_attempt(session, name)
             await session.commit()
             raise Unauthorized("请输入动态口令", code="otp_required")
         if not await service.accept_totp(session, cipher, user, otp):
@@ -164,8 +164,9 @@ async def login(
                 session, settings, name, attempt=attempt, user=user, ip=ip, reason="otp"
             )
             raise Unauthorized("动态口令错误", code="otp_invalid")
-    await service.clear_failures(session, name)
+    # rows in the order they were counted (address, then name): no lock-order deadlock
     await service.undo_ip_attempt(session, ip)
+    await service.clear_failures(session, name)
     if new_hash is not None:
         user.password_hash = new_hash
     user.last_login_at = service.now()

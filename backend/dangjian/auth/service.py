@@ -72,7 +72,8 @@ def normalise_username(username: str) -> str:
 # and at most `login_ip_max_failures` attempts per client address and window fail. A success
 # takes its attempt back. Everything runs in the request's own session (one connection per
 # request, never a second checkout): what a refused or failed attempt must keep is committed
-# before the error is raised, because the route rolls back on 4xx.
+# before the error is raised, because the route rolls back on 4xx. Rows are always taken in one
+# order (address, then name, then the audit head), so concurrent attempts cannot deadlock.
 
 
 def _insert_ignore(session: AsyncSession, model: type[Any], **values: Any):  # type: ignore[no-untyped-def]
@@ -220,6 +221,22 @@ async def register_failure(
             "locked": locked,
         },
     )
+    if locked:
+        await audit.record(
+            session,
+            actor=None,
+            action="auth.account_locked",
+            entity="user",
+            entity_id=user.id if user else None,
+            actor_label=username[:100],
+            ip=ip,
+            after={
+                "reason": "too_many_failures",
+                "username": username,
+                "user_id": user.id if user else None,
+                "seconds": settings.login_lockout_seconds,
+            },
+        )
     await session.commit()
 
 
