@@ -34,6 +34,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from dangjian.core.accesslog import uvicorn_log_config
+
     host = args.host or os.environ.get("HOST", "127.0.0.1")
     port = int(args.port or os.environ.get("PORT", "8000"))
     uvicorn.run(
@@ -44,6 +46,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         log_level="info",
+        # the access log prints paths without their query strings (names, ID and phone digits)
+        log_config=uvicorn_log_config(),
     )
     return 0
 

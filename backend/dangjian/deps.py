@@ -50,6 +50,9 @@ async def _client_ip(request: Request) -> str | None:
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 SessionDep = Annotated[AsyncSession, Depends(request_session)]
+# Not for work inside a request: a second session while the request's own holds a connection
+# is a nested checkout, and enough concurrent requests doing it exhaust the pool. Commit what
+# must persist in the request's session (SessionDep) before raising instead.
 SessionMakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(_sessionmaker)]
 CipherDep = Annotated[PersonalDataCipher, Depends(_cipher)]
 FilesDep = Annotated[FileStore, Depends(_files)]

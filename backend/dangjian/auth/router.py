@@ -30,6 +30,7 @@ from dangjian.auth.schemas import (
 from dangjian.authz.principal import Principal
 from dangjian.core import security
 from dangjian.core.config import Settings
+from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import PROBLEM_RESPONSES, AppError, Forbidden, NotFound, Unauthorized
 from dangjian.core.routing import TransactionalRoute
 from dangjian.deps import (
@@ -37,7 +38,6 @@ from dangjian.deps import (
     CipherDep,
     ClientIpDep,
     SessionDep,
-    SessionMakerDep,
     SettingsDep,
     UserPrincipalDep,
 )
@@ -115,7 +115,6 @@ async def login(
     request: Request,
     response: Response,
     session: SessionDep,
-    sessionmaker: SessionMakerDep,
     settings: SettingsDep,
     cipher: CipherDep,
     ip: ClientIpDep,
@@ -132,23 +131,44 @@ async def login(
 ) -> TokenRead:
     """登录（用户名 + 密码，已启用动态口令的账号另需 6 位口令）。"""
     name = service.normalise_username(username)
-    until = await service.locked_until(session, name)
-    if until:
-        raise service.lock_error(until)
+    # Both counters are taken before any password is checked (refusing at the limit) and
+    # committed at once, so concurrent attempts see each other in every process; the commit also
+    # hands the connection back to the pool while the slow check runs in a worker thread.
+    await service.count_ip_attempt(session, settings, ip)
+    attempt = await service.count_name_attempt(session, settings, name, ip)
     user = await session.scalar(select(User).where(User.username == name))
-    password_ok = security.verify_password(password, user.password_hash if user else None)
+    await session.commit()
+    password_ok = await run_cpu(
+        security.verify_password, password, user.password_hash if user else None
+    )
     if user is None or not password_ok or not user.is_active:
-        await service.register_failure(sessionmaker, settings, name, ip, "password")
+        reason = "unknown_user" if user is None else "password" if not password_ok else "inactive"
+        await service.register_failure(
+            session, settings, name, attempt=attempt, user=user, ip=ip, reason=reason
+        )
         raise service.InvalidCredentials()
+    new_hash = (
+        await run_cpu(security.hash_password, password)
+        if security.password_needs_rehash(user.password_hash)
+        else None
+    )
     if user.totp_enabled:
         if not otp:
+            # the password was right: this attempt is not a failure, but not a success either
+            await service.undo_ip_attempt(session, ip)
+            await service.undo_name_attempt(session, name)
+            await session.commit()
             raise Unauthorized("请输入动态口令", code="otp_required")
-        if not service.verify_totp(cipher, user, otp):
-            await service.register_failure(sessionmaker, settings, name, ip, "otp")
+        if not await service.accept_totp(session, cipher, user, otp):
+            await service.register_failure(
+                session, settings, name, attempt=attempt, user=user, ip=ip, reason="otp"
+            )
             raise Unauthorized("动态口令错误", code="otp_invalid")
+    # rows in the order they were counted (address, then name): no lock-order deadlock
+    await service.undo_ip_attempt(session, ip)
     await service.clear_failures(session, name)
-    if security.password_needs_rehash(user.password_hash):
-        user.password_hash = security.hash_password(password)
+    if new_hash is not None:
+        user.password_hash = new_hash
     user.last_login_at = service.now()
     restricted = await service.requires_totp_setup(session, settings, user)
     issued = await service.start_user_session(
@@ -187,8 +207,8 @@ async def refresh(
     request: Request,
     response: Response,
     session: SessionDep,
-    sessionmaker: SessionMakerDep,
     settings: SettingsDep,
+    ip: ClientIpDep,
     body: RefreshIn | None = None,
     x_csrf_token: Annotated[str | None, Header()] = None,
 ) -> TokenRead:
@@ -197,7 +217,7 @@ async def refresh(
     token = body_token or _cookie_refresh_token(request, settings, x_csrf_token)
     if not token:
         raise service.RefreshInvalid()
-    issued, user = await service.refresh(session, sessionmaker, settings, token)
+    issued, user = await service.refresh(session, settings, token, ip)
     # answered the way it came: a cookie refresh gets a cookie, a body refresh a body
     return _deliver(
         response,
@@ -331,17 +351,22 @@ async def change_password(
 ) -> None:
     """修改本人密码；其他会话随之失效。"""
     user = _user(principal)
-    if not security.verify_password(body.current_password, user.password_hash):
+    if not await run_cpu(security.verify_password, body.current_password, user.password_hash):
         raise AppError("当前密码不正确", code="current_password_wrong")
     if body.new_password == body.current_password:
         raise AppError("新密码不能与当前密码相同", code="password_unchanged")
     service.check_password_policy(settings, body.new_password, user.username)
-    user.password_hash = security.hash_password(body.new_password)
+    user.password_hash = await run_cpu(security.hash_password, body.new_password)
     user.must_change_password = False
     user.password_changed_at = service.now()
     await service.revoke_user_sessions(session, user.id, "password_changed", principal.session_id)
     await audit.record(
-        session, actor=principal, action="user.password_change", entity="user", entity_id=user.id
+        session,
+        actor=principal,
+        action="user.password_change",
+        entity="user",
+        entity_id=user.id,
+        after={"reason": "self_service", "user_id": user.id},
     )
 
 
@@ -395,8 +420,14 @@ async def totp_setup(
         raise AppError("动态口令已启用", code="totp_already_enabled")
     secret = pyotp.random_base32()
     user.totp_secret = cipher.encrypt(secret)
+    user.totp_last_step = None  # a new secret: no code of it has been used yet
     await audit.record(
-        session, actor=principal, action="user.totp_setup", entity="user", entity_id=user.id
+        session,
+        actor=principal,
+        action="user.totp_setup",
+        entity="user",
+        entity_id=user.id,
+        after={"reason": "totp_setup", "user_id": user.id},
     )
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="社区党建工作平台")
     return TotpSetupRead(secret=secret, otpauth_uri=uri)
@@ -408,14 +439,19 @@ async def totp_enable(
 ) -> None:
     """输入 6 位口令确认启用动态口令。"""
     user = _user(principal)
-    if not service.verify_totp(cipher, user, body.code):
+    if not await service.accept_totp(session, cipher, user, body.code):
         raise AppError("动态口令错误", code="otp_invalid")
     user.totp_enabled = True
     row = await session.get(AuthSession, principal.session_id)
     if row is not None:
         row.restricted = False
     await audit.record(
-        session, actor=principal, action="user.totp_enable", entity="user", entity_id=user.id
+        session,
+        actor=principal,
+        action="user.totp_enable",
+        entity="user",
+        entity_id=user.id,
+        after={"reason": "totp_enable", "user_id": user.id},
     )
 
 
@@ -429,14 +465,19 @@ async def totp_disable(
 ) -> None:
     """输入 6 位口令停用动态口令（要求启用的岗位不能停用）。"""
     user = _user(principal)
-    if not user.totp_enabled or not service.verify_totp(cipher, user, body.code):
+    if not user.totp_enabled or not await service.accept_totp(session, cipher, user, body.code):
         raise AppError("动态口令错误", code="otp_invalid")
     user.totp_enabled = False
     if await service.requires_totp_setup(session, settings, user):
         raise AppError("本岗位要求使用动态口令，不能停用", code="totp_required")
     user.totp_secret = None
     await audit.record(
-        session, actor=principal, action="user.totp_disable", entity="user", entity_id=user.id
+        session,
+        actor=principal,
+        action="user.totp_disable",
+        entity="user",
+        entity_id=user.id,
+        after={"reason": "totp_disable", "user_id": user.id},
     )
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pyotp
-from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, bindparam, case, delete, func, literal, null, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import ADMIN_CAPABILITIES, CLIENT_SCOPES, POST_CAPABILITIES, Cap
@@ -21,10 +23,12 @@ from dangjian.authz.principal import Grant, Principal, PrincipalKind
 from dangjian.core import security
 from dangjian.core.config import Settings
 from dangjian.core.crypto import PersonalDataCipher
+from dangjian.core.db import UTCDateTime
 from dangjian.core.errors import AppError, TooManyRequests, Unauthorized, Unprocessable
 from dangjian.models import (
     ApiClient,
     AuthSession,
+    LoginIpThrottle,
     LoginThrottle,
     Member,
     Organization,
@@ -60,62 +64,180 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
-# ---------------------------------------------------------------- lock-out (shared, in the DB)
+# ---------------------------------------------------------------- throttles (shared, in the DB)
+#
+# Every sign-in attempt is counted BEFORE its password is checked, in one increment-and-return
+# statement, and committed at once: whatever the concurrency and however many processes, at most
+# `login_max_failures` passwords are checked per user name until a success or the lock-out ends,
+# and at most `login_ip_max_failures` attempts per client address and window fail. A success
+# takes its attempt back. Everything runs in the request's own session (one connection per
+# request, never a second checkout): what a refused or failed attempt must keep is committed
+# before the error is raised, because the route rolls back on 4xx. Rows are always taken in one
+# order (address, then name, then the audit head), so concurrent attempts cannot deadlock.
 
 
-def _insert_ignore(session: AsyncSession, username: str):  # type: ignore[no-untyped-def]
+def _insert_ignore(session: AsyncSession, model: type[Any], **values: Any):  # type: ignore[no-untyped-def]
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(LoginThrottle).values(username=username, failures=0).on_conflict_do_nothing()
+    return module.insert(model).values(**values).on_conflict_do_nothing()
+
+
+def _at(value: datetime) -> Any:
+    return literal(value, UTCDateTime())
+
+
+def _ip_key(ip: str | None) -> str:
+    return (ip or "unknown")[:64]
+
+
+async def count_ip_attempt(session: AsyncSession, settings: Settings, ip: str | None) -> None:
+    """Count an authentication attempt from this address; refuse it when the window is full."""
+    t = now()
+    key = _ip_key(ip)
+    window = timedelta(seconds=settings.login_ip_window_seconds)
+    await session.execute(
+        _insert_ignore(session, LoginIpThrottle, ip=key, window_start=t, attempts=0)
     )
-
-
-async def locked_until(session: AsyncSession, username: str) -> datetime | None:
-    row = await session.get(LoginThrottle, username, populate_existing=True)
-    if row and row.locked_until and row.locked_until > now():
-        return row.locked_until
-    return None
-
-
-async def register_failure(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    username: str,
-    ip: str | None,
-    reason: str,
-) -> None:
-    """Count a failure in its own transaction (the request's own is rolled back)."""
-    async with sessionmaker() as session, session.begin():
-        await session.execute(_insert_ignore(session, username))
-        failures = (
-            await session.execute(
-                update(LoginThrottle)
-                .where(LoginThrottle.username == username)
-                .values(failures=LoginThrottle.failures + 1)
-                .returning(LoginThrottle.failures)
+    stale = LoginIpThrottle.window_start <= _at(t - window)
+    attempts, window_start = (
+        await session.execute(
+            update(LoginIpThrottle)
+            .where(LoginIpThrottle.ip == key)
+            .values(
+                attempts=case((stale, 1), else_=LoginIpThrottle.attempts + 1),
+                window_start=case((stale, _at(t)), else_=LoginIpThrottle.window_start),
             )
-        ).scalar_one()
-        locked = failures >= settings.login_max_failures
-        if locked:
-            await session.execute(
-                update(LoginThrottle)
-                .where(LoginThrottle.username == username)
-                .values(
-                    failures=0,
-                    locked_until=now() + timedelta(seconds=settings.login_lockout_seconds),
-                )
-            )
+            .returning(LoginIpThrottle.attempts, LoginIpThrottle.window_start)
+            .execution_options(synchronize_session=False)
+        )
+    ).one()
+    if attempts <= settings.login_ip_max_failures:
+        return
+    until = window_start + window
+    if attempts == settings.login_ip_max_failures + 1:  # the first refusal of the window
         await audit.record(
             session,
             actor=None,
-            action="auth.login_failed",
+            action="auth.ip_throttled",
+            entity="client_address",
+            entity_id=key,
+            ip=ip,
+            after={"reason": "ip_throttled", "attempts": attempts - 1, "until": until},
+        )
+    await session.commit()
+    seconds = max(1, int((until - t).total_seconds()) + 1)
+    raise TooManyRequests(
+        f"该地址登录失败次数过多，请 {max(1, (seconds + 59) // 60)} 分钟后再试",
+        code="too_many_attempts",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+async def undo_ip_attempt(session: AsyncSession, ip: str | None) -> None:
+    """A successful (or not yet decided) attempt does not count against the address."""
+    await session.execute(
+        update(LoginIpThrottle)
+        .where(LoginIpThrottle.ip == _ip_key(ip), LoginIpThrottle.attempts > 0)
+        .values(attempts=LoginIpThrottle.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def count_name_attempt(
+    session: AsyncSession, settings: Settings, username: str, ip: str | None
+) -> int:
+    """Count a sign-in attempt for the name (its number since the last success or lock-out);
+    refuse it while the name is locked or once the count is over the limit."""
+    t = now()
+    await session.execute(_insert_ignore(session, LoginThrottle, username=username, failures=0))
+    expired = LoginThrottle.locked_until.is_not(None) & (LoginThrottle.locked_until <= _at(t))
+    over = (LoginThrottle.failures + 1 > settings.login_max_failures) & (
+        LoginThrottle.locked_until.is_(None)
+    )
+    lock = _at(t + timedelta(seconds=settings.login_lockout_seconds))
+    failures, until = (
+        await session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.username == username)
+            .values(
+                failures=case((expired, 1), else_=LoginThrottle.failures + 1),
+                locked_until=case(
+                    (expired, null()), (over, lock), else_=LoginThrottle.locked_until
+                ),
+            )
+            .returning(LoginThrottle.failures, LoginThrottle.locked_until)
+            .execution_options(synchronize_session=False)
+        )
+    ).one()
+    if until is None or until <= t:
+        return int(failures)
+    await undo_ip_attempt(session, ip)  # no password was checked
+    await session.commit()
+    raise lock_error(until)
+
+
+async def undo_name_attempt(session: AsyncSession, username: str) -> None:
+    await session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.username == username, LoginThrottle.failures > 0)
+        .values(failures=LoginThrottle.failures - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def register_failure(
+    session: AsyncSession,
+    settings: Settings,
+    username: str,
+    *,
+    attempt: int,
+    user: User | None,
+    ip: str | None,
+    reason: str,
+) -> None:
+    """A counted attempt failed: lock the name at the limit, audit, and commit (the route
+    rolls the request back on the error that follows)."""
+    locked = attempt >= settings.login_max_failures
+    if locked:
+        await session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.username == username)
+            .values(locked_until=now() + timedelta(seconds=settings.login_lockout_seconds))
+            .execution_options(synchronize_session=False)
+        )
+    await audit.record(
+        session,
+        actor=None,
+        action="auth.login_failed",
+        entity="user",
+        entity_id=user.id if user else None,
+        actor_label=username[:100],
+        ip=ip,
+        after={
+            "reason": reason,
+            "username": username,
+            "user_id": user.id if user else None,
+            "failures": attempt,
+            "locked": locked,
+        },
+    )
+    if locked:
+        await audit.record(
+            session,
+            actor=None,
+            action="auth.account_locked",
             entity="user",
-            entity_id=None,
+            entity_id=user.id if user else None,
             actor_label=username[:100],
             ip=ip,
-            after={"reason": reason, "failures": failures, "locked": locked},
+            after={
+                "reason": "too_many_failures",
+                "username": username,
+                "user_id": user.id if user else None,
+                "seconds": settings.login_lockout_seconds,
+            },
         )
+    await session.commit()
 
 
 def lock_error(until: datetime) -> TooManyRequests:
@@ -187,10 +309,40 @@ async def start_user_session(
     return IssuedTokens(access, settings.access_token_ttl_seconds, refresh, auth_session)
 
 
-def verify_totp(cipher: PersonalDataCipher, user: User, code: str | None) -> bool:
+def totp_step(cipher: PersonalDataCipher, user: User, code: str | None) -> int | None:
+    """The time step (unix time // 30, one step of clock drift either way) the code is for."""
     if not user.totp_secret or not code:
+        return None
+    totp = pyotp.TOTP(cipher.decrypt(user.totp_secret))
+    current = totp.timecode(now())
+    for step in (current + 1, current, current - 1):
+        if security.constant_time_equals(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+async def accept_totp(
+    session: AsyncSession, cipher: PersonalDataCipher, user: User, code: str | None
+) -> bool:
+    """Check a code and use it up: a code whose step is not newer than the last accepted one is
+    refused, so an overheard code cannot be replayed within its window. The step is claimed in
+    one conditional statement, so two requests racing with the same code cannot both pass."""
+    step = totp_step(cipher, user, code)
+    if step is None:
         return False
-    return pyotp.TOTP(cipher.decrypt(user.totp_secret)).verify(code, valid_window=1)
+    claimed = await session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            (User.totp_last_step.is_(None)) | (User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
 
 
 async def revoke_session(session: AsyncSession, session_id: str, reason: str) -> None:
@@ -231,10 +383,7 @@ class RefreshInvalid(Unauthorized):
 
 
 async def refresh(
-    session: AsyncSession,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    token: str,
+    session: AsyncSession, settings: Settings, token: str, ip: str | None = None
 ) -> tuple[IssuedTokens, User]:
     """Rotate a refresh token. Using an already-used token revokes the whole session."""
     digest = security.token_digest(token)
@@ -247,17 +396,22 @@ async def refresh(
         .values(used_at=now())
     )
     if marked.rowcount != 1:  # type: ignore[attr-defined]
-        session_id = row.session_id
-        await session.rollback()  # release SQLite's write lock before the revoking transaction
-        async with sessionmaker() as other, other.begin():
-            await revoke_session(other, session_id, "refresh_reuse")
-            await audit.record(
-                other,
-                actor=None,
-                action="auth.refresh_reuse",
-                entity="session",
-                entity_id=session_id,
-            )
+        # In the request's own session, committed before the error (the route rolls back 4xx).
+        reused = await session.get(AuthSession, row.session_id)
+        owner = await session.get(User, reused.user_id) if reused and reused.user_id else None
+        await revoke_session(session, row.session_id, "refresh_reuse")
+        await audit.record(
+            session,
+            actor=None,
+            action="auth.refresh_reuse",
+            entity="session",
+            entity_id=row.session_id,
+            actor_user_id=owner.id if owner else None,
+            actor_label=f"{owner.display_name}（{owner.username}）" if owner else None,
+            ip=ip,
+            after={"reason": "refresh_reuse", "user_id": owner.id if owner else None},
+        )
+        await session.commit()
         raise RefreshInvalid("刷新令牌已被使用过，为安全起见本次登录已注销，请重新登录")
     auth_session = await session.get(AuthSession, row.session_id, populate_existing=True)
     problem = session_problem(auth_session, settings)
@@ -278,6 +432,7 @@ async def refresh(
         entity_id=auth_session.id,
         actor_user_id=user.id,
         actor_label=f"{user.display_name}（{user.username}）",
+        ip=ip,
     )
     access = _access_token(
         settings, auth_session, f"user:{user.id}", settings.access_token_ttl_seconds
@@ -309,16 +464,21 @@ async def issue_client_token(
     scope: str | None,
     ip: str | None,
 ) -> tuple[str, int, list[str]]:
+    await count_ip_attempt(session, settings, ip)
     client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     secret_ok = client is not None and security.constant_time_equals(
         client.secret_hash, security.token_digest(client_secret)
     )
     if client is None or not secret_ok or not client.is_active:
+        reason = "unknown_client" if client is None else "secret" if not secret_ok else "inactive"
+        await _client_failure(session, client_id, client, ip, reason, scope)
         raise InvalidClient()
     allowed = sorted(set(client.scopes) & {c.value for c in CLIENT_SCOPES[client.kind]})
-    requested = scope.split() if scope else allowed
+    requested = sorted(set(scope.split())) if scope else allowed
     if not set(requested) <= set(allowed):
+        await _client_failure(session, client_id, client, ip, "invalid_scope", scope)
         raise AppError("请求的授权范围超出该客户端的授权", code="invalid_scope")
+    await undo_ip_attempt(session, ip)
     t = now()
     auth_session = AuthSession(
         id=secrets.token_hex(16),
@@ -327,6 +487,7 @@ async def issue_client_token(
         last_seen_at=t,
         ip=ip,
         expires_at=t + timedelta(seconds=settings.client_token_ttl_seconds),
+        scope=" ".join(requested),
     )
     session.add(auth_session)
     await session.flush()
@@ -345,9 +506,30 @@ async def issue_client_token(
         entity_id=client.client_id,
         actor_label=client.name,
         ip=ip,
-        after={"scope": requested},
+        after={"reason": "client_credentials", "scope": requested, "session": auth_session.id},
     )
     return token, settings.client_token_ttl_seconds, requested
+
+
+async def _client_failure(
+    session: AsyncSession,
+    client_id: str,
+    client: ApiClient | None,
+    ip: str | None,
+    reason: str,
+    scope: str | None,
+) -> None:
+    await audit.record(
+        session,
+        actor=None,
+        action="auth.client_token_failed",
+        entity="api_client",
+        entity_id=client_id[:64],
+        actor_label=client.name if client else client_id[:100],
+        ip=ip,
+        after={"reason": reason, "scope": scope},
+    )
+    await session.commit()
 
 
 # ---------------------------------------------------------------- the principal of a request
@@ -461,7 +643,12 @@ async def _client_principal(
     if client is None or not client.is_active or auth_session.client_id != client.id:
         raise Unauthorized("客户端已停用", code="session_invalid")
     org = await session.get(Organization, client.organization_id)
-    caps = frozenset(Cap(c) for c in client.scopes if Cap(c) in CLIENT_SCOPES[client.kind])
+    # Only what the token was issued for: the scopes stored with its session, which are a subset
+    # of the client's scopes when issued and are re-checked against them now.
+    granted = set((auth_session.scope or "").split())
+    caps = frozenset(
+        Cap(c) for c in client.scopes if c in granted and Cap(c) in CLIENT_SCOPES[client.kind]
+    )
     grants = [Grant(org.id, org.path, caps)] if org is not None and caps else []
     return Principal(
         kind=PrincipalKind.client, session_id=auth_session.id, grants=grants, client=client, ip=ip

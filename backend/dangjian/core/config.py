@@ -32,8 +32,12 @@ class Settings(BaseSettings):
     session_absolute_timeout_seconds: int = 12 * 60 * 60
     client_token_ttl_seconds: int = 15 * 60
 
-    login_max_failures: int = 5
+    login_max_failures: int = Field(5, description="password checks per user name before lock-out")
     login_lockout_seconds: int = 15 * 60
+    login_ip_max_failures: int = Field(
+        30, description="failed sign-ins per client address per window before 429"
+    )
+    login_ip_window_seconds: int = 15 * 60
     password_min_length: int = 8
     password_min_classes: int = 3
     totp_required_for_staff: bool = False

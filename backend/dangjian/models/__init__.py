@@ -2,7 +2,7 @@
 
 from dangjian.core.db import Base
 from dangjian.models.audit import AuditHead, AuditLog
-from dangjian.models.auth import AuthSession, LoginThrottle, RefreshToken
+from dangjian.models.auth import AuthSession, LoginIpThrottle, LoginThrottle, RefreshToken
 from dangjian.models.dues import (
     DuesAssessment,
     DuesBasis,
@@ -39,6 +39,7 @@ __all__ = [
     "DuesPayment",
     "DuesPaymentMonth",
     "DuesReceiptCounter",
+    "LoginIpThrottle",
     "LoginThrottle",
     "Meeting",
     "MeetingAttachment",

@@ -31,6 +31,9 @@ class AuthSession(Base):
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, comment="须先设置动态口令")
     ip: Mapped[str | None] = mapped_column(String(64), comment="来源地址")
     user_agent: Mapped[str | None] = mapped_column(String(255), comment="客户端")
+    # The scopes a client token was issued for (space-separated); a client is granted only
+    # these, never more of its registered scopes. NULL for user sessions.
+    scope: Mapped[str | None] = mapped_column(String(512), comment="授权范围（接口客户端）")
 
 
 class RefreshToken(Base):
@@ -49,7 +52,11 @@ class RefreshToken(Base):
 
 
 class LoginThrottle(Base):
-    """Consecutive failed sign-ins per user name (existing or not), shared by all processes."""
+    """Consecutive sign-in attempts per user name (existing or not), shared by all processes.
+
+    An attempt is counted before its password is checked and cleared by a success, so at most
+    `login_max_failures` passwords are checked per name and lock-out, whatever the concurrency.
+    """
 
     __tablename__ = "login_throttle"
     __table_args__ = {"comment": "登录失败计数"}
@@ -57,3 +64,14 @@ class LoginThrottle(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0, comment="连续失败次数")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="锁定至")
+
+
+class LoginIpThrottle(Base):
+    """Failed sign-in attempts per client address in a fixed window, shared by all processes."""
+
+    __tablename__ = "login_ip_throttle"
+    __table_args__ = {"comment": "来源地址登录失败计数"}
+
+    ip: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), comment="计数窗口起点")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, comment="窗口内失败（尝试）次数")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dangjian.core.db import Base, TimestampMixin, UTCDateTime, str_enum
@@ -30,6 +30,8 @@ class User(TimestampMixin, Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, comment="须修改密码")
     totp_secret: Mapped[str | None] = mapped_column(String(255), comment="动态口令密钥（加密）")
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, comment="启用动态口令")
+    # The newest TOTP time step accepted (unix time // 30): a code is good once only.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, comment="最近使用的动态口令时间步")
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="改密时间")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="最近登录")
 
