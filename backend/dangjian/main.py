@@ -17,6 +17,8 @@ from sqlalchemy import text
 from starlette.routing import Match
 
 from dangjian.api import UPLOAD_ROUTES, api_router
+from dangjian.audit import service as audit_service
+from dangjian.core import accesslog
 from dangjian.core.config import Settings, get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
@@ -54,6 +56,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.cipher = PersonalDataCipher(settings.personal_data_key())
     app.state.files = FileStore(settings.var_dir / "uploads")
     settings.signing_key()  # generate var/secret_key at start-up, not on the first request
+    # The audit chain's HMAC key comes from these settings (never from the database).
+    audit_service.use_key(settings.audit_signing_key())
+    accesslog.install()  # however the app is served, the access log carries no query strings
 
     install_error_handlers(app)
     app.include_router(api_router)

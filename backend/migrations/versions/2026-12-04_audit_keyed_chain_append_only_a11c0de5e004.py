@@ -1,7 +1,7 @@
 """audit: keyed chain cut-over, security-event subject path, append-only triggers
 
 Revision ID: a11c0de5e004
-Revises: cb74cbd61147
+Revises: a11c0de5e001
 Create Date: 2026-12-04 15:30:00.000000
 
 Existing rows keep their plain SHA-256 hashes: nothing is re-hashed. `audit_head.hmac_from`
@@ -20,7 +20,7 @@ import dangjian.core.db  # noqa: F401  (custom column types)
 
 
 revision: str = 'a11c0de5e004'
-down_revision: str | None = 'cb74cbd61147'
+down_revision: str | None = 'a11c0de5e001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
