@@ -8,7 +8,7 @@ only what changed, so the same file imported twice changes nothing the second ti
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -18,15 +18,25 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
 from dangjian.authz.principal import Principal, scope_clause
+from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Forbidden, Unprocessable
 from dangjian.members import xlsx
 from dangjian.members.enums import LABELS
 from dangjian.members.schemas import ImportProblem, ImportResult
-from dangjian.members.service import MEMBER_ORG_KINDS, ListFilters, _filtered, encrypted_fields
+from dangjian.members.service import (
+    FULL_EXPORTS_PER_HOUR,
+    ID_NUMBER_UNUSABLE,
+    MEMBER_ORG_KINDS,
+    ListFilters,
+    _filtered,
+    encrypted_fields,
+    rate_limited_audit,
+    record_id_number_refusals,
+)
 from dangjian.models import Member, Organization
 
-MAX_ROWS = 20_000
+MAX_ROWS = xlsx.MAX_ROWS
 MAX_EXPORT_ROWS = 100_000
 # Fields compared and written as they are; the encrypted ones are handled apart.
 PLAIN_FIELDS = (
@@ -80,13 +90,12 @@ async def import_roster(
     if not principal.can_anywhere(Cap.roster_write):
         raise Forbidden("无权导入党员花名册")
     try:
-        raw_rows = list(xlsx.read_rows(content))
+        # openpyxl off the event loop; the caps stop a bomb before it costs much
+        parsed, problems = await run_cpu(xlsx.parse, content)
+    except xlsx.ImportTooLarge as exc:
+        raise Unprocessable(str(exc), code="import_too_large") from exc
     except ValueError as exc:
         raise Unprocessable(str(exc), code="import_unreadable") from exc
-    if len(raw_rows) > MAX_ROWS:
-        raise Unprocessable(f"一次至多导入 {MAX_ROWS} 行，请分批导入", code="import_too_large")
-    problems: list[xlsx.CellProblem] = []
-    parsed = [xlsx.validate(number, raw, problems) for number, raw in raw_rows]
     orgs = await _writable_orgs(session, principal)
     seen: dict[str, int] = {}
     indexes: dict[int, str] = {}
@@ -119,17 +128,21 @@ async def import_roster(
             indexes[row.row] = index
     existing = await _existing(session, list(seen))
     writable_paths = principal.paths_with(Cap.roster_write)
+    refused: list[tuple[int, str]] = []
     for row in parsed:
         found = existing.get(indexes.get(row.row, ""))
-        if found is not None and not any(found[1].startswith(p) for p in writable_paths):
-            problems.append(
-                xlsx.CellProblem(
-                    row.row,
-                    "公民身份号码",
-                    row.values["id_number"],
-                    "该党员已由其他党组织登记，不能在此导入",
-                )
-            )
+        if found is None or any(found[1].startswith(p) for p in writable_paths):
+            continue
+        if principal.can(Cap.roster_read, found[1]):  # a member the caller sees anyway
+            message = "该党员已由其他党组织登记，不能在此导入"
+        else:  # R: MEM-01 — no word on where, or whether, the number is registered
+            message = ID_NUMBER_UNUSABLE
+            refused.append((found[0].id, found[1]))
+        problems.append(xlsx.CellProblem(row.row, "公民身份号码", row.values["id_number"], message))
+    if refused:
+        await record_id_number_refusals(
+            session, principal, refused, source="import_dry_run" if dry_run else "import"
+        )
     created, updated, unchanged = [], [], 0
     plans: list[tuple[xlsx.ParsedRow, Member | None]] = [
         (row, existing[indexes[row.row]][0] if indexes.get(row.row) in existing else None)
@@ -312,17 +325,8 @@ async def export_roster(
                 "、".join(LABELS.get(c, c) for c in (m.categories or [])),
             ]
         )
-    content = xlsx.export(
-        out,
-        title="党员花名册",
-        exported_by=principal.label,
-        exported_at=datetime.now(UTC),
-        masked=masked_any,
-    )
     read_paths = principal.paths_with(Cap.roster_read)
-    await audit.record(
-        session,
-        actor=principal,
+    entry: dict[str, Any] = dict(
         action="member.export",
         entity="member_export",
         organization_path=min(read_paths, key=len) if read_paths else None,
@@ -331,5 +335,28 @@ async def export_roster(
             "full": full and not masked_any,
             "filters": {k: v for k, v in filters.__dict__.items() if v},
         },
+    )
+    if full and principal.can_anywhere(Cap.roster_full):
+        # A full export is a bulk reveal: audited like one, and limited per caller and hour.
+        await rate_limited_audit(
+            session,
+            principal,
+            limit=FULL_EXPORTS_PER_HOUR,
+            window=timedelta(hours=1),
+            message="导出完整个人信息过于频繁，请稍后再试",
+            code="export_rate_limited",
+            same_entity_id=True,
+            entity_id="full",
+            **entry,
+        )
+    else:
+        await audit.record(session, actor=principal, **entry)
+    content = await run_cpu(
+        xlsx.export,
+        out,
+        title="党员花名册",
+        exported_by=principal.label,
+        exported_at=datetime.now(UTC),
+        masked=masked_any,
     )
     return content, len(out)
