@@ -13,14 +13,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangjian.core import idcard
@@ -43,7 +46,8 @@ KINDS = {"正式党员": "formal", "预备党员": "probationary"}
 CATEGORY_BY_LABEL = {LABELS[c.value]: c.value for c in Category}
 
 MAX_ROWS = 20_000  # data rows of one import
-MAX_SHEET_ROWS = 2 * MAX_ROWS  # rows read at all (blank ones included) before giving up
+# Rows of the sheet at all (blank and title rows included) before giving up.
+MAX_SHEET_ROWS = MAX_ROWS + 1000
 # A 20 000-row roster with every column filled unpacks to about 25 MB at a ratio near 15.
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, for entries above RATIO_FLOOR
@@ -199,51 +203,116 @@ def check_archive(content: bytes) -> None:
             )
 
 
+MAX_COLUMNS = 4 * len(COLUMNS)  # cells further right are not read
+
+
+def _sheet_rows(content: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(Excel row number, cell values) of the roster sheet, streamed element by element.
+
+    openpyxl's read-only worksheet first scans the whole sheet for its size when the file
+    declares none (a bomb does not), so the sheet is streamed with its row parser instead."""
+    try:
+        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            (sheet.name, rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
+        target = next((t for name, t in sheets if name == SHEET), sheets[0][1])
+        with reader.archive.open(target) as counted:
+            rows = _count_rows(counted, MAX_SHEET_ROWS)
+        source = reader.archive.open(target)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
+        raise ValueError(UNREADABLE) from exc
+    if rows > MAX_SHEET_ROWS:
+        reader.archive.close()
+        raise too_many_rows()
+    parser = WorkSheetParser(
+        source,
+        reader.shared_strings,
+        data_only=True,
+        epoch=reader.wb.epoch,
+        date_formats=reader.wb._date_formats,
+        timedelta_formats=reader.wb._timedelta_formats,
+    )
+    try:
+        for number, cells in parser.parse():
+            values: list[Any] = []
+            for cell in cells:
+                column = cell["column"]
+                if column <= MAX_COLUMNS:
+                    values.extend([None] * (column - len(values)))
+                    values[column - 1] = cell["value"]
+            yield number, tuple(values)
+    except (ImportTooLarge, GeneratorExit):
+        raise
+    except Exception as exc:  # broken XML inside the sheet
+        raise ValueError(UNREADABLE) from exc
+    finally:
+        source.close()
+        reader.archive.close()
+
+
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _count_rows(stream: IO[bytes], limit: int) -> int:
+    """How many row elements the sheet XML holds, counted on the raw bytes (far cheaper than
+    parsing them), stopping once past `limit`."""
+    count, carry = 0, b""
+    while count <= limit:
+        chunk = stream.read(1 << 20)
+        if not chunk:
+            return count + len(ROW_TAG.findall(carry))
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        # an element opened near the end may continue in the next chunk: count it then
+        body, carry = (data[:cut], data[cut:]) if cut >= 0 and len(data) - cut < 64 else (data, b"")
+        count += len(ROW_TAG.findall(body))
+    return count
+
+
 def read_rows(content: bytes) -> Iterable[tuple[int, dict[str, Any]]]:
     """(Excel row number, raw values by field) for every non-empty data row.
 
     Raises ImportTooLarge past MAX_ROWS data rows (or MAX_SHEET_ROWS rows at all) as soon as
-    it reads that far."""
+    it reads that far; the sheet's declared dimension is not trusted."""
     check_archive(content)
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ValueError(UNREADABLE) from exc
-    try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        # Read row by row in read-only mode; the sheet's declared dimension is not trusted.
-        rows = ws.iter_rows(values_only=True)
-        header: list[str] = []
-        header_row = 0
-        for header_row, candidate in enumerate(rows, start=1):  # an export has a title line
-            header = [_text(h) for h in candidate[: 4 * len(COLUMNS)]]
-            if "姓名" in header or header_row >= 5:
-                break
-        missing = [c.header for c in COLUMNS if c.required and c.header not in header]
-        if missing:
-            raise ValueError("表头缺少必填列：" + "、".join(missing) + "（请使用导入模板）")
-        positions = {c.field: header.index(c.header) for c in COLUMNS if c.header in header}
-        data_rows = 0
-        for number, row in enumerate(rows, start=header_row + 1):
-            if number - header_row > MAX_SHEET_ROWS:
-                raise too_many_rows()
-            values = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
-            if all(_text(v) == "" for v in values.values()):
-                continue
-            data_rows += 1
-            if data_rows > MAX_ROWS:
-                raise too_many_rows()
-            yield number, values
-    finally:
-        wb.close()
+    rows = _sheet_rows(content)
+    header: list[str] = []
+    header_row = 0
+    for header_row, candidate in rows:  # an export has a title line first
+        header = [_text(h) for h in candidate]
+        if "姓名" in header or header_row >= 5:
+            break
+    missing = [c.header for c in COLUMNS if c.required and c.header not in header]
+    if missing:
+        raise ValueError("表头缺少必填列：" + "、".join(missing) + "（请使用导入模板）")
+    positions = {c.field: header.index(c.header) for c in COLUMNS if c.header in header}
+    data_rows = 0
+    for read, (number, row) in enumerate(rows, start=1):
+        if read > MAX_SHEET_ROWS:
+            raise too_many_rows()
+        values = {f: (row[i] if i < len(row) else None) for f, i in positions.items()}
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            raise too_many_rows()
+        yield number, values
 
 
 def parse(content: bytes) -> tuple[list[ParsedRow], list[CellProblem]]:
     """The rows of an uploaded roster, each checked; CPU-bound, run it through `run_cpu`.
 
     Raises ImportTooLarge over the caps and ValueError for a file that cannot be read."""
+    raw_rows = list(read_rows(content))  # all read (and counted) before any is checked
     problems: list[CellProblem] = []
-    parsed = [validate(number, raw, problems) for number, raw in read_rows(content)]
+    parsed = [validate(number, raw, problems) for number, raw in raw_rows]
     return parsed, problems
 
 
