@@ -380,7 +380,9 @@ async def test_thirty_parallel_reveals_give_exactly_ten(ctx: Ctx) -> None:
 
 async def test_full_exports_are_limited_per_hour_and_audited(ctx: Ctx) -> None:
     params = {"org_id": ctx.ids["group"], "full": "true"}
-    answers = await asyncio.gather(*(ctx.get(f"{M}/export", "clerk", params=params) for _ in range(8)))
+    answers = await asyncio.gather(
+        *(ctx.get(f"{M}/export", "clerk", params=params) for _ in range(8))
+    )
     codes = sorted(a.status_code for a in answers)
     assert codes == [200] * 5 + [429] * 3, codes
     limited = next(a for a in answers if a.status_code == 429)
@@ -458,9 +460,7 @@ async def test_an_id_number_registered_elsewhere_gets_a_generic_audited_refusal(
         "import_dry_run",
     ]
     assert refusals[0].entity_id == str(dongfeng.id) and "secretary2" in refusals[0].actor_label
-    street = await ctx.get(
-        "/api/v1/audit", "street", params={"action": "member.id_number_refused"}
-    )
+    street = await ctx.get("/api/v1/audit", "street", params={"action": "member.id_number_refused"})
     assert street.status_code == 200 and street.json()["total"] >= 2
     # inside the caller's own scope a duplicate is still named
     dup = await ctx.post(
