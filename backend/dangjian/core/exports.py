@@ -11,7 +11,10 @@ edited). Numbers, dates and ordinary strings are written as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from openpyxl.cell.cell import ERROR_CODES, WriteOnlyCell
@@ -46,3 +49,38 @@ def safe_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> li
 def append_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """Append one row of an export (normal or write-only worksheet) without formulas."""
     sheet.append(safe_row(sheet, values))
+
+
+# ---------------------------------------------------------------- garbage collection pauses
+
+_gc_lock = threading.Lock()
+_gc_jobs = 0
+_gc_frozen_here = False
+
+
+@contextmanager
+def without_full_gc_pauses() -> Iterator[None]:
+    """Keep the objects that existed before a workbook job out of the collector's way while
+    the job runs (in a worker thread, through run_cpu).
+
+    Reading or writing a large workbook allocates enough that CPython runs full collections
+    during it; a full collection traverses every object of the process while holding the
+    interpreter lock, which stalls the event loop for 100 ms and more. Frozen objects are
+    skipped by the collector, so those collections only look at what the job created. They are
+    unfrozen when the last concurrent job ends (collection of old cycles is only delayed).
+    Nothing is done when something else froze objects (a server that freezes after start-up)."""
+    global _gc_jobs, _gc_frozen_here
+    with _gc_lock:
+        if _gc_jobs == 0:
+            _gc_frozen_here = gc.get_freeze_count() == 0
+            if _gc_frozen_here:
+                gc.freeze()
+        _gc_jobs += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_jobs -= 1
+            if _gc_jobs == 0 and _gc_frozen_here:
+                gc.unfreeze()
+                _gc_frozen_here = False

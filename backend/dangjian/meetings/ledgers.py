@@ -22,7 +22,7 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, visible_organization
 from dangjian.core.cpu import run_cpu
-from dangjian.core.exports import append_row
+from dangjian.core.exports import append_row, without_full_gc_pauses
 from dangjian.meetings.compliance import LOCAL_TZ, attendance_class, within
 from dangjian.meetings.enums import HELD_STATUSES, AgendaStatus, AttendeeRole, MeetingType
 from dangjian.meetings.rules import VoteRule
@@ -132,6 +132,17 @@ def workbook(
     """A book: a line naming who exported it and when, the headers, then the rows.
 
     CPU-bound (openpyxl): call it through `run_cpu`."""
+    with without_full_gc_pauses():
+        return _workbook(rows, title, heading, columns, wrapped)
+
+
+def _workbook(
+    rows: list[list[Any]],
+    title: str,
+    heading: str,
+    columns: Sequence[tuple[str, int]],
+    wrapped: frozenset[str] | set[str],
+) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -25,9 +25,11 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from dangjian.core import idcard
-from dangjian.core.exports import append_row
+from dangjian.core.exports import append_row, without_full_gc_pauses
 from dangjian.members.enums import (
     ETHNICITIES,
     LABELS,
@@ -204,6 +206,24 @@ def check_archive(content: bytes) -> None:
 
 
 MAX_COLUMNS = 4 * len(COLUMNS)  # cells further right are not read
+ROW_ELEMENT = f"{{{SHEET_MAIN_NS}}}row"
+SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
+
+
+def _parsed_rows(parser: WorkSheetParser, source: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
+    """The sheet's rows as openpyxl's parser reads them, each row element dropped from the
+    tree once read: a parse keeps nothing behind, so it triggers no full garbage collection
+    (which would hold the interpreter, and the event loop with it, for 100 ms and more)."""
+    sheet_data = None
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            if element.tag == SHEET_DATA_TAG:
+                sheet_data = element
+        elif element.tag == ROW_ELEMENT:
+            yield parser.parse_row(element)
+            element.clear()
+            if sheet_data is not None:
+                sheet_data.remove(element)
 
 
 def _sheet_rows(content: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -240,7 +260,7 @@ def _sheet_rows(content: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
         timedelta_formats=reader.wb._timedelta_formats,
     )
     try:
-        for number, cells in parser.parse():
+        for number, cells in _parsed_rows(parser, source):
             values: list[Any] = []
             for cell in cells:
                 column = cell["column"]
@@ -310,9 +330,10 @@ def parse(content: bytes) -> tuple[list[ParsedRow], list[CellProblem]]:
     """The rows of an uploaded roster, each checked; CPU-bound, run it through `run_cpu`.
 
     Raises ImportTooLarge over the caps and ValueError for a file that cannot be read."""
-    raw_rows = list(read_rows(content))  # all read (and counted) before any is checked
-    problems: list[CellProblem] = []
-    parsed = [validate(number, raw, problems) for number, raw in raw_rows]
+    with without_full_gc_pauses():
+        raw_rows = list(read_rows(content))  # all read (and counted) before any is checked
+        problems: list[CellProblem] = []
+        parsed = [validate(number, raw, problems) for number, raw in raw_rows]
     return parsed, problems
 
 
@@ -388,6 +409,13 @@ def export(
     rows: Iterable[list[Any]], *, title: str, exported_by: str, exported_at: datetime, masked: bool
 ) -> bytes:
     """The filtered roster with a line naming who exported it and when (CPU-bound)."""
+    with without_full_gc_pauses():
+        return _export(rows, title, exported_by, exported_at, masked)
+
+
+def _export(
+    rows: Iterable[list[Any]], title: str, exported_by: str, exported_at: datetime, masked: bool
+) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET)
     note = "（个人信息已脱敏）" if masked else "（含完整个人信息，请妥善保管）"
