@@ -126,7 +126,10 @@ async def test_a_member_registered_elsewhere_cannot_be_taken_over(ctx: Ctx) -> N
         ctx, sheet([row(30, 所在党组织="向阳社区第一党小组")]), dry_run=False, who="secretary2"
     )
     result = await upload(ctx, sheet([row(30)]), dry_run=True)
-    assert result["problems"][0]["message"] == "该党员已由其他党组织登记，不能在此导入"
+    # outside the caller's scope: neither where nor whether the number is registered
+    assert result["problems"][0]["message"] == (
+        "该身份证号码无法登记：如该党员的组织关系在其他党组织，请通过组织关系转接办理"
+    )
 
 
 async def test_export_is_masked_by_default_names_the_exporter_and_round_trips(ctx: Ctx) -> None:

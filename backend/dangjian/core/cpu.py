@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import sys
 import weakref
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -24,6 +25,14 @@ from anyio import CapacityLimiter
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+# openpyxl holds the interpreter lock while it works; when the event loop's thread wants it
+# back, it waits for the switch interval (5 ms by default) — at every step of every request, so
+# that a health check took 100–400 ms while a roster was parsed. A 1 ms interval keeps the loop
+# answering in a few milliseconds, at a negligible cost to the worker.
+SWITCH_INTERVAL = 0.001
+if sys.getswitchinterval() > SWITCH_INTERVAL:
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 # At most this many CPU-bound jobs run at once; the rest wait their turn.
 CPU_WORKERS = max(2, min(8, os.cpu_count() or 2))

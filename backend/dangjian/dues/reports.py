@@ -23,6 +23,7 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import visible_organization
+from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, Forbidden, Unprocessable
 from dangjian.dues import ledger, rules
 from dangjian.dues.accounts import roster_facts, roster_query
@@ -424,7 +425,9 @@ async def register(
         )
     title = "党费收缴登记册"
     heading = f"{org.name} {year}年{title}（导出：{principal.label}，{now:%Y-%m-%d %H:%M} UTC）"
-    content = workbook(out, title=title, heading=heading, columns=REGISTER_COLUMNS, wrapped=set())
+    content = await run_cpu(
+        workbook, out, title=title, heading=heading, columns=REGISTER_COLUMNS, wrapped=set()
+    )
     await audit.record(
         session,
         actor=principal,

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Response
 
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
+from dangjian.core.exports import XLSX
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import PrincipalDep, SessionDep
@@ -38,7 +39,6 @@ from dangjian.dues.schemas import (
     YearlyCollection,
 )
 from dangjian.meetings.compliance import local_today
-from dangjian.meetings.compliance_router import XLSX
 
 router = APIRouter(
     prefix="/dues",

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 
 from dangjian.core.errors import PROBLEM_RESPONSES
+from dangjian.core.exports import XLSX
 from dangjian.core.routing import TransactionalRoute
 from dangjian.deps import PrincipalDep, SessionDep
 from dangjian.meetings import compliance, ledgers
@@ -23,7 +24,6 @@ from dangjian.meetings.ledgers import LedgerBook
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OrgQuery = Annotated[int, Query(description="党组织（含下级）")]
 PeriodQuery = Annotated[
     str | None,

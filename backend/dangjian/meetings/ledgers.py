@@ -21,6 +21,8 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, visible_organization
+from dangjian.core.cpu import run_cpu
+from dangjian.core.exports import append_row, without_full_gc_pauses
 from dangjian.meetings.compliance import LOCAL_TZ, attendance_class, within
 from dangjian.meetings.enums import HELD_STATUSES, AgendaStatus, AttendeeRole, MeetingType
 from dangjian.meetings.rules import VoteRule
@@ -127,19 +129,32 @@ def workbook(
     columns: Sequence[tuple[str, int]] = COLUMNS,
     wrapped: frozenset[str] | set[str] = WRAPPED,
 ) -> bytes:
-    """A book: a line naming who exported it and when, the headers, then the rows."""
+    """A book: a line naming who exported it and when, the headers, then the rows.
+
+    CPU-bound (openpyxl): call it through `run_cpu`."""
+    with without_full_gc_pauses():
+        return _workbook(rows, title, heading, columns, wrapped)
+
+
+def _workbook(
+    rows: list[list[Any]],
+    title: str,
+    heading: str,
+    columns: Sequence[tuple[str, int]],
+    wrapped: frozenset[str] | set[str],
+) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = title
-    ws.append([heading])
-    ws.append([header for header, _ in columns])
+    append_row(ws, [heading])
+    append_row(ws, [header for header, _ in columns])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)  # typed-in titles, places and names are text, never formulas
     for index, (header, width) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = width
@@ -214,7 +229,7 @@ async def meeting_ledger(
         f"{title}　{org.name}　{year}年　导出人：{principal.label}"
         f"　导出时间：{now.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}{note}"
     )
-    content = workbook(rows, title=title, heading=heading)
+    content = await run_cpu(workbook, rows, title=title, heading=heading)
     await audit.record(
         session,
         actor=principal,

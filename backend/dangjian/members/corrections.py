@@ -1,17 +1,27 @@
 """Self-service: a member asks to correct their record; 组织委员 or 党务干事 decide (ROLES.md
-"Own": ask for corrections). An approved request is applied like an edit, and audited."""
+"Own": ask for corrections). An approved request is applied like an edit, and audited.
+
+The proposed ID number, mobile and address are personal data like the record's own: stored
+encrypted with the personal-data key (`{"enc": token}` in place of the value; rows from before
+hold them in clear and are read as they are, and `dangjian rotate-data-key` encrypts them), and
+answered masked like the member record unless the reader may see the member's full data.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
+from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
 from dangjian.authz.principal import Principal, scope_clause
+from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.members import service
@@ -29,13 +39,52 @@ from dangjian.models import Member, MemberCorrection, MemberEvent, Organization
 NOT_CORRECTABLE = frozenset({"organization_id", "kind", "categories"})
 
 
-def _read(c: MemberCorrection, member_name: str) -> CorrectionRead:
+# Stored encrypted, as in the member record.
+ENCRYPTED_FIELDS = ("id_number", "mobile", "address")
+MASKED_ADDRESS = "（已隐藏）"
+# Masked in answers exactly as the member record masks them (the record leaves out the address).
+MASKS: dict[str, Callable[[str | None], str | None]] = {
+    "id_number": mask_id_number,
+    "mobile": mask_phone,
+    "landline": mask_phone,
+    "address": lambda value: MASKED_ADDRESS if value else value,
+}
+
+
+def seal(cipher: PersonalDataCipher, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes as stored: personal values replaced by `{"enc": token}`."""
+    return {
+        k: {"enc": cipher.encrypt(v)} if k in ENCRYPTED_FIELDS and isinstance(v, str) else v
+        for k, v in changes.items()
+    }
+
+
+def is_sealed(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("enc"), str)
+
+
+def unseal(cipher: PersonalDataCipher, stored: dict[str, Any]) -> dict[str, Any]:
+    """The changes in clear (legacy rows hold the values in clear already)."""
+    return {k: cipher.decrypt(v["enc"]) if is_sealed(v) else v for k, v in stored.items()}
+
+
+def _read(
+    c: MemberCorrection,
+    member_name: str,
+    cipher: PersonalDataCipher,
+    *,
+    full: bool,
+) -> CorrectionRead:
+    changes = unseal(cipher, c.changes)
+    if not full:
+        changes = {k: MASKS[k](v) if k in MASKS else v for k, v in changes.items()}
     return CorrectionRead(
         id=c.id,
         member_id=c.member_id,
         member_name=member_name,
         organization_id=c.organization_id,
-        changes=c.changes,
+        changes=changes,
+        masked=not full and any(changes.get(k) for k in MASKS),
         reason=c.reason,
         status=CorrectionStatus(c.status),
         requested_by=c.requested_by,
@@ -46,6 +95,11 @@ def _read(c: MemberCorrection, member_name: str) -> CorrectionRead:
     )
 
 
+def _full_for(principal: Principal, c: MemberCorrection, path: str) -> bool:
+    """The member themself, or a holder of the full-data capability at their organisation."""
+    return may_see_personal_data(principal, organization_path=path, member_id=c.member_id)
+
+
 def _own_member(principal: Principal) -> Member:
     if principal.member is None:
         raise NotFound("当前账号未关联党员信息", code="no_member_record")
@@ -53,7 +107,7 @@ def _own_member(principal: Principal) -> Member:
 
 
 async def request(
-    session: AsyncSession, principal: Principal, body: CorrectionCreate
+    session: AsyncSession, principal: Principal, cipher: PersonalDataCipher, body: CorrectionCreate
 ) -> CorrectionRead:
     member = _own_member(principal)
     changes = body.changes.model_dump(exclude_unset=True, mode="json")
@@ -70,13 +124,13 @@ async def request(
     correction = MemberCorrection(
         member_id=member.id,
         organization_id=org.id,
-        changes=changes,
+        changes=seal(cipher, changes),
         reason=body.reason,
         requested_by=principal.label,
     )
     session.add(correction)
     await session.flush()
-    read = _read(correction, member.name)
+    read = _read(correction, member.name, cipher, full=True)  # the member's own request
     # the proposed values may hold personal data: the audit keeps which fields, not the values
     await audit.record(
         session,
@@ -90,7 +144,9 @@ async def request(
     return read
 
 
-async def mine(session: AsyncSession, principal: Principal) -> list[CorrectionRead]:
+async def mine(
+    session: AsyncSession, principal: Principal, cipher: PersonalDataCipher
+) -> list[CorrectionRead]:
     member = _own_member(principal)
     rows = (
         await session.scalars(
@@ -99,7 +155,7 @@ async def mine(session: AsyncSession, principal: Principal) -> list[CorrectionRe
             .order_by(MemberCorrection.id.desc())
         )
     ).all()
-    return [_read(c, member.name) for c in rows]
+    return [_read(c, member.name, cipher, full=True) for c in rows]
 
 
 def _scoped(principal: Principal):  # type: ignore[no-untyped-def]
@@ -112,13 +168,16 @@ def _scoped(principal: Principal):  # type: ignore[no-untyped-def]
 
 
 async def listing(
-    session: AsyncSession, principal: Principal, status: CorrectionStatus | None
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    status: CorrectionStatus | None,
 ) -> list[CorrectionRead]:
     stmt = _scoped(principal)
     if status is not None:
         stmt = stmt.where(MemberCorrection.status == status)
     rows = (await session.execute(stmt.order_by(MemberCorrection.id.desc()).limit(200))).all()
-    return [_read(c, name) for c, name, _ in rows]
+    return [_read(c, name, cipher, full=_full_for(principal, c, path)) for c, name, path in rows]
 
 
 async def decide(
@@ -140,7 +199,7 @@ async def decide(
         raise Conflict("该申请已处理", code="correction_decided")
     if body.approve:
         member, _, member_path, _ = await service._load(session, principal, correction.member_id)
-        update = MemberUpdate.model_validate(correction.changes)
+        update = MemberUpdate.model_validate(unseal(cipher, correction.changes))
         await service.apply_changes(
             session,
             principal,
@@ -164,7 +223,7 @@ async def decide(
         organization_path=path,
         after={"status": correction.status, "note": body.note},
     )
-    return _read(correction, name)
+    return _read(correction, name, cipher, full=_full_for(principal, correction, path))
 
 
 async def self_export(
@@ -180,7 +239,7 @@ async def self_export(
             .order_by(MemberEvent.occurred_on)
         )
     ).all()
-    corrections = await mine(session, principal)
+    corrections = await mine(session, principal, cipher)
     org = await session.get(Organization, member.organization_id)
     await audit.record(
         session,
@@ -205,4 +264,5 @@ async def self_export(
         ],
         "corrections": [c.model_dump(mode="json") for c in corrections],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2).encode()
+    text = await run_cpu(json.dumps, payload, ensure_ascii=False, indent=2)
+    return text.encode()

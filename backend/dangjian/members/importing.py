@@ -8,7 +8,8 @@ only what changed, so the same file imported twice changes nothing the second ti
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -18,15 +19,25 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
 from dangjian.authz.principal import Principal, scope_clause
+from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Forbidden, Unprocessable
 from dangjian.members import xlsx
 from dangjian.members.enums import LABELS
 from dangjian.members.schemas import ImportProblem, ImportResult
-from dangjian.members.service import MEMBER_ORG_KINDS, ListFilters, _filtered, encrypted_fields
+from dangjian.members.service import (
+    FULL_EXPORTS_PER_HOUR,
+    ID_NUMBER_UNUSABLE,
+    MEMBER_ORG_KINDS,
+    ListFilters,
+    _filtered,
+    encrypted_fields,
+    rate_limited_audit,
+    record_id_number_refusals,
+)
 from dangjian.models import Member, Organization
 
-MAX_ROWS = 20_000
+MAX_ROWS = xlsx.MAX_ROWS
 MAX_EXPORT_ROWS = 100_000
 # Fields compared and written as they are; the encrypted ones are handled apart.
 PLAIN_FIELDS = (
@@ -80,69 +91,41 @@ async def import_roster(
     if not principal.can_anywhere(Cap.roster_write):
         raise Forbidden("无权导入党员花名册")
     try:
-        raw_rows = list(xlsx.read_rows(content))
+        # openpyxl off the event loop; the caps stop a bomb before it costs much
+        parsed, problems = await run_cpu(xlsx.parse, content)
+    except xlsx.ImportTooLarge as exc:
+        raise Unprocessable(str(exc), code="import_too_large") from exc
     except ValueError as exc:
         raise Unprocessable(str(exc), code="import_unreadable") from exc
-    if len(raw_rows) > MAX_ROWS:
-        raise Unprocessable(f"一次至多导入 {MAX_ROWS} 行，请分批导入", code="import_too_large")
-    problems: list[xlsx.CellProblem] = []
-    parsed = [xlsx.validate(number, raw, problems) for number, raw in raw_rows]
     orgs = await _writable_orgs(session, principal)
-    seen: dict[str, int] = {}
-    indexes: dict[int, str] = {}
-    for row in parsed:
-        org_key = row.values.get("organization")
-        if org_key:
-            matches = orgs.get(org_key, [])
-            if not matches:
-                problems.append(
-                    xlsx.CellProblem(
-                        row.row, "所在党组织", org_key, "不是本人可管理的党支部或党小组"
-                    )
-                )
-            elif len(matches) > 1:
-                problems.append(
-                    xlsx.CellProblem(
-                        row.row, "所在党组织", org_key, "组织名称不唯一，请填写党组织编码"
-                    )
-                )
-            else:
-                row.values["organization_id"] = matches[0].id
-        number = row.values.get("id_number")
-        if number:
-            index = cipher.blind_index(number)
-            if index in seen:
-                problems.append(
-                    xlsx.CellProblem(row.row, "公民身份号码", number, f"与第 {seen[index]} 行重复")
-                )
-            seen.setdefault(index, row.row)
-            indexes[row.row] = index
+    # a blind index (HMAC) per row: 20 000 of them are CPU work too
+    seen, indexes = await run_cpu(_match_rows, cipher, parsed, problems, orgs)
     existing = await _existing(session, list(seen))
     writable_paths = principal.paths_with(Cap.roster_write)
+    refused: list[tuple[int, str]] = []
     for row in parsed:
         found = existing.get(indexes.get(row.row, ""))
-        if found is not None and not any(found[1].startswith(p) for p in writable_paths):
-            problems.append(
-                xlsx.CellProblem(
-                    row.row,
-                    "公民身份号码",
-                    row.values["id_number"],
-                    "该党员已由其他党组织登记，不能在此导入",
-                )
-            )
-    created, updated, unchanged = [], [], 0
+        if found is None or any(found[1].startswith(p) for p in writable_paths):
+            continue
+        if principal.can(Cap.roster_read, found[1]):  # a member the caller sees anyway
+            message = "该党员已由其他党组织登记，不能在此导入"
+        else:  # R: MEM-01 — no word on where, or whether, the number is registered
+            message = ID_NUMBER_UNUSABLE
+            refused.append((found[0].id, found[1]))
+        problems.append(xlsx.CellProblem(row.row, "公民身份号码", row.values["id_number"], message))
+    if refused:
+        await record_id_number_refusals(
+            session, principal, refused, source="import_dry_run" if dry_run else "import"
+        )
     plans: list[tuple[xlsx.ParsedRow, Member | None]] = [
         (row, existing[indexes[row.row]][0] if indexes.get(row.row) in existing else None)
         for row in parsed
     ]
-    if not problems:
-        for row, member in plans:
-            if member is None:
-                created.append(row)
-            elif _changes(cipher, member, row.values):
-                updated.append((row, member))
-            else:
-                unchanged += 1
+    created: list[xlsx.ParsedRow] = []
+    updated: list[tuple[xlsx.ParsedRow, Member]] = []
+    unchanged = 0
+    if not problems:  # decrypting to compare is CPU work per row
+        created, updated, unchanged = await run_cpu(_plan, cipher, plans)
     applied = not dry_run and not problems
     ids: dict[str, list[int]] = {"created": [], "updated": []}
     if applied:
@@ -173,6 +156,47 @@ async def import_roster(
     )
 
 
+def _match_rows(
+    cipher: PersonalDataCipher,
+    parsed: list[xlsx.ParsedRow],
+    problems: list[xlsx.CellProblem],
+    orgs: dict[str, list[Organization]],
+) -> tuple[dict[str, int], dict[int, str]]:
+    """Resolve each row's organisation and ID number index; problems are appended.
+
+    Returns the first row of every index and every row's index (CPU-bound: run_cpu)."""
+    seen: dict[str, int] = {}
+    indexes: dict[int, str] = {}
+    for row in parsed:
+        org_key = row.values.get("organization")
+        if org_key:
+            matches = orgs.get(org_key, [])
+            if not matches:
+                problems.append(
+                    xlsx.CellProblem(
+                        row.row, "所在党组织", org_key, "不是本人可管理的党支部或党小组"
+                    )
+                )
+            elif len(matches) > 1:
+                problems.append(
+                    xlsx.CellProblem(
+                        row.row, "所在党组织", org_key, "组织名称不唯一，请填写党组织编码"
+                    )
+                )
+            else:
+                row.values["organization_id"] = matches[0].id
+        number = row.values.get("id_number")
+        if number:
+            index = cipher.blind_index(number)
+            if index in seen:
+                problems.append(
+                    xlsx.CellProblem(row.row, "公民身份号码", number, f"与第 {seen[index]} 行重复")
+                )
+            seen.setdefault(index, row.row)
+            indexes[row.row] = index
+    return seen, indexes
+
+
 async def _existing(session: AsyncSession, indexes: list[str]) -> dict[str, tuple[Member, str]]:
     found: dict[str, tuple[Member, str]] = {}
     for start in range(0, len(indexes), 1000):
@@ -188,6 +212,23 @@ async def _existing(session: AsyncSession, indexes: list[str]) -> dict[str, tupl
             assert member.id_number_index is not None
             found[member.id_number_index] = (member, path)
     return found
+
+
+def _plan(
+    cipher: PersonalDataCipher, plans: list[tuple[xlsx.ParsedRow, Member | None]]
+) -> tuple[list[xlsx.ParsedRow], list[tuple[xlsx.ParsedRow, Member]], int]:
+    """The rows to create, the rows that change a member, and how many change nothing."""
+    created: list[xlsx.ParsedRow] = []
+    updated: list[tuple[xlsx.ParsedRow, Member]] = []
+    unchanged = 0
+    for row, member in plans:
+        if member is None:
+            created.append(row)
+        elif _changes(cipher, member, row.values):
+            updated.append((row, member))
+        else:
+            unchanged += 1
+    return created, updated, unchanged
 
 
 def _changes(cipher: PersonalDataCipher, member: Member, values: dict[str, Any]) -> dict[str, Any]:
@@ -212,14 +253,10 @@ def _changes(cipher: PersonalDataCipher, member: Member, values: dict[str, Any])
     return changes
 
 
-async def _apply(
-    session: AsyncSession,
-    cipher: PersonalDataCipher,
-    created: list[xlsx.ParsedRow],
-    updated: list[tuple[xlsx.ParsedRow, Member]],
-) -> dict[str, list[int]]:
-    now = datetime.now(UTC)
-    new_rows = [
+def _new_rows(
+    cipher: PersonalDataCipher, created: list[xlsx.ParsedRow], now: datetime
+) -> list[dict[str, Any]]:
+    return [
         {
             **{f: row.values.get(f) for f in PLAIN_FIELDS},
             "categories": row.values.get("categories") or [],
@@ -233,6 +270,16 @@ async def _apply(
         }
         for row in created
     ]
+
+
+async def _apply(
+    session: AsyncSession,
+    cipher: PersonalDataCipher,
+    created: list[xlsx.ParsedRow],
+    updated: list[tuple[xlsx.ParsedRow, Member]],
+) -> dict[str, list[int]]:
+    now = datetime.now(UTC)
+    new_rows = await run_cpu(_new_rows, cipher, created, now)  # AES-GCM and HMAC per row
     for start in range(0, len(new_rows), 2000):
         await session.execute(insert(Member), new_rows[start : start + 2000])
     created_ids: list[int] = []
@@ -262,24 +309,10 @@ async def _apply(
     return {"created": sorted(created_ids), "updated": [m.id for _, m in updated]}
 
 
-async def export_roster(
-    session: AsyncSession,
-    principal: Principal,
-    cipher: PersonalDataCipher,
-    filters: ListFilters,
-    *,
-    full: bool,
-    today: date,
-) -> tuple[bytes, int]:
-    """The filtered roster; personal data masked unless asked for and allowed (per row)."""
-    if not principal.can_anywhere(Cap.roster_read):
-        raise Forbidden("无权导出党员花名册")
-    stmt = await _filtered(session, principal, filters, today)
-    rows = (
-        await session.execute(
-            stmt.order_by(Organization.path, Member.name, Member.id).limit(MAX_EXPORT_ROWS)
-        )
-    ).all()
+def _export_rows(
+    principal: Principal, cipher: PersonalDataCipher, rows: Sequence[Any], full: bool
+) -> tuple[list[list[Any]], bool]:
+    """The export's rows, personal data masked unless asked for and allowed (per row)."""
     masked_any = False
     out: list[list[Any]] = []
     for m, org_name, path in rows:
@@ -312,17 +345,31 @@ async def export_roster(
                 "、".join(LABELS.get(c, c) for c in (m.categories or [])),
             ]
         )
-    content = xlsx.export(
-        out,
-        title="党员花名册",
-        exported_by=principal.label,
-        exported_at=datetime.now(UTC),
-        masked=masked_any,
-    )
+    return out, masked_any
+
+
+async def export_roster(
+    session: AsyncSession,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    filters: ListFilters,
+    *,
+    full: bool,
+    today: date,
+) -> tuple[bytes, int]:
+    """The filtered roster; personal data masked unless asked for and allowed (per row)."""
+    if not principal.can_anywhere(Cap.roster_read):
+        raise Forbidden("无权导出党员花名册")
+    stmt = await _filtered(session, principal, filters, today)
+    rows = (
+        await session.execute(
+            stmt.order_by(Organization.path, Member.name, Member.id).limit(MAX_EXPORT_ROWS)
+        )
+    ).all()
+    # decrypting and masking up to 100 000 rows is CPU work too
+    out, masked_any = await run_cpu(_export_rows, principal, cipher, rows, full)
     read_paths = principal.paths_with(Cap.roster_read)
-    await audit.record(
-        session,
-        actor=principal,
+    entry: dict[str, Any] = dict(
         action="member.export",
         entity="member_export",
         organization_path=min(read_paths, key=len) if read_paths else None,
@@ -331,5 +378,28 @@ async def export_roster(
             "full": full and not masked_any,
             "filters": {k: v for k, v in filters.__dict__.items() if v},
         },
+    )
+    if full and principal.can_anywhere(Cap.roster_full):
+        # A full export is a bulk reveal: audited like one, and limited per caller and hour.
+        await rate_limited_audit(
+            session,
+            principal,
+            limit=FULL_EXPORTS_PER_HOUR,
+            window=timedelta(hours=1),
+            message="导出完整个人信息过于频繁，请稍后再试",
+            code="export_rate_limited",
+            same_entity_id=True,
+            entity_id="full",
+            **entry,
+        )
+    else:
+        await audit.record(session, actor=principal, **entry)
+    content = await run_cpu(
+        xlsx.export,
+        out,
+        title="党员花名册",
+        exported_by=principal.label,
+        exported_at=datetime.now(UTC),
+        masked=masked_any,
     )
     return content, len(out)

@@ -1,5 +1,7 @@
 """Rotating the personal-data key: every encrypted column is re-encrypted and every blind index
-recomputed under the new key, in one transaction (all or nothing)."""
+recomputed under the new key, in one transaction (all or nothing). Correction requests' proposed
+personal values are re-encrypted too, and those stored in clear before they were encrypted are
+encrypted on the way."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.core.crypto import PersonalDataCipher
-from dangjian.models import Member, User
+from dangjian.members.corrections import seal, unseal
+from dangjian.models import Member, MemberCorrection, User
 
 
 async def rotate(session: AsyncSession, old: PersonalDataCipher, new: PersonalDataCipher) -> int:
@@ -44,6 +47,28 @@ async def rotate(session: AsyncSession, old: PersonalDataCipher, new: PersonalDa
             )
             changed += 1
         last = rows[-1][0]
+    corrections = 0
+    last = 0
+    while True:
+        batch = (
+            await session.execute(
+                select(MemberCorrection.id, MemberCorrection.changes)
+                .where(MemberCorrection.id > last)
+                .order_by(MemberCorrection.id)
+                .limit(2000)
+            )
+        ).all()
+        if not batch:
+            break
+        for correction_id, changes in batch:
+            await session.execute(
+                update(MemberCorrection)
+                .where(MemberCorrection.id == correction_id)
+                .values(changes=seal(new, unseal(old, changes or {})))
+                .execution_options(synchronize_session=False)
+            )
+            corrections += 1
+        last = batch[-1][0]
     secrets = (
         await session.execute(
             select(User.id, User.totp_secret).where(User.totp_secret.is_not(None))
@@ -63,6 +88,6 @@ async def rotate(session: AsyncSession, old: PersonalDataCipher, new: PersonalDa
         action="system.rotate_data_key",
         entity="system",
         actor_label="dangjian rotate-data-key",
-        after={"members": changed, "totp_secrets": len(secrets)},
+        after={"members": changed, "corrections": corrections, "totp_secrets": len(secrets)},
     )
     return changed

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal
+from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Forbidden, NotFound, Unprocessable
 from dangjian.core.files import FileStore
 from dangjian.members.service import _load
@@ -27,7 +28,9 @@ MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompress
 
 
 def normalise(data: bytes) -> bytes:
-    """The photo as a metadata-free JPEG no larger than MAX_SIZE, or 422 in Chinese."""
+    """The photo as a metadata-free JPEG no larger than MAX_SIZE, or 422 in Chinese.
+
+    CPU-bound (Pillow): call it through `run_cpu`."""
     if not data:
         raise Unprocessable("请选择照片文件", code="photo_empty")
     try:
@@ -61,7 +64,7 @@ async def set_photo(
     session: AsyncSession, principal: Principal, store: FileStore, member_id: int, data: bytes
 ) -> None:
     m, path = await _writable(session, principal, member_id)
-    jpeg = normalise(data)
+    jpeg = await run_cpu(normalise, data)  # Pillow decodes and re-encodes off the event loop
     old, new = m.photo_file, store.save(jpeg, "jpg")
     store.swap_on_commit(session, new=new, old=old)
     m.photo_file = new

@@ -9,7 +9,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
 
 from dangjian.authz.capabilities import Cap
+from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
+from dangjian.core.exports import XLSX
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import CipherDep, FilesDep, PrincipalDep, SessionDep
@@ -96,9 +98,6 @@ async def create_member(
     return read
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _xlsx(content: bytes, filename: str) -> Response:
     quoted = quote(filename)
     return Response(
@@ -115,7 +114,7 @@ async def import_template(principal: PrincipalDep) -> Response:
     """党员花名册导入模板（含可选值下拉列表与填写说明）。"""
     if not principal.can_anywhere(Cap.roster_write):
         raise Forbidden("无权导入党员花名册")
-    return _xlsx(xlsx.template(), "党员花名册导入模板.xlsx")
+    return _xlsx(await run_cpu(xlsx.template), "党员花名册导入模板.xlsx")
 
 
 @router.post("/import", response_model=ImportResult)
@@ -167,10 +166,11 @@ async def member_statistics(
 async def list_corrections(
     session: SessionDep,
     principal: PrincipalDep,
+    cipher: CipherDep,
     status_: Annotated[CorrectionStatus | None, Query(alias="status")] = None,
 ) -> list[CorrectionRead]:
-    """党员信息更正申请（本人管理范围内）。"""
-    return await corrections.listing(session, principal, status_)
+    """党员信息更正申请（本人管理范围内；身份证号、手机号、住址按权限脱敏）。"""
+    return await corrections.listing(session, principal, cipher, status_)
 
 
 @router.post("/corrections/{correction_id}/decision", response_model=CorrectionRead)
@@ -285,19 +285,21 @@ async def my_member(session: SessionDep, principal: PrincipalDep, cipher: Cipher
 
 
 @me_router.get("/member/corrections", response_model=list[CorrectionRead])
-async def my_corrections(session: SessionDep, principal: PrincipalDep) -> list[CorrectionRead]:
+async def my_corrections(
+    session: SessionDep, principal: PrincipalDep, cipher: CipherDep
+) -> list[CorrectionRead]:
     """本人的更正申请及处理结果。"""
-    return await corrections.mine(session, principal)
+    return await corrections.mine(session, principal, cipher)
 
 
 @me_router.post(
     "/member/corrections", response_model=CorrectionRead, status_code=status.HTTP_201_CREATED
 )
 async def request_correction(
-    body: CorrectionCreate, session: SessionDep, principal: PrincipalDep
+    body: CorrectionCreate, session: SessionDep, principal: PrincipalDep, cipher: CipherDep
 ) -> CorrectionRead:
     """申请更正本人信息（由组织委员或党务干事审核）。"""
-    return await corrections.request(session, principal, body)
+    return await corrections.request(session, principal, cipher, body)
 
 
 @me_router.get(

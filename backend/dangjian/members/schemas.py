@@ -260,7 +260,10 @@ class CorrectionRead(OutputModel):
     member_id: int
     member_name: str
     organization_id: int
-    changes: dict[str, object]
+    changes: dict[str, object] = Field(
+        description="申请更正的内容；身份证号、手机号、固定电话、住址按权限脱敏（同党员信息）"
+    )
+    masked: bool = Field(False, description="true：个人信息已脱敏")
     reason: str
     status: CorrectionStatus
     requested_by: str

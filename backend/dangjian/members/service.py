@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
@@ -43,6 +43,15 @@ from dangjian.organizations.rules import add_years
 # itself a branch (社区党支部).
 MEMBER_ORG_KINDS = (OrgKind.branch, OrgKind.group, OrgKind.community, OrgKind.general_branch)
 REVEALS_PER_MINUTE = 10
+FULL_EXPORTS_PER_HOUR = 5
+# R: MEM-01 — an ID number registered outside the caller's scope is refused without saying
+# where or that it exists (no membership oracle); the refusal is audited for the street.
+ID_NUMBER_UNUSABLE = "该身份证号码无法登记：如该党员的组织关系在其他党组织，请通过组织关系转接办理"
+ID_NUMBER_TAKEN = "该公民身份号码已登记在其他党员名下"
+
+
+class IdNumberUnusable(AppError):
+    status, code, title = 409, "id_number_unusable", ID_NUMBER_UNUSABLE
 
 
 class PreconditionRequired(AppError):
@@ -349,9 +358,7 @@ async def apply_changes(
         values["organization_id"] = target.id
     if (number := changes.pop("id_number", None)) is not None:
         index = cipher.blind_index(number)
-        taken = select(Member.id).where(Member.id_number_index == index, Member.id != m.id)
-        if await session.scalar(taken):
-            raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken")
+        await ensure_id_number_free(session, principal, index, source=action, member_id=m.id)
         values.update(
             id_number_enc=cipher.encrypt(number),
             id_number_index=index,
@@ -377,8 +384,8 @@ async def apply_changes(
             .values(**values, version=Member.version + 1, updated_at=datetime.now(UTC))
             .execution_options(synchronize_session=False)
         )
-    except IntegrityError as exc:  # a concurrent registration of the same number
-        raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken") from exc
+    except IntegrityError as exc:  # a concurrent registration of the same number (anywhere)
+        raise IdNumberUnusable() from exc
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise PreconditionFailed()
     m, _, path, _ = await _load(session, principal, m.id, fresh=True)
@@ -392,6 +399,111 @@ async def apply_changes(
         before=before,
         after=_audit_view(m),
     )
+
+
+def common_ancestor(a: str, b: str) -> str | None:
+    """The deepest organisation path above both (None: no common organisation)."""
+    shared: list[str] = []
+    for x, y in zip(a.strip("/").split("/"), b.strip("/").split("/"), strict=False):
+        if x != y or not x:
+            break
+        shared.append(x)
+    return "/" + "/".join(shared) + "/" if shared else None
+
+
+async def record_id_number_refusals(
+    session: AsyncSession, principal: Principal, found: list[tuple[int, str]], *, source: str
+) -> None:
+    """Audit refused registrations of numbers held outside the caller's scope: one row per
+    organisation above both sides (the street, typically), naming the members concerned."""
+    caller = min(principal.paths_with(Cap.roster_write) or [""], key=len)
+    by_path: dict[str | None, list[int]] = {}
+    for member_id, path in found:
+        by_path.setdefault(common_ancestor(caller, path), []).append(member_id)
+    for above, ids in sorted(by_path.items(), key=lambda item: item[0] or ""):
+        await audit.record(
+            session,
+            actor=principal,
+            action="member.id_number_refused",
+            entity="member",
+            entity_id=ids[0] if len(ids) == 1 else None,
+            organization_path=above,
+            after={"source": source, "members": sorted(ids)[:1000], "count": len(ids)},
+        )
+
+
+async def ensure_id_number_free(
+    session: AsyncSession,
+    principal: Principal,
+    index: str,
+    *,
+    source: str,
+    member_id: int | None = None,
+) -> None:
+    """409 when the number is registered to another member: named as a duplicate inside the
+    caller's roster scope; outside it a generic refusal, audited in a transaction of its own
+    (the request's is rolled back with the error)."""
+    stmt = (
+        select(Member.id, Organization.path)
+        .join(Organization, Organization.id == Member.organization_id)
+        .where(Member.id_number_index == index)
+    )
+    if member_id is not None:
+        stmt = stmt.where(Member.id != member_id)
+    found = (await session.execute(stmt)).first()
+    if found is None:
+        return
+    if principal.can(Cap.roster_read, found.path):
+        raise Conflict(ID_NUMBER_TAKEN, code="id_number_taken")
+    refused = [(found.id, found.path)]
+    # The request's transaction is rolled back with the error anyway; end it now so that it
+    # holds no lock (SQLite's write lock, taken by a touch of the session) the audit append
+    # would wait for. The caller's records are detached first, so the rollback leaves them
+    # loaded for the audit row.
+    for record in (principal.user, principal.client, principal.member):
+        if record is not None and record in session:
+            session.expunge(record)
+    bind = session.bind
+    await session.rollback()
+    async with async_sessionmaker(bind)() as other, other.begin():
+        await record_id_number_refusals(other, principal, refused, source=source)
+    raise IdNumberUnusable()
+
+
+async def rate_limited_audit(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    limit: int,
+    window: timedelta,
+    message: str,
+    code: str,
+    same_entity_id: bool = False,
+    **entry: Any,
+) -> None:
+    """Append the audit row of a limited action, then count the caller's rows of that action
+    in the window, this one included (only those with its entity id, if `same_entity_id`):
+    over the limit is 429, and the request's rollback removes the row.
+
+    The append takes the audit chain head (a row lock on PostgreSQL, the write lock on SQLite),
+    so concurrent requests of one caller count one after the other — no check-then-act race."""
+    row = await audit.record(session, actor=principal, **entry)
+    stmt = (
+        select(func.count())
+        .select_from(AuditLog)
+        .where(
+            AuditLog.action == row.action,
+            AuditLog.actor_kind == principal.actor_kind,
+            AuditLog.actor_id == principal.actor_id,
+            AuditLog.at > row.at - window,
+        )
+    )
+    if same_entity_id:
+        stmt = stmt.where(AuditLog.entity_id == row.entity_id)
+    if (await session.scalar(stmt) or 0) > limit:
+        raise TooManyRequests(
+            message, code=code, headers={"Retry-After": str(int(window.total_seconds()))}
+        )
 
 
 def encrypted_fields(cipher: PersonalDataCipher, values: dict[str, Any]) -> dict[str, Any]:
@@ -425,8 +537,7 @@ async def create_member(
     if org.kind not in MEMBER_ORG_KINDS:
         raise AppError("组织关系须落在党支部或党小组", code="member_org_kind")
     index = cipher.blind_index(body.id_number)
-    if await session.scalar(select(Member.id).where(Member.id_number_index == index)):
-        raise Conflict("该公民身份号码已登记在其他党员名下", code="id_number_taken")
+    await ensure_id_number_free(session, principal, index, source="create")
     values = body.model_dump(exclude={"id_number", "mobile", "address"}, exclude_none=True)
     values.setdefault("birth_date", idcard.birth_date_of(body.id_number))
     values.setdefault("gender", Gender(idcard.gender_of(body.id_number)))
@@ -522,25 +633,13 @@ async def reveal(
     m, _, path, _ = await _load(session, principal, member_id)
     if not may_see_personal_data(principal, organization_path=path, member_id=m.id):
         raise Forbidden("无权查看完整个人信息")
-    recent = await session.scalar(
-        select(func.count())
-        .select_from(AuditLog)
-        .where(
-            AuditLog.action == "member.reveal",
-            AuditLog.actor_kind == principal.actor_kind,
-            AuditLog.actor_id == principal.actor_id,
-            AuditLog.at > datetime.now(UTC) - timedelta(minutes=1),
-        )
-    )
-    if (recent or 0) >= REVEALS_PER_MINUTE:
-        raise TooManyRequests(
-            "查看完整个人信息过于频繁，请稍后再试",
-            code="reveal_rate_limited",
-            headers={"Retry-After": "60"},
-        )
-    await audit.record(
+    await rate_limited_audit(
         session,
-        actor=principal,
+        principal,
+        limit=REVEALS_PER_MINUTE,
+        window=timedelta(minutes=1),
+        message="查看完整个人信息过于频繁，请稍后再试",
+        code="reveal_rate_limited",
         action="member.reveal",
         entity="member",
         entity_id=m.id,
