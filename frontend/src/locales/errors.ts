@@ -23,6 +23,11 @@ export const errorTexts: Record<string, ErrorText> = {
     en: 'Too many failed attempts; the account is locked for a while. Try again later.',
     preferDetail: true,
   },
+  too_many_attempts: {
+    'zh-CN': '该地址登录失败次数过多，请稍后再试',
+    en: 'Too many failed sign-ins from this address; try again later.',
+    preferDetail: true,
+  },
   refresh_invalid: { 'zh-CN': '登录已失效，请重新登录', en: 'Your session has expired. Please sign in again.' },
   session_invalid: { 'zh-CN': '登录已失效，请重新登录', en: 'Your session has expired. Please sign in again.', preferDetail: true },
   token_invalid: { 'zh-CN': '登录已失效，请重新登录', en: 'Your session has expired. Please sign in again.' },
@@ -82,6 +87,16 @@ export const errorTexts: Record<string, ErrorText> = {
   precondition_failed: { 'zh-CN': '数据已被他人修改，请刷新后重试', en: 'Someone else changed this record; reload and try again.' },
   precondition_required: { 'zh-CN': '请先获取最新数据后再修改', en: 'Load the latest data before changing it.' },
   id_number_taken: { 'zh-CN': '该公民身份号码已登记在其他党员名下', en: 'This ID number is already registered to another member.' },
+  id_number_unusable: {
+    'zh-CN': '该身份证号码无法登记：如该党员的组织关系在其他党组织，请通过组织关系转接办理',
+    en: 'This ID number cannot be registered here; if the member belongs to another organisation, use a transfer.',
+    preferDetail: true,
+  },
+  export_rate_limited: {
+    'zh-CN': '完整导出过于频繁，请稍后再试',
+    en: 'Full exports were made too often; try again later.',
+    preferDetail: true,
+  },
   reveal_rate_limited: {
     'zh-CN': '查看完整个人信息过于频繁，请稍后再试',
     en: 'Full personal data was viewed too often; try again in a minute.',
