@@ -568,7 +568,7 @@ export type AttendeeUpdate = {
     /**
      * Written Opinion
      */
-    written_opinion?: boolean | null;
+    written_opinion?: boolean;
 };
 
 /**
@@ -2320,7 +2320,7 @@ export type MemberCreate = {
     /**
      * Categories
      */
-    categories?: Array<Category> | null;
+    categories?: Array<Category>;
     /**
      * Converted On
      */
@@ -2331,7 +2331,7 @@ export type MemberCreate = {
      * Ethnicity
      */
     ethnicity?: string | null;
-    gender?: Gender | null;
+    gender?: Gender;
     /**
      * Grid Area
      */
@@ -2372,7 +2372,7 @@ export type MemberCreate = {
     /**
      * Standing Correction Months
      */
-    standing_correction_months?: number | null;
+    standing_correction_months?: number;
     /**
      * Work Post
      */
@@ -2768,7 +2768,7 @@ export type MemberUpdate = {
     /**
      * Categories
      */
-    categories?: Array<Category> | null;
+    categories?: Array<Category>;
     /**
      * Converted On
      */
@@ -2779,7 +2779,7 @@ export type MemberUpdate = {
      * Ethnicity
      */
     ethnicity?: string | null;
-    gender?: Gender | null;
+    gender?: Gender;
     /**
      * Grid Area
      */
@@ -2794,7 +2794,7 @@ export type MemberUpdate = {
      * Joined On
      */
     joined_on?: string | null;
-    kind?: MemberKind | null;
+    kind?: MemberKind;
     /**
      * Landline
      */
@@ -2806,12 +2806,12 @@ export type MemberUpdate = {
     /**
      * Name
      */
-    name?: string | null;
+    name?: string;
     new_stratum?: NewStratum | null;
     /**
      * Organization Id
      */
-    organization_id?: number | null;
+    organization_id?: number;
     professional_title?: ProfessionalTitle | null;
     /**
      * Registered Residence
@@ -2820,7 +2820,7 @@ export type MemberUpdate = {
     /**
      * Standing Correction Months
      */
-    standing_correction_months?: number | null;
+    standing_correction_months?: number;
     /**
      * Work Post
      */
@@ -3239,7 +3239,7 @@ export type OrganizationUpdate = {
     /**
      * Name
      */
-    name?: string | null;
+    name?: string;
     /**
      * Short Name
      */
@@ -3247,7 +3247,7 @@ export type OrganizationUpdate = {
     /**
      * Sort Order
      */
-    sort_order?: number | null;
+    sort_order?: number;
 };
 
 /**
@@ -3808,7 +3808,7 @@ export type PostUpdate = {
     /**
      * Start Date
      */
-    start_date?: string | null;
+    start_date?: string;
 };
 
 /**
@@ -4497,11 +4497,11 @@ export type UserUpdate = {
     /**
      * Display Name
      */
-    display_name?: string | null;
+    display_name?: string;
     /**
      * Is Active
      */
-    is_active?: boolean | null;
+    is_active?: boolean;
 };
 
 /**
@@ -4607,6 +4607,10 @@ export type AuditListAuditData = {
 
 export type AuditListAuditErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4619,9 +4623,29 @@ export type AuditListAuditErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuditListAuditError = AuditListAuditErrors[keyof AuditListAuditErrors];
@@ -4652,6 +4676,10 @@ export type AuthLoginData = {
 
 export type AuthLoginErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4664,9 +4692,25 @@ export type AuthLoginErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
     /**
      * 无权执行此操作
      */
@@ -4699,6 +4743,10 @@ export type AuthLogoutData = {
 
 export type AuthLogoutErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4711,9 +4759,29 @@ export type AuthLogoutErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
@@ -4736,6 +4804,10 @@ export type AuthMeData = {
 
 export type AuthMeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4748,9 +4820,29 @@ export type AuthMeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthMeError = AuthMeErrors[keyof AuthMeErrors];
@@ -4773,6 +4865,10 @@ export type AuthChangePasswordData = {
 
 export type AuthChangePasswordErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4785,9 +4881,29 @@ export type AuthChangePasswordErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthChangePasswordError = AuthChangePasswordErrors[keyof AuthChangePasswordErrors];
@@ -4819,6 +4935,10 @@ export type AuthRefreshData = {
 
 export type AuthRefreshErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4831,9 +4951,29 @@ export type AuthRefreshErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
@@ -4856,6 +4996,10 @@ export type AuthListSessionsData = {
 
 export type AuthListSessionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4868,9 +5012,29 @@ export type AuthListSessionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthListSessionsError = AuthListSessionsErrors[keyof AuthListSessionsErrors];
@@ -4900,6 +5064,10 @@ export type AuthEndSessionData = {
 
 export type AuthEndSessionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4912,9 +5080,29 @@ export type AuthEndSessionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthEndSessionError = AuthEndSessionErrors[keyof AuthEndSessionErrors];
@@ -4937,6 +5125,10 @@ export type AuthClientTokenData = {
 
 export type AuthClientTokenErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4949,9 +5141,29 @@ export type AuthClientTokenErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthClientTokenError = AuthClientTokenErrors[keyof AuthClientTokenErrors];
@@ -4974,6 +5186,10 @@ export type AuthTotpDisableData = {
 
 export type AuthTotpDisableErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4986,9 +5202,29 @@ export type AuthTotpDisableErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthTotpDisableError = AuthTotpDisableErrors[keyof AuthTotpDisableErrors];
@@ -5011,6 +5247,10 @@ export type AuthTotpEnableData = {
 
 export type AuthTotpEnableErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5023,9 +5263,29 @@ export type AuthTotpEnableErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthTotpEnableError = AuthTotpEnableErrors[keyof AuthTotpEnableErrors];
@@ -5048,6 +5308,10 @@ export type AuthTotpSetupData = {
 
 export type AuthTotpSetupErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5060,9 +5324,29 @@ export type AuthTotpSetupErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthTotpSetupError = AuthTotpSetupErrors[keyof AuthTotpSetupErrors];
@@ -5092,6 +5376,10 @@ export type ComplianceAbsencesData = {
 
 export type ComplianceAbsencesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5104,9 +5392,29 @@ export type ComplianceAbsencesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type ComplianceAbsencesError = ComplianceAbsencesErrors[keyof ComplianceAbsencesErrors];
@@ -5142,6 +5450,10 @@ export type ComplianceAttendanceData = {
 
 export type ComplianceAttendanceErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5154,9 +5466,29 @@ export type ComplianceAttendanceErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type ComplianceAttendanceError = ComplianceAttendanceErrors[keyof ComplianceAttendanceErrors];
@@ -5192,6 +5524,10 @@ export type ComplianceMeetingComplianceData = {
 
 export type ComplianceMeetingComplianceErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5204,9 +5540,29 @@ export type ComplianceMeetingComplianceErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type ComplianceMeetingComplianceError = ComplianceMeetingComplianceErrors[keyof ComplianceMeetingComplianceErrors];
@@ -5229,6 +5585,10 @@ export type DashboardDashboardData = {
 
 export type DashboardDashboardErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5241,9 +5601,29 @@ export type DashboardDashboardErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DashboardDashboardError = DashboardDashboardErrors[keyof DashboardDashboardErrors];
@@ -5273,6 +5653,10 @@ export type DuesArrearsData = {
 
 export type DuesArrearsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5285,9 +5669,29 @@ export type DuesArrearsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesArrearsError = DuesArrearsErrors[keyof DuesArrearsErrors];
@@ -5317,6 +5721,10 @@ export type DuesRemindData = {
 
 export type DuesRemindErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5329,9 +5737,29 @@ export type DuesRemindErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesRemindError = DuesRemindErrors[keyof DuesRemindErrors];
@@ -5367,6 +5795,10 @@ export type DuesGetAssessmentData = {
 
 export type DuesGetAssessmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5379,9 +5811,29 @@ export type DuesGetAssessmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesGetAssessmentError = DuesGetAssessmentErrors[keyof DuesGetAssessmentErrors];
@@ -5404,6 +5856,10 @@ export type DuesConfirmAssessmentData = {
 
 export type DuesConfirmAssessmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5416,9 +5872,29 @@ export type DuesConfirmAssessmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesConfirmAssessmentError = DuesConfirmAssessmentErrors[keyof DuesConfirmAssessmentErrors];
@@ -5441,6 +5917,10 @@ export type DuesCalculateData = {
 
 export type DuesCalculateErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5453,9 +5933,29 @@ export type DuesCalculateErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesCalculateError = DuesCalculateErrors[keyof DuesCalculateErrors];
@@ -5493,6 +5993,10 @@ export type DuesListExemptionsData = {
 
 export type DuesListExemptionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5505,9 +6009,29 @@ export type DuesListExemptionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesListExemptionsError = DuesListExemptionsErrors[keyof DuesListExemptionsErrors];
@@ -5532,6 +6056,10 @@ export type DuesApplyExemptionData = {
 
 export type DuesApplyExemptionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5544,9 +6072,29 @@ export type DuesApplyExemptionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesApplyExemptionError = DuesApplyExemptionErrors[keyof DuesApplyExemptionErrors];
@@ -5574,6 +6122,10 @@ export type DuesApproveExemptionData = {
 
 export type DuesApproveExemptionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5586,9 +6138,29 @@ export type DuesApproveExemptionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesApproveExemptionError = DuesApproveExemptionErrors[keyof DuesApproveExemptionErrors];
@@ -5616,6 +6188,10 @@ export type DuesDecideExemptionData = {
 
 export type DuesDecideExemptionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5628,9 +6204,29 @@ export type DuesDecideExemptionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesDecideExemptionError = DuesDecideExemptionErrors[keyof DuesDecideExemptionErrors];
@@ -5678,6 +6274,10 @@ export type DuesLedgerGridData = {
 
 export type DuesLedgerGridErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5690,9 +6290,29 @@ export type DuesLedgerGridErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesLedgerGridError = DuesLedgerGridErrors[keyof DuesLedgerGridErrors];
@@ -5727,6 +6347,10 @@ export type DuesMemberStatementData = {
 
 export type DuesMemberStatementErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5739,9 +6363,29 @@ export type DuesMemberStatementErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesMemberStatementError = DuesMemberStatementErrors[keyof DuesMemberStatementErrors];
@@ -5803,6 +6447,10 @@ export type DuesListPaymentsData = {
 
 export type DuesListPaymentsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5815,9 +6463,29 @@ export type DuesListPaymentsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesListPaymentsError = DuesListPaymentsErrors[keyof DuesListPaymentsErrors];
@@ -5848,6 +6516,10 @@ export type DuesCreatePaymentData = {
 
 export type DuesCreatePaymentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5860,9 +6532,29 @@ export type DuesCreatePaymentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesCreatePaymentError = DuesCreatePaymentErrors[keyof DuesCreatePaymentErrors];
@@ -5890,6 +6582,10 @@ export type DuesGetPaymentData = {
 
 export type DuesGetPaymentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5902,9 +6598,29 @@ export type DuesGetPaymentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesGetPaymentError = DuesGetPaymentErrors[keyof DuesGetPaymentErrors];
@@ -5932,6 +6648,10 @@ export type DuesRecordRemittanceData = {
 
 export type DuesRecordRemittanceErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5944,9 +6664,29 @@ export type DuesRecordRemittanceErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesRecordRemittanceError = DuesRecordRemittanceErrors[keyof DuesRecordRemittanceErrors];
@@ -5974,6 +6714,10 @@ export type DuesReversePaymentData = {
 
 export type DuesReversePaymentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5986,9 +6730,29 @@ export type DuesReversePaymentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesReversePaymentError = DuesReversePaymentErrors[keyof DuesReversePaymentErrors];
@@ -6024,6 +6788,10 @@ export type DuesMonthlyReportData = {
 
 export type DuesMonthlyReportErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6036,9 +6804,29 @@ export type DuesMonthlyReportErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesMonthlyReportError = DuesMonthlyReportErrors[keyof DuesMonthlyReportErrors];
@@ -6074,6 +6862,10 @@ export type DuesPublishedSummaryData = {
 
 export type DuesPublishedSummaryErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6086,9 +6878,29 @@ export type DuesPublishedSummaryErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesPublishedSummaryError = DuesPublishedSummaryErrors[keyof DuesPublishedSummaryErrors];
@@ -6124,6 +6936,10 @@ export type DuesYearlyReportData = {
 
 export type DuesYearlyReportErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6136,9 +6952,29 @@ export type DuesYearlyReportErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesYearlyReportError = DuesYearlyReportErrors[keyof DuesYearlyReportErrors];
@@ -6174,6 +7010,10 @@ export type LedgersDuesRegisterData = {
 
 export type LedgersDuesRegisterErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6186,9 +7026,29 @@ export type LedgersDuesRegisterErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type LedgersDuesRegisterError = LedgersDuesRegisterErrors[keyof LedgersDuesRegisterErrors];
@@ -6226,6 +7086,10 @@ export type LedgersMeetingLedgerData = {
 
 export type LedgersMeetingLedgerErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6238,9 +7102,29 @@ export type LedgersMeetingLedgerErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type LedgersMeetingLedgerError = LedgersMeetingLedgerErrors[keyof LedgersMeetingLedgerErrors];
@@ -6261,6 +7145,10 @@ export type MeMyMeetingsData = {
 
 export type MeMyMeetingsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6273,9 +7161,29 @@ export type MeMyMeetingsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeMyMeetingsError = MeMyMeetingsErrors[keyof MeMyMeetingsErrors];
@@ -6305,6 +7213,10 @@ export type MeMyMeetingData = {
 
 export type MeMyMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6317,9 +7229,29 @@ export type MeMyMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeMyMeetingError = MeMyMeetingErrors[keyof MeMyMeetingErrors];
@@ -6347,6 +7279,10 @@ export type MeCheckInData = {
 
 export type MeCheckInErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6359,9 +7295,29 @@ export type MeCheckInErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeCheckInError = MeCheckInErrors[keyof MeCheckInErrors];
@@ -6389,6 +7345,10 @@ export type MeRequestLeaveData = {
 
 export type MeRequestLeaveErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6401,9 +7361,29 @@ export type MeRequestLeaveErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeRequestLeaveError = MeRequestLeaveErrors[keyof MeRequestLeaveErrors];
@@ -6431,6 +7411,10 @@ export type MeSendOpinionData = {
 
 export type MeSendOpinionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6443,9 +7427,29 @@ export type MeSendOpinionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeSendOpinionError = MeSendOpinionErrors[keyof MeSendOpinionErrors];
@@ -6468,6 +7472,10 @@ export type MeMyMemberData = {
 
 export type MeMyMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6480,9 +7488,29 @@ export type MeMyMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeMyMemberError = MeMyMemberErrors[keyof MeMyMemberErrors];
@@ -6505,6 +7533,10 @@ export type MeMyCorrectionsData = {
 
 export type MeMyCorrectionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6517,9 +7549,29 @@ export type MeMyCorrectionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeMyCorrectionsError = MeMyCorrectionsErrors[keyof MeMyCorrectionsErrors];
@@ -6544,6 +7596,10 @@ export type MeRequestCorrectionData = {
 
 export type MeRequestCorrectionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6556,9 +7612,29 @@ export type MeRequestCorrectionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeRequestCorrectionError = MeRequestCorrectionErrors[keyof MeRequestCorrectionErrors];
@@ -6581,6 +7657,10 @@ export type MeExportMyDataData = {
 
 export type MeExportMyDataErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6593,9 +7673,29 @@ export type MeExportMyDataErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeExportMyDataError = MeExportMyDataErrors[keyof MeExportMyDataErrors];
@@ -6635,6 +7735,10 @@ export type NotificationsListNotificationsData = {
 
 export type NotificationsListNotificationsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6647,9 +7751,29 @@ export type NotificationsListNotificationsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type NotificationsListNotificationsError = NotificationsListNotificationsErrors[keyof NotificationsListNotificationsErrors];
@@ -6672,6 +7796,10 @@ export type NotificationsMarkAllReadData = {
 
 export type NotificationsMarkAllReadErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6684,9 +7812,29 @@ export type NotificationsMarkAllReadErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type NotificationsMarkAllReadError = NotificationsMarkAllReadErrors[keyof NotificationsMarkAllReadErrors];
@@ -6709,6 +7857,10 @@ export type NotificationsUnreadCountData = {
 
 export type NotificationsUnreadCountErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6721,9 +7873,29 @@ export type NotificationsUnreadCountErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type NotificationsUnreadCountError = NotificationsUnreadCountErrors[keyof NotificationsUnreadCountErrors];
@@ -6751,6 +7923,10 @@ export type NotificationsMarkReadData = {
 
 export type NotificationsMarkReadErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6763,9 +7939,29 @@ export type NotificationsMarkReadErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type NotificationsMarkReadError = NotificationsMarkReadErrors[keyof NotificationsMarkReadErrors];
@@ -6815,6 +8011,10 @@ export type MeetingsListMeetingsData = {
 
 export type MeetingsListMeetingsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6827,9 +8027,29 @@ export type MeetingsListMeetingsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsListMeetingsError = MeetingsListMeetingsErrors[keyof MeetingsListMeetingsErrors];
@@ -6854,6 +8074,10 @@ export type MeetingsCreateMeetingData = {
 
 export type MeetingsCreateMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6866,9 +8090,29 @@ export type MeetingsCreateMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsCreateMeetingError = MeetingsCreateMeetingErrors[keyof MeetingsCreateMeetingErrors];
@@ -6896,6 +8140,10 @@ export type MeetingsGetMeetingData = {
 
 export type MeetingsGetMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6908,9 +8156,29 @@ export type MeetingsGetMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsGetMeetingError = MeetingsGetMeetingErrors[keyof MeetingsGetMeetingErrors];
@@ -6938,6 +8206,10 @@ export type MeetingsUpdateMeetingData = {
 
 export type MeetingsUpdateMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6950,9 +8222,29 @@ export type MeetingsUpdateMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsUpdateMeetingError = MeetingsUpdateMeetingErrors[keyof MeetingsUpdateMeetingErrors];
@@ -6980,6 +8272,10 @@ export type MeetingsProposeTopicData = {
 
 export type MeetingsProposeTopicErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6992,9 +8288,29 @@ export type MeetingsProposeTopicErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsProposeTopicError = MeetingsProposeTopicErrors[keyof MeetingsProposeTopicErrors];
@@ -7026,6 +8342,10 @@ export type MeetingsDecideTopicData = {
 
 export type MeetingsDecideTopicErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7038,9 +8358,29 @@ export type MeetingsDecideTopicErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsDecideTopicError = MeetingsDecideTopicErrors[keyof MeetingsDecideTopicErrors];
@@ -7068,6 +8408,10 @@ export type MeetingsArchiveMeetingData = {
 
 export type MeetingsArchiveMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7080,9 +8424,29 @@ export type MeetingsArchiveMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsArchiveMeetingError = MeetingsArchiveMeetingErrors[keyof MeetingsArchiveMeetingErrors];
@@ -7110,6 +8474,10 @@ export type MeetingsUploadAttachmentData = {
 
 export type MeetingsUploadAttachmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7122,9 +8490,29 @@ export type MeetingsUploadAttachmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsUploadAttachmentError = MeetingsUploadAttachmentErrors[keyof MeetingsUploadAttachmentErrors];
@@ -7156,6 +8544,10 @@ export type MeetingsDeleteAttachmentData = {
 
 export type MeetingsDeleteAttachmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7168,9 +8560,29 @@ export type MeetingsDeleteAttachmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsDeleteAttachmentError = MeetingsDeleteAttachmentErrors[keyof MeetingsDeleteAttachmentErrors];
@@ -7202,6 +8614,10 @@ export type MeetingsDownloadAttachmentData = {
 
 export type MeetingsDownloadAttachmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7214,9 +8630,29 @@ export type MeetingsDownloadAttachmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsDownloadAttachmentError = MeetingsDownloadAttachmentErrors[keyof MeetingsDownloadAttachmentErrors];
@@ -7244,6 +8680,10 @@ export type MeetingsSignInSheetData = {
 
 export type MeetingsSignInSheetErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7256,9 +8696,29 @@ export type MeetingsSignInSheetErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsSignInSheetError = MeetingsSignInSheetErrors[keyof MeetingsSignInSheetErrors];
@@ -7286,6 +8746,10 @@ export type MeetingsAddAttendeeData = {
 
 export type MeetingsAddAttendeeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7298,9 +8762,29 @@ export type MeetingsAddAttendeeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsAddAttendeeError = MeetingsAddAttendeeErrors[keyof MeetingsAddAttendeeErrors];
@@ -7332,6 +8816,10 @@ export type MeetingsUpdateAttendeeData = {
 
 export type MeetingsUpdateAttendeeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7344,9 +8832,29 @@ export type MeetingsUpdateAttendeeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsUpdateAttendeeError = MeetingsUpdateAttendeeErrors[keyof MeetingsUpdateAttendeeErrors];
@@ -7378,6 +8886,10 @@ export type MeetingsDecideLeaveData = {
 
 export type MeetingsDecideLeaveErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7390,9 +8902,29 @@ export type MeetingsDecideLeaveErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsDecideLeaveError = MeetingsDecideLeaveErrors[keyof MeetingsDecideLeaveErrors];
@@ -7420,6 +8952,10 @@ export type MeetingsCancelMeetingData = {
 
 export type MeetingsCancelMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7432,9 +8968,29 @@ export type MeetingsCancelMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsCancelMeetingError = MeetingsCancelMeetingErrors[keyof MeetingsCancelMeetingErrors];
@@ -7462,6 +9018,10 @@ export type MeetingsCheckInCodeData = {
 
 export type MeetingsCheckInCodeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7474,9 +9034,29 @@ export type MeetingsCheckInCodeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsCheckInCodeError = MeetingsCheckInCodeErrors[keyof MeetingsCheckInCodeErrors];
@@ -7504,6 +9084,10 @@ export type MeetingsHoldMeetingData = {
 
 export type MeetingsHoldMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7520,9 +9104,25 @@ export type MeetingsHoldMeetingErrors = {
      */
     409: Problem;
     /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsHoldMeetingError = MeetingsHoldMeetingErrors[keyof MeetingsHoldMeetingErrors];
@@ -7550,6 +9150,10 @@ export type MeetingsGetMinutesData = {
 
 export type MeetingsGetMinutesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7562,9 +9166,29 @@ export type MeetingsGetMinutesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsGetMinutesError = MeetingsGetMinutesErrors[keyof MeetingsGetMinutesErrors];
@@ -7592,6 +9216,10 @@ export type MeetingsSaveMinutesData = {
 
 export type MeetingsSaveMinutesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7604,9 +9232,29 @@ export type MeetingsSaveMinutesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsSaveMinutesError = MeetingsSaveMinutesErrors[keyof MeetingsSaveMinutesErrors];
@@ -7634,6 +9282,10 @@ export type MeetingsApproveMinutesData = {
 
 export type MeetingsApproveMinutesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7646,9 +9298,29 @@ export type MeetingsApproveMinutesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsApproveMinutesError = MeetingsApproveMinutesErrors[keyof MeetingsApproveMinutesErrors];
@@ -7676,6 +9348,10 @@ export type MeetingsNotifyMeetingData = {
 
 export type MeetingsNotifyMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7688,9 +9364,29 @@ export type MeetingsNotifyMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsNotifyMeetingError = MeetingsNotifyMeetingErrors[keyof MeetingsNotifyMeetingErrors];
@@ -7718,6 +9414,10 @@ export type MeetingsRecordVoteData = {
 
 export type MeetingsRecordVoteErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7734,9 +9434,25 @@ export type MeetingsRecordVoteErrors = {
      */
     409: Problem;
     /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsRecordVoteError = MeetingsRecordVoteErrors[keyof MeetingsRecordVoteErrors];
@@ -7823,6 +9539,10 @@ export type MembersListMembersData = {
 
 export type MembersListMembersErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7835,9 +9555,29 @@ export type MembersListMembersErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersListMembersError = MembersListMembersErrors[keyof MembersListMembersErrors];
@@ -7860,6 +9600,10 @@ export type MembersCreateMemberData = {
 
 export type MembersCreateMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7872,9 +9616,29 @@ export type MembersCreateMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersCreateMemberError = MembersCreateMemberErrors[keyof MembersCreateMemberErrors];
@@ -7902,6 +9666,10 @@ export type MembersListCorrectionsData = {
 
 export type MembersListCorrectionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7914,9 +9682,29 @@ export type MembersListCorrectionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersListCorrectionsError = MembersListCorrectionsErrors[keyof MembersListCorrectionsErrors];
@@ -7946,6 +9734,10 @@ export type MembersDecideCorrectionData = {
 
 export type MembersDecideCorrectionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7958,9 +9750,29 @@ export type MembersDecideCorrectionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersDecideCorrectionError = MembersDecideCorrectionErrors[keyof MembersDecideCorrectionErrors];
@@ -8018,6 +9830,10 @@ export type MembersExportMembersData = {
 
 export type MembersExportMembersErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8030,9 +9846,29 @@ export type MembersExportMembersErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersExportMembersError = MembersExportMembersErrors[keyof MembersExportMembersErrors];
@@ -8060,6 +9896,10 @@ export type MembersImportMembersData = {
 
 export type MembersImportMembersErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8072,9 +9912,29 @@ export type MembersImportMembersErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersImportMembersError = MembersImportMembersErrors[keyof MembersImportMembersErrors];
@@ -8097,6 +9957,10 @@ export type MembersImportTemplateData = {
 
 export type MembersImportTemplateErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8109,9 +9973,29 @@ export type MembersImportTemplateErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersImportTemplateError = MembersImportTemplateErrors[keyof MembersImportTemplateErrors];
@@ -8137,6 +10021,10 @@ export type MembersMemberStatisticsData = {
 
 export type MembersMemberStatisticsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8149,9 +10037,29 @@ export type MembersMemberStatisticsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersMemberStatisticsError = MembersMemberStatisticsErrors[keyof MembersMemberStatisticsErrors];
@@ -8179,6 +10087,10 @@ export type MembersGetMemberData = {
 
 export type MembersGetMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8191,9 +10103,29 @@ export type MembersGetMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersGetMemberError = MembersGetMemberErrors[keyof MembersGetMemberErrors];
@@ -8227,6 +10159,10 @@ export type MembersUpdateMemberData = {
 
 export type MembersUpdateMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8239,9 +10175,17 @@ export type MembersUpdateMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
      * Precondition Failed
      */
     412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
     /**
      * 提交的数据不符合要求
      */
@@ -8250,6 +10194,10 @@ export type MembersUpdateMemberErrors = {
      * Precondition Required
      */
     428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersUpdateMemberError = MembersUpdateMemberErrors[keyof MembersUpdateMemberErrors];
@@ -8277,6 +10225,10 @@ export type DuesListBasesData = {
 
 export type DuesListBasesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8289,9 +10241,29 @@ export type DuesListBasesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesListBasesError = DuesListBasesErrors[keyof DuesListBasesErrors];
@@ -8319,6 +10291,10 @@ export type DuesAddBasisData = {
 
 export type DuesAddBasisErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8331,9 +10307,29 @@ export type DuesAddBasisErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesAddBasisError = DuesAddBasisErrors[keyof DuesAddBasisErrors];
@@ -8361,6 +10357,10 @@ export type MembersListMemberEventsData = {
 
 export type MembersListMemberEventsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8373,9 +10373,29 @@ export type MembersListMemberEventsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersListMemberEventsError = MembersListMemberEventsErrors[keyof MembersListMemberEventsErrors];
@@ -8405,6 +10425,10 @@ export type MembersAddMemberEventData = {
 
 export type MembersAddMemberEventErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8417,9 +10441,29 @@ export type MembersAddMemberEventErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersAddMemberEventError = MembersAddMemberEventErrors[keyof MembersAddMemberEventErrors];
@@ -8447,6 +10491,10 @@ export type MembersDeleteMemberPhotoData = {
 
 export type MembersDeleteMemberPhotoErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8459,9 +10507,29 @@ export type MembersDeleteMemberPhotoErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersDeleteMemberPhotoError = MembersDeleteMemberPhotoErrors[keyof MembersDeleteMemberPhotoErrors];
@@ -8489,6 +10557,10 @@ export type MembersGetMemberPhotoData = {
 
 export type MembersGetMemberPhotoErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8501,9 +10573,29 @@ export type MembersGetMemberPhotoErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersGetMemberPhotoError = MembersGetMemberPhotoErrors[keyof MembersGetMemberPhotoErrors];
@@ -8529,6 +10621,10 @@ export type MembersSetMemberPhotoData = {
 
 export type MembersSetMemberPhotoErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8541,9 +10637,29 @@ export type MembersSetMemberPhotoErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersSetMemberPhotoError = MembersSetMemberPhotoErrors[keyof MembersSetMemberPhotoErrors];
@@ -8571,6 +10687,10 @@ export type MembersRevealMemberData = {
 
 export type MembersRevealMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8583,9 +10703,25 @@ export type MembersRevealMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
     /**
      * Too Many Requests
      */
@@ -8639,6 +10775,10 @@ export type OrganizationsListOrganizationsData = {
 
 export type OrganizationsListOrganizationsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8651,9 +10791,29 @@ export type OrganizationsListOrganizationsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsListOrganizationsError = OrganizationsListOrganizationsErrors[keyof OrganizationsListOrganizationsErrors];
@@ -8676,6 +10836,10 @@ export type OrganizationsCreateOrganizationData = {
 
 export type OrganizationsCreateOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8688,9 +10852,29 @@ export type OrganizationsCreateOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsCreateOrganizationError = OrganizationsCreateOrganizationErrors[keyof OrganizationsCreateOrganizationErrors];
@@ -8713,6 +10897,10 @@ export type OrganizationsTreeData = {
 
 export type OrganizationsTreeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8725,9 +10913,29 @@ export type OrganizationsTreeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsTreeError = OrganizationsTreeErrors[keyof OrganizationsTreeErrors];
@@ -8757,6 +10965,10 @@ export type OrganizationsDeleteOrganizationData = {
 
 export type OrganizationsDeleteOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8769,9 +10981,29 @@ export type OrganizationsDeleteOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsDeleteOrganizationError = OrganizationsDeleteOrganizationErrors[keyof OrganizationsDeleteOrganizationErrors];
@@ -8799,6 +11031,10 @@ export type OrganizationsGetOrganizationData = {
 
 export type OrganizationsGetOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8811,9 +11047,29 @@ export type OrganizationsGetOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsGetOrganizationError = OrganizationsGetOrganizationErrors[keyof OrganizationsGetOrganizationErrors];
@@ -8841,6 +11097,10 @@ export type OrganizationsUpdateOrganizationData = {
 
 export type OrganizationsUpdateOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8853,9 +11113,29 @@ export type OrganizationsUpdateOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsUpdateOrganizationError = OrganizationsUpdateOrganizationErrors[keyof OrganizationsUpdateOrganizationErrors];
@@ -8883,6 +11163,10 @@ export type OrganizationsMoveOrganizationData = {
 
 export type OrganizationsMoveOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8895,9 +11179,29 @@ export type OrganizationsMoveOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsMoveOrganizationError = OrganizationsMoveOrganizationErrors[keyof OrganizationsMoveOrganizationErrors];
@@ -8932,6 +11236,10 @@ export type PoliciesGetPolicyData = {
 
 export type PoliciesGetPolicyErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8944,9 +11252,29 @@ export type PoliciesGetPolicyErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type PoliciesGetPolicyError = PoliciesGetPolicyErrors[keyof PoliciesGetPolicyErrors];
@@ -8974,6 +11302,10 @@ export type PoliciesPutPolicyData = {
 
 export type PoliciesPutPolicyErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8986,9 +11318,29 @@ export type PoliciesPutPolicyErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type PoliciesPutPolicyError = PoliciesPutPolicyErrors[keyof PoliciesPutPolicyErrors];
@@ -9016,6 +11368,10 @@ export type OrganizationsListPostsData = {
 
 export type OrganizationsListPostsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9028,9 +11384,29 @@ export type OrganizationsListPostsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsListPostsError = OrganizationsListPostsErrors[keyof OrganizationsListPostsErrors];
@@ -9060,6 +11436,10 @@ export type OrganizationsCreatePostData = {
 
 export type OrganizationsCreatePostErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9072,9 +11452,29 @@ export type OrganizationsCreatePostErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsCreatePostError = OrganizationsCreatePostErrors[keyof OrganizationsCreatePostErrors];
@@ -9106,6 +11506,10 @@ export type OrganizationsUpdatePostData = {
 
 export type OrganizationsUpdatePostErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9118,9 +11522,29 @@ export type OrganizationsUpdatePostErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsUpdatePostError = OrganizationsUpdatePostErrors[keyof OrganizationsUpdatePostErrors];
@@ -9148,6 +11572,10 @@ export type OrganizationsListTermsData = {
 
 export type OrganizationsListTermsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9160,9 +11588,29 @@ export type OrganizationsListTermsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsListTermsError = OrganizationsListTermsErrors[keyof OrganizationsListTermsErrors];
@@ -9192,6 +11640,10 @@ export type OrganizationsCreateTermData = {
 
 export type OrganizationsCreateTermErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9204,9 +11656,29 @@ export type OrganizationsCreateTermErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsCreateTermError = OrganizationsCreateTermErrors[keyof OrganizationsCreateTermErrors];
@@ -9250,6 +11722,10 @@ export type MeetingsListResolutionsData = {
 
 export type MeetingsListResolutionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9262,9 +11738,29 @@ export type MeetingsListResolutionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsListResolutionsError = MeetingsListResolutionsErrors[keyof MeetingsListResolutionsErrors];
@@ -9294,6 +11790,10 @@ export type MeetingsUpdateFollowUpData = {
 
 export type MeetingsUpdateFollowUpErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9306,9 +11806,29 @@ export type MeetingsUpdateFollowUpErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsUpdateFollowUpError = MeetingsUpdateFollowUpErrors[keyof MeetingsUpdateFollowUpErrors];
@@ -9352,6 +11872,10 @@ export type UsersListUsersData = {
 
 export type UsersListUsersErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9364,9 +11888,29 @@ export type UsersListUsersErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersListUsersError = UsersListUsersErrors[keyof UsersListUsersErrors];
@@ -9389,6 +11933,10 @@ export type UsersCreateUserData = {
 
 export type UsersCreateUserErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9401,9 +11949,29 @@ export type UsersCreateUserErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersCreateUserError = UsersCreateUserErrors[keyof UsersCreateUserErrors];
@@ -9431,6 +11999,10 @@ export type UsersGetUserData = {
 
 export type UsersGetUserErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9443,9 +12015,29 @@ export type UsersGetUserErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersGetUserError = UsersGetUserErrors[keyof UsersGetUserErrors];
@@ -9473,6 +12065,10 @@ export type UsersUpdateUserData = {
 
 export type UsersUpdateUserErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9485,9 +12081,29 @@ export type UsersUpdateUserErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersUpdateUserError = UsersUpdateUserErrors[keyof UsersUpdateUserErrors];
@@ -9515,6 +12131,10 @@ export type UsersResetPasswordData = {
 
 export type UsersResetPasswordErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9527,9 +12147,29 @@ export type UsersResetPasswordErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersResetPasswordError = UsersResetPasswordErrors[keyof UsersResetPasswordErrors];
