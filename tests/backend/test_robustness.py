@@ -4,13 +4,15 @@ PostgreSQL; test_schemathesis.py keeps looking)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import pytest
 from conftest import Ctx
+from fastapi import APIRouter, Depends, FastAPI, Query
 
 from dangjian.core.errors import refused_value
+from dangjian.core.routing import TransactionalRoute
 
 BIG = 2**31
 HUGE = 2**40
@@ -234,3 +236,28 @@ async def test_error_answers_are_documented_as_problem_json(ctx: Ctx) -> None:
             for status, answer in operation["responses"].items():
                 if status.startswith(("4", "5")) and "content" in answer:
                     assert "application/json" not in answer["content"], (operation, status)
+
+
+async def _dependency(unit_id: int, year: Annotated[int, Query(ge=2000, le=2100)] = 2026) -> int:
+    return unit_id
+
+
+async def _things(
+    thing_id: int, unit: Annotated[int, Depends(_dependency)], ids: Annotated[list[int], Query()]
+) -> int:
+    return thing_id
+
+
+def test_route_class_bounds_dependency_parameters_too() -> None:
+    """The mechanism, not one route: a dependency's plain int and a list of ints are bounded;
+    explicit bounds are kept."""
+    router = APIRouter(route_class=TransactionalRoute)
+    router.get("/things/{thing_id}")(_things)
+    app = FastAPI()
+    app.include_router(router)
+    operation = app.openapi()["paths"]["/things/{thing_id}"]["get"]
+    schemas = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert schemas["thing_id"]["maximum"] == 2**31 - 1
+    assert schemas["unit_id"]["minimum"] == -(2**31)
+    assert schemas["year"]["minimum"] == 2000 and schemas["year"]["maximum"] == 2100
+    assert schemas["ids"]["items"]["maximum"] == 2**31 - 1
