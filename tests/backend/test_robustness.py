@@ -88,6 +88,24 @@ def test_database_overflow_is_mapped_to_422() -> None:
     assert refused_value(ValueError("something else")) is None
 
 
+async def test_real_database_refusals_are_recognised(ctx: Ctx) -> None:
+    """The net knows the errors the drivers really raise (asyncpg, sqlite3)."""
+    from sqlalchemy import select
+
+    from dangjian.core.errors import INVALID_CHARACTER, VALUE_OUT_OF_RANGE
+    from dangjian.models import Organization
+
+    async with ctx.db.sessionmaker() as session:
+        with pytest.raises(Exception) as caught:  # whatever the driver raises
+            await session.execute(select(Organization).where(Organization.id == 2**64))
+        assert refused_value(caught.value) == VALUE_OUT_OF_RANGE, repr(caught.value)
+    if ctx.kind == "postgresql":
+        async with ctx.db.sessionmaker() as session:
+            with pytest.raises(Exception) as caught:
+                await session.execute(select(Organization).where(Organization.name == "a\x00b"))
+            assert refused_value(caught.value) == INVALID_CHARACTER, repr(caught.value)
+
+
 # --- 2. NUL characters ------------------------------------------------------------------------
 
 

@@ -255,6 +255,8 @@ def refused_value(exc: BaseException) -> tuple[str, str, str] | None:
             return INVALID_CHARACTER
         if state in _RANGE_SQLSTATES or isinstance(item, OverflowError):
             return VALUE_OUT_OF_RANGE
+        if isinstance(item, StatementError):
+            continue  # its text quotes the statement and parameters: look at .orig instead
         text = str(item)
         if "0x00" in text or "\\u0000" in text:
             return INVALID_CHARACTER
@@ -268,7 +270,7 @@ def _is_chinese(text: str) -> bool:
 
 
 # What the generated client needs to know about error answers. FastAPI files a response model
-# under application/json; main.problem_media_types moves every Problem answer of the document to
+# under application/json; main._problem_media_types moves every Problem answer of the document to
 # application/problem+json, the type these answers carry.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "请求有误"},
