@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI, Request
@@ -22,9 +23,13 @@ from dangjian.core import accesslog
 from dangjian.core.config import Settings, get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
-from dangjian.core.errors import install_error_handlers, problem_response
+from dangjian.core.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, problem_response
 from dangjian.core.files import FileStore
-from dangjian.core.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from dangjian.core.middleware import (
+    BodyLimitMiddleware,
+    NulRefusalMiddleware,
+    SecurityHeadersMiddleware,
+)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -62,6 +67,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     install_error_handlers(app)
     app.include_router(api_router)
+    _problem_media_types(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -96,6 +102,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 "Idempotency-Key",
             ],
         )
+    app.add_middleware(NulRefusalMiddleware)  # inside the body cap: it buffers capped bodies
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_body_bytes,
@@ -104,6 +111,28 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     return app
+
+
+def _problem_media_types(app: FastAPI) -> None:
+    """Error answers are application/problem+json: FastAPI files every response model under
+    application/json, so the document moves each Problem answer to the type it is sent with."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            problem_ref = "#/components/schemas/Problem"
+            for operations in document.get("paths", {}).values():
+                for operation in operations.values():
+                    for status, answer in operation.get("responses", {}).items():
+                        content = answer.get("content", {})
+                        schema = content.get("application/json", {}).get("schema", {})
+                        if status[0] in "45" and schema.get("$ref") == problem_ref:
+                            content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 # The docs page needs Swagger UI's inline start-up script; everything else keeps default-src 'self'.
@@ -132,6 +161,7 @@ def _mount_docs(app: FastAPI) -> None:
 
 
 API_FALLBACK_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
@@ -142,13 +172,29 @@ def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
     async def unknown_api(request: Request, path: str) -> Response:
         """An unknown API path is a 404 problem (never the SPA); a known path with another
         method is a 405."""
-        for route in request.app.router.routes:
-            if getattr(route, "path", "") in {"/{path:path}", "/api/{path:path}"}:
-                continue  # the fallbacks themselves match every path
-            if route.matches(request.scope)[0] is Match.PARTIAL:
-                return problem_response(
-                    405, "method_not_allowed", "不支持该请求方法", "不支持该请求方法"
+        routes = [
+            route
+            for route in request.app.router.routes
+            # the fallbacks themselves match every path
+            if getattr(route, "path", "") not in {"/{path:path}", "/api/{path:path}"}
+        ]
+        if any(route.matches(request.scope)[0] is Match.PARTIAL for route in routes):
+            # Routers nest (included routers match as one), so ask each method in turn.
+            allowed = {
+                method
+                for method in ALL_METHODS
+                if any(
+                    route.matches({**request.scope, "method": method})[0] is Match.FULL
+                    for route in routes
                 )
+            }
+            return problem_response(
+                405,
+                "method_not_allowed",
+                "不支持该请求方法",
+                "不支持该请求方法",
+                headers={"Allow": ", ".join(sorted(allowed))},
+            )
         return problem_response(404, "not_found", "对象不存在或无权访问", "接口不存在")
 
     @app.get("/{path:path}", include_in_schema=False)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -87,6 +89,8 @@ _STATUS_TEXT = {
     403: ("forbidden", "无权执行此操作"),
     404: ("not_found", "对象不存在或无权访问"),
     405: ("method_not_allowed", "不支持该请求方法"),
+    409: ("conflict", "与现有数据冲突"),
+    412: ("precondition_failed", "数据已被他人修改，请刷新后重试"),
     413: ("payload_too_large", "请求内容过大"),
     415: ("unsupported_media_type", "不支持的内容类型"),
     429: ("too_many_requests", "请求过于频繁"),
@@ -120,7 +124,31 @@ _VALIDATION_TEXT = {
     "list_type": "应为列表",
     "decimal_parsing": "应为数字",
     "uuid_parsing": "格式不正确",
+    "datetime_from_date_parsing": "时间格式不正确",
+    "datetime_type": "时间格式不正确",
+    "date_future": "日期不正确",
+    "timezone_aware": "时间须带时区",
+    "float_parsing": "应为数字",
+    "bool_type": "应为是/否",
+    "int_from_float": "应为整数",
+    "value_out_of_range": "超出允许范围（{minimum} 至 {maximum}）",
+    "date_out_of_range": "日期须在 {minimum} 年至 {maximum} 年之间",
+    "not_null": "不能为空值（不修改请省略该字段）",
 }
+
+INVALID_CHARACTER = ("invalid_character", "提交的数据不符合要求", "请求中含有不允许的空字符（NUL）")
+VALUE_OUT_OF_RANGE = ("value_out_of_range", "提交的数据不符合要求", "数值或日期超出允许范围")
+
+# Database refusals of a value (not of the statement): SQLSTATE classes 22003 numeric value out of
+# range, 22008 datetime field overflow, 22021/22P05 a character the encoding cannot hold (NUL).
+_RANGE_SQLSTATES = {"22003", "22008"}
+_CHARACTER_SQLSTATES = {"22021", "22P05"}
+# asyncpg refuses a parameter before sending it ("value out of int32 range"); datetime refuses a
+# year past 9999 with a ValueError ("year 10000 is out of range").
+_RANGE_TEXT = re.compile(
+    r"out of int(16|32|64) range|year -?\d+ is out of range|date value out of range",
+    re.IGNORECASE,
+)
 
 
 def problem_response(
@@ -194,15 +222,65 @@ def install_error_handlers(app: FastAPI) -> None:
         code, title = _STATUS_TEXT[500]
         return problem_response(500, code, title, title)
 
+    async def _value_refused(request: Request, exc: Exception) -> JSONResponse:
+        """A net under validation: a value the database or date arithmetic cannot hold is the
+        client's 422, not a 500."""
+        kind = refused_value(exc)
+        if kind is None:
+            return await _unexpected(request, exc)
+        code, title, detail = kind
+        return problem_response(422, code, title, detail)
+
+    for refused in (OverflowError, ValueError, StatementError):
+        app.add_exception_handler(refused, _value_refused)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo += [getattr(item, "orig", None), item.__cause__, item.__context__]
+    return seen
+
+
+def refused_value(exc: BaseException) -> tuple[str, str, str] | None:
+    """(code, title, detail) when the exception is a refused value, else None."""
+    for item in _chain(exc):
+        state = getattr(item, "sqlstate", None) or getattr(item, "pgcode", None)
+        if state in _CHARACTER_SQLSTATES:
+            return INVALID_CHARACTER
+        if state in _RANGE_SQLSTATES or isinstance(item, OverflowError):
+            return VALUE_OUT_OF_RANGE
+        if isinstance(item, StatementError):
+            continue  # its text quotes the statement and parameters: look at .orig instead
+        text = str(item)
+        if "0x00" in text or "\\u0000" in text:
+            return INVALID_CHARACTER
+        if _RANGE_TEXT.search(text):
+            return VALUE_OUT_OF_RANGE
+    return None
+
 
 def _is_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-# What the generated client needs to know about error answers.
+# What the generated client needs to know about error answers. FastAPI files a response model
+# under application/json; main._problem_media_types moves every Problem answer of the document to
+# application/problem+json, the type these answers carry.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "请求有误"},
     401: {"model": Problem, "description": "未登录或登录已失效"},
     403: {"model": Problem, "description": "无权执行此操作"},
     404: {"model": Problem, "description": "对象不存在或无权访问"},
+    409: {"model": Problem, "description": "与现有数据冲突"},
+    412: {"model": Problem, "description": "数据已被他人修改（If-Match 不符）"},
+    413: {"model": Problem, "description": "请求内容过大"},
     422: {"model": Problem, "description": "提交的数据不符合要求"},
+    428: {"model": Problem, "description": "缺少 If-Match 请求头"},
+    429: {"model": Problem, "description": "请求过于频繁"},
 }

@@ -1,4 +1,4 @@
-"""ASGI middleware: request-body cap and security headers."""
+"""ASGI middleware: request-body cap, NUL-free input and security headers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from functools import lru_cache
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dangjian.core.errors import problem_response
+from dangjian.core.errors import INVALID_CHARACTER, problem_response
 
 # The SPA runs under exactly default-src 'self' (checked by an e2e test that records violations).
 CSP = (
@@ -120,3 +120,90 @@ class BodyLimitMiddleware:
             413, "payload_too_large", "请求内容过大", f"请求内容超过 {limit // 1024} KiB 的上限"
         )
         await response(scope, receive, send)
+
+
+# A JSON string escape for U+0000 that is not itself escaped (`\\u0000` is the text "\u0000").
+_JSON_NUL = re.compile(rb"(?:^|[^\\])(?:\\\\)*\\u0000", re.IGNORECASE)
+_PERCENT_NUL = b"%00"
+
+
+def _media_type(scope: Scope) -> str:
+    for key, value in scope.get("headers", []):
+        if key == b"content-type":
+            media: bytes = value.split(b";", 1)[0].strip().lower()
+            return media.decode("latin-1")
+    return ""
+
+
+def _has_nul(scope: Scope, body: bytes | None) -> bool:
+    query = scope.get("query_string", b"")
+    raw_path = scope.get("raw_path") or b""
+    if b"\x00" in query or _PERCENT_NUL in query or "\x00" in scope["path"]:
+        return True
+    if _PERCENT_NUL in raw_path:
+        return True
+    if body is None:
+        return False
+    if b"\x00" in body:
+        return True
+    if _media_type(scope) == "application/x-www-form-urlencoded":
+        return _PERCENT_NUL in body
+    return _JSON_NUL.search(body) is not None
+
+
+class NulRefusalMiddleware:
+    """Refuse a NUL character (U+0000) in the path, the query string, and JSON or form bodies
+    with 422 `invalid_character`: no text column (PostgreSQL) can hold it. Multipart bodies are
+    not read here — uploaded files are binary; their text fields are short, validated values."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    @staticmethod
+    def _reads_body(scope: Scope) -> bool:
+        media = _media_type(scope)
+        return media in {"", "application/json", "application/x-www-form-urlencoded"} or (
+            media.startswith("application/") and media.endswith("+json")
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if _has_nul(scope, None):
+            await self._refuse(scope, receive, send)
+            return
+        if scope["method"] in {"GET", "HEAD", "OPTIONS"} or not self._reads_body(scope):
+            await self.app(scope, receive, send)
+            return
+        # The body is capped by BodyLimitMiddleware (outside this one), so buffering is bounded.
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message], receive), send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if _has_nul(scope, body):
+            await self._refuse(scope, receive, send)
+            return
+        await self.app(scope, _replay([{"type": "http.request", "body": body}], receive), send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        code, title, detail = INVALID_CHARACTER
+        await problem_response(422, code, title, detail)(scope, receive, send)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay

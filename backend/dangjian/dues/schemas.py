@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from dangjian.core.schemas import MONTH_PATTERN as MONTH_PATTERN  # re-exported for the router
 from dangjian.core.schemas import InputModel
 from dangjian.dues.enums import (
     ExemptionKind,
@@ -59,9 +60,6 @@ class DuesCalculation(BaseModel):
     )
     monthly_amount: str = Field(description="每月应交党费（元，两位小数）", examples=["15.00"])
     bracket: str = Field(description="适用档次", examples=["3000元（含）以下"])
-
-
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class DuesBasisCreate(InputModel):

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from dangjian.core.schemas import InputModel
+from dangjian.core.schemas import NOT_NULL, InputModel
 from dangjian.meetings.enums import (
     AgendaStatus,
     AttachmentPurpose,
@@ -221,7 +221,7 @@ class AttendeeUpdate(InputModel):
 
     excluded: Exclusion | None = None
     excluded_consent: str | None = Field(None, max_length=300)
-    written_opinion: bool | None = None
+    written_opinion: Annotated[bool | None, NOT_NULL] = None
     opinion: str | None = Field(None, max_length=2000)
 
     @model_validator(mode="after")

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
 from dangjian.core import idcard
-from dangjian.core.schemas import InputModel, OutputModel
+from dangjian.core.schemas import NOT_NULL, InputModel, OutputModel
 from dangjian.members.enums import (
     ETHNICITIES,
     WORK_POSTS,
@@ -88,18 +89,18 @@ class MemberRead(MemberListItem):
 class MemberUpdate(InputModel):
     """Partial update (exclude_unset); sent with If-Match."""
 
-    name: str | None = Field(None, min_length=1, max_length=64)
-    organization_id: int | None = None
+    name: Annotated[str | None, NOT_NULL] = Field(None, min_length=1, max_length=64)
+    organization_id: Annotated[int | None, NOT_NULL] = None
     id_number: str | None = Field(None, description="18 位公民身份号码（GB 11643 校验）")
     birth_date: date | None = None
-    gender: Gender | None = None
+    gender: Annotated[Gender | None, NOT_NULL] = None
     ethnicity: str | None = None
     education: Education | None = None
     degree: Degree | None = None
-    kind: MemberKind | None = None
+    kind: Annotated[MemberKind | None, NOT_NULL] = None
     joined_on: date | None = None
     converted_on: date | None = None
-    standing_correction_months: int | None = Field(None, ge=-600, le=600)
+    standing_correction_months: Annotated[int | None, NOT_NULL] = Field(None, ge=-600, le=600)
     work_post: str | None = None
     work_started_on: date | None = None
     professional_title: ProfessionalTitle | None = None
@@ -109,7 +110,7 @@ class MemberUpdate(InputModel):
     registered_residence: str | None = Field(None, max_length=200)
     address: str | None = Field(None, max_length=200)
     grid_area: str | None = Field(None, max_length=64)
-    categories: list[Category] | None = None
+    categories: Annotated[list[Category] | None, NOT_NULL] = None
 
     @field_validator("id_number")
     @classmethod

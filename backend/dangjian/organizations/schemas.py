@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import Field
 
-from dangjian.core.schemas import InputModel, OutputModel
+from dangjian.core.schemas import NOT_NULL, InputModel, OutputModel
 from dangjian.models.enums import OrgCategory, OrgKind, PostKind
 from dangjian.organizations.rules import TermStatus
 
@@ -21,12 +22,12 @@ class OrganizationCreate(InputModel):
 
 
 class OrganizationUpdate(InputModel):
-    name: str | None = Field(None, min_length=2, max_length=100)
+    name: Annotated[str | None, NOT_NULL] = Field(None, min_length=2, max_length=100)
     short_name: str | None = Field(None, max_length=50)
     category: OrgCategory | None = None
     code: str | None = Field(None, max_length=32, pattern=r"^[0-9A-Za-z-]*$")
     established_on: date | None = None
-    sort_order: int | None = None
+    sort_order: Annotated[int | None, NOT_NULL] = None
 
 
 class OrganizationMove(InputModel):
@@ -60,7 +61,7 @@ class PostCreate(InputModel):
 
 
 class PostUpdate(InputModel):
-    start_date: date | None = None
+    start_date: Annotated[date | None, NOT_NULL] = None
     end_date: date | None = None
 
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field
 
-from dangjian.core.schemas import InputModel, OutputModel
+from dangjian.core.schemas import NOT_NULL, InputModel, OutputModel
 
 
 class UserCreate(InputModel):
@@ -15,8 +16,8 @@ class UserCreate(InputModel):
 
 
 class UserUpdate(InputModel):
-    display_name: str | None = Field(None, min_length=1, max_length=64)
-    is_active: bool | None = None
+    display_name: Annotated[str | None, NOT_NULL] = Field(None, min_length=1, max_length=64)
+    is_active: Annotated[bool | None, NOT_NULL] = None
 
 
 class UserRead(OutputModel):

@@ -568,7 +568,7 @@ export type AttendeeUpdate = {
     /**
      * Written Opinion
      */
-    written_opinion?: boolean | null;
+    written_opinion?: boolean;
 };
 
 /**
@@ -2324,7 +2324,7 @@ export type MemberCreate = {
     /**
      * Categories
      */
-    categories?: Array<Category> | null;
+    categories?: Array<Category>;
     /**
      * Converted On
      */
@@ -2335,7 +2335,7 @@ export type MemberCreate = {
      * Ethnicity
      */
     ethnicity?: string | null;
-    gender?: Gender | null;
+    gender?: Gender;
     /**
      * Grid Area
      */
@@ -2376,7 +2376,7 @@ export type MemberCreate = {
     /**
      * Standing Correction Months
      */
-    standing_correction_months?: number | null;
+    standing_correction_months?: number;
     /**
      * Work Post
      */
@@ -2772,7 +2772,7 @@ export type MemberUpdate = {
     /**
      * Categories
      */
-    categories?: Array<Category> | null;
+    categories?: Array<Category>;
     /**
      * Converted On
      */
@@ -2783,7 +2783,7 @@ export type MemberUpdate = {
      * Ethnicity
      */
     ethnicity?: string | null;
-    gender?: Gender | null;
+    gender?: Gender;
     /**
      * Grid Area
      */
@@ -2798,7 +2798,7 @@ export type MemberUpdate = {
      * Joined On
      */
     joined_on?: string | null;
-    kind?: MemberKind | null;
+    kind?: MemberKind;
     /**
      * Landline
      */
@@ -2810,12 +2810,12 @@ export type MemberUpdate = {
     /**
      * Name
      */
-    name?: string | null;
+    name?: string;
     new_stratum?: NewStratum | null;
     /**
      * Organization Id
      */
-    organization_id?: number | null;
+    organization_id?: number;
     professional_title?: ProfessionalTitle | null;
     /**
      * Registered Residence
@@ -2824,7 +2824,7 @@ export type MemberUpdate = {
     /**
      * Standing Correction Months
      */
-    standing_correction_months?: number | null;
+    standing_correction_months?: number;
     /**
      * Work Post
      */
@@ -3243,7 +3243,7 @@ export type OrganizationUpdate = {
     /**
      * Name
      */
-    name?: string | null;
+    name?: string;
     /**
      * Short Name
      */
@@ -3251,7 +3251,7 @@ export type OrganizationUpdate = {
     /**
      * Sort Order
      */
-    sort_order?: number | null;
+    sort_order?: number;
 };
 
 /**
@@ -3820,7 +3820,7 @@ export type PostUpdate = {
     /**
      * Start Date
      */
-    start_date?: string | null;
+    start_date?: string;
 };
 
 /**
@@ -4515,11 +4515,11 @@ export type UserUpdate = {
     /**
      * Display Name
      */
-    display_name?: string | null;
+    display_name?: string;
     /**
      * Is Active
      */
-    is_active?: boolean | null;
+    is_active?: boolean;
 };
 
 /**
@@ -4645,6 +4645,10 @@ export type AuditListAuditData = {
 
 export type AuditListAuditErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4657,9 +4661,29 @@ export type AuditListAuditErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuditListAuditError = AuditListAuditErrors[keyof AuditListAuditErrors];
@@ -4774,6 +4798,10 @@ export type AuthLoginData = {
 
 export type AuthLoginErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4786,9 +4814,25 @@ export type AuthLoginErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
     /**
      * 无权执行此操作
      */
@@ -4821,6 +4865,10 @@ export type AuthLogoutData = {
 
 export type AuthLogoutErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4833,9 +4881,29 @@ export type AuthLogoutErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
@@ -4858,6 +4926,10 @@ export type AuthMeData = {
 
 export type AuthMeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4870,9 +4942,29 @@ export type AuthMeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthMeError = AuthMeErrors[keyof AuthMeErrors];
@@ -4895,6 +4987,10 @@ export type AuthChangePasswordData = {
 
 export type AuthChangePasswordErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4907,9 +5003,29 @@ export type AuthChangePasswordErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthChangePasswordError = AuthChangePasswordErrors[keyof AuthChangePasswordErrors];
@@ -4941,6 +5057,10 @@ export type AuthRefreshData = {
 
 export type AuthRefreshErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4953,9 +5073,29 @@ export type AuthRefreshErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
@@ -4978,6 +5118,10 @@ export type AuthListSessionsData = {
 
 export type AuthListSessionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4990,9 +5134,29 @@ export type AuthListSessionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthListSessionsError = AuthListSessionsErrors[keyof AuthListSessionsErrors];
@@ -5022,6 +5186,10 @@ export type AuthEndSessionData = {
 
 export type AuthEndSessionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5034,9 +5202,29 @@ export type AuthEndSessionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthEndSessionError = AuthEndSessionErrors[keyof AuthEndSessionErrors];
@@ -5059,6 +5247,10 @@ export type AuthClientTokenData = {
 
 export type AuthClientTokenErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5071,9 +5263,29 @@ export type AuthClientTokenErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthClientTokenError = AuthClientTokenErrors[keyof AuthClientTokenErrors];
@@ -5096,6 +5308,10 @@ export type AuthTotpDisableData = {
 
 export type AuthTotpDisableErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5108,9 +5324,29 @@ export type AuthTotpDisableErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthTotpDisableError = AuthTotpDisableErrors[keyof AuthTotpDisableErrors];
@@ -5133,6 +5369,10 @@ export type AuthTotpEnableData = {
 
 export type AuthTotpEnableErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5145,9 +5385,29 @@ export type AuthTotpEnableErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthTotpEnableError = AuthTotpEnableErrors[keyof AuthTotpEnableErrors];
@@ -5170,6 +5430,10 @@ export type AuthTotpSetupData = {
 
 export type AuthTotpSetupErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5182,9 +5446,29 @@ export type AuthTotpSetupErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuthTotpSetupError = AuthTotpSetupErrors[keyof AuthTotpSetupErrors];
@@ -5214,6 +5498,10 @@ export type ComplianceAbsencesData = {
 
 export type ComplianceAbsencesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5226,9 +5514,29 @@ export type ComplianceAbsencesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type ComplianceAbsencesError = ComplianceAbsencesErrors[keyof ComplianceAbsencesErrors];
@@ -5264,6 +5572,10 @@ export type ComplianceAttendanceData = {
 
 export type ComplianceAttendanceErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5276,9 +5588,29 @@ export type ComplianceAttendanceErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type ComplianceAttendanceError = ComplianceAttendanceErrors[keyof ComplianceAttendanceErrors];
@@ -5314,6 +5646,10 @@ export type ComplianceMeetingComplianceData = {
 
 export type ComplianceMeetingComplianceErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5326,9 +5662,29 @@ export type ComplianceMeetingComplianceErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type ComplianceMeetingComplianceError = ComplianceMeetingComplianceErrors[keyof ComplianceMeetingComplianceErrors];
@@ -5351,6 +5707,10 @@ export type DashboardDashboardData = {
 
 export type DashboardDashboardErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5363,9 +5723,29 @@ export type DashboardDashboardErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DashboardDashboardError = DashboardDashboardErrors[keyof DashboardDashboardErrors];
@@ -5395,6 +5775,10 @@ export type DuesArrearsData = {
 
 export type DuesArrearsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5407,9 +5791,29 @@ export type DuesArrearsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesArrearsError = DuesArrearsErrors[keyof DuesArrearsErrors];
@@ -5439,6 +5843,10 @@ export type DuesRemindData = {
 
 export type DuesRemindErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5451,9 +5859,29 @@ export type DuesRemindErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesRemindError = DuesRemindErrors[keyof DuesRemindErrors];
@@ -5489,6 +5917,10 @@ export type DuesGetAssessmentData = {
 
 export type DuesGetAssessmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5501,9 +5933,29 @@ export type DuesGetAssessmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesGetAssessmentError = DuesGetAssessmentErrors[keyof DuesGetAssessmentErrors];
@@ -5526,6 +5978,10 @@ export type DuesConfirmAssessmentData = {
 
 export type DuesConfirmAssessmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5538,9 +5994,29 @@ export type DuesConfirmAssessmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesConfirmAssessmentError = DuesConfirmAssessmentErrors[keyof DuesConfirmAssessmentErrors];
@@ -5563,6 +6039,10 @@ export type DuesCalculateData = {
 
 export type DuesCalculateErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5575,9 +6055,29 @@ export type DuesCalculateErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesCalculateError = DuesCalculateErrors[keyof DuesCalculateErrors];
@@ -5615,6 +6115,10 @@ export type DuesListExemptionsData = {
 
 export type DuesListExemptionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5627,9 +6131,29 @@ export type DuesListExemptionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesListExemptionsError = DuesListExemptionsErrors[keyof DuesListExemptionsErrors];
@@ -5654,6 +6178,10 @@ export type DuesApplyExemptionData = {
 
 export type DuesApplyExemptionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5666,9 +6194,29 @@ export type DuesApplyExemptionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesApplyExemptionError = DuesApplyExemptionErrors[keyof DuesApplyExemptionErrors];
@@ -5696,6 +6244,10 @@ export type DuesApproveExemptionData = {
 
 export type DuesApproveExemptionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5708,9 +6260,29 @@ export type DuesApproveExemptionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesApproveExemptionError = DuesApproveExemptionErrors[keyof DuesApproveExemptionErrors];
@@ -5738,6 +6310,10 @@ export type DuesDecideExemptionData = {
 
 export type DuesDecideExemptionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5750,9 +6326,29 @@ export type DuesDecideExemptionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesDecideExemptionError = DuesDecideExemptionErrors[keyof DuesDecideExemptionErrors];
@@ -5800,6 +6396,10 @@ export type DuesLedgerGridData = {
 
 export type DuesLedgerGridErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5812,9 +6412,29 @@ export type DuesLedgerGridErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesLedgerGridError = DuesLedgerGridErrors[keyof DuesLedgerGridErrors];
@@ -5849,6 +6469,10 @@ export type DuesMemberStatementData = {
 
 export type DuesMemberStatementErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5861,9 +6485,29 @@ export type DuesMemberStatementErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesMemberStatementError = DuesMemberStatementErrors[keyof DuesMemberStatementErrors];
@@ -5925,6 +6569,10 @@ export type DuesListPaymentsData = {
 
 export type DuesListPaymentsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5937,9 +6585,29 @@ export type DuesListPaymentsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesListPaymentsError = DuesListPaymentsErrors[keyof DuesListPaymentsErrors];
@@ -5970,6 +6638,10 @@ export type DuesCreatePaymentData = {
 
 export type DuesCreatePaymentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -5982,9 +6654,29 @@ export type DuesCreatePaymentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesCreatePaymentError = DuesCreatePaymentErrors[keyof DuesCreatePaymentErrors];
@@ -6012,6 +6704,10 @@ export type DuesGetPaymentData = {
 
 export type DuesGetPaymentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6024,9 +6720,29 @@ export type DuesGetPaymentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesGetPaymentError = DuesGetPaymentErrors[keyof DuesGetPaymentErrors];
@@ -6054,6 +6770,10 @@ export type DuesRecordRemittanceData = {
 
 export type DuesRecordRemittanceErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6066,9 +6786,29 @@ export type DuesRecordRemittanceErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesRecordRemittanceError = DuesRecordRemittanceErrors[keyof DuesRecordRemittanceErrors];
@@ -6096,6 +6836,10 @@ export type DuesReversePaymentData = {
 
 export type DuesReversePaymentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6108,9 +6852,29 @@ export type DuesReversePaymentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesReversePaymentError = DuesReversePaymentErrors[keyof DuesReversePaymentErrors];
@@ -6146,6 +6910,10 @@ export type DuesMonthlyReportData = {
 
 export type DuesMonthlyReportErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6158,9 +6926,29 @@ export type DuesMonthlyReportErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesMonthlyReportError = DuesMonthlyReportErrors[keyof DuesMonthlyReportErrors];
@@ -6196,6 +6984,10 @@ export type DuesPublishedSummaryData = {
 
 export type DuesPublishedSummaryErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6208,9 +7000,29 @@ export type DuesPublishedSummaryErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesPublishedSummaryError = DuesPublishedSummaryErrors[keyof DuesPublishedSummaryErrors];
@@ -6246,6 +7058,10 @@ export type DuesYearlyReportData = {
 
 export type DuesYearlyReportErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6258,9 +7074,29 @@ export type DuesYearlyReportErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesYearlyReportError = DuesYearlyReportErrors[keyof DuesYearlyReportErrors];
@@ -6296,6 +7132,10 @@ export type LedgersDuesRegisterData = {
 
 export type LedgersDuesRegisterErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6308,9 +7148,29 @@ export type LedgersDuesRegisterErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type LedgersDuesRegisterError = LedgersDuesRegisterErrors[keyof LedgersDuesRegisterErrors];
@@ -6348,6 +7208,10 @@ export type LedgersMeetingLedgerData = {
 
 export type LedgersMeetingLedgerErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6360,9 +7224,29 @@ export type LedgersMeetingLedgerErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type LedgersMeetingLedgerError = LedgersMeetingLedgerErrors[keyof LedgersMeetingLedgerErrors];
@@ -6383,6 +7267,10 @@ export type MeMyMeetingsData = {
 
 export type MeMyMeetingsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6395,9 +7283,29 @@ export type MeMyMeetingsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeMyMeetingsError = MeMyMeetingsErrors[keyof MeMyMeetingsErrors];
@@ -6427,6 +7335,10 @@ export type MeMyMeetingData = {
 
 export type MeMyMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6439,9 +7351,29 @@ export type MeMyMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeMyMeetingError = MeMyMeetingErrors[keyof MeMyMeetingErrors];
@@ -6469,6 +7401,10 @@ export type MeCheckInData = {
 
 export type MeCheckInErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6481,9 +7417,29 @@ export type MeCheckInErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeCheckInError = MeCheckInErrors[keyof MeCheckInErrors];
@@ -6511,6 +7467,10 @@ export type MeRequestLeaveData = {
 
 export type MeRequestLeaveErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6523,9 +7483,29 @@ export type MeRequestLeaveErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeRequestLeaveError = MeRequestLeaveErrors[keyof MeRequestLeaveErrors];
@@ -6553,6 +7533,10 @@ export type MeSendOpinionData = {
 
 export type MeSendOpinionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6565,9 +7549,29 @@ export type MeSendOpinionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeSendOpinionError = MeSendOpinionErrors[keyof MeSendOpinionErrors];
@@ -6590,6 +7594,10 @@ export type MeMyMemberData = {
 
 export type MeMyMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6602,9 +7610,29 @@ export type MeMyMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeMyMemberError = MeMyMemberErrors[keyof MeMyMemberErrors];
@@ -6627,6 +7655,10 @@ export type MeMyCorrectionsData = {
 
 export type MeMyCorrectionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6639,9 +7671,29 @@ export type MeMyCorrectionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeMyCorrectionsError = MeMyCorrectionsErrors[keyof MeMyCorrectionsErrors];
@@ -6666,6 +7718,10 @@ export type MeRequestCorrectionData = {
 
 export type MeRequestCorrectionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6678,9 +7734,29 @@ export type MeRequestCorrectionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeRequestCorrectionError = MeRequestCorrectionErrors[keyof MeRequestCorrectionErrors];
@@ -6703,6 +7779,10 @@ export type MeExportMyDataData = {
 
 export type MeExportMyDataErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6715,9 +7795,29 @@ export type MeExportMyDataErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeExportMyDataError = MeExportMyDataErrors[keyof MeExportMyDataErrors];
@@ -6757,6 +7857,10 @@ export type NotificationsListNotificationsData = {
 
 export type NotificationsListNotificationsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6769,9 +7873,29 @@ export type NotificationsListNotificationsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type NotificationsListNotificationsError = NotificationsListNotificationsErrors[keyof NotificationsListNotificationsErrors];
@@ -6794,6 +7918,10 @@ export type NotificationsMarkAllReadData = {
 
 export type NotificationsMarkAllReadErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6806,9 +7934,29 @@ export type NotificationsMarkAllReadErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type NotificationsMarkAllReadError = NotificationsMarkAllReadErrors[keyof NotificationsMarkAllReadErrors];
@@ -6831,6 +7979,10 @@ export type NotificationsUnreadCountData = {
 
 export type NotificationsUnreadCountErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6843,9 +7995,29 @@ export type NotificationsUnreadCountErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type NotificationsUnreadCountError = NotificationsUnreadCountErrors[keyof NotificationsUnreadCountErrors];
@@ -6873,6 +8045,10 @@ export type NotificationsMarkReadData = {
 
 export type NotificationsMarkReadErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6885,9 +8061,29 @@ export type NotificationsMarkReadErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type NotificationsMarkReadError = NotificationsMarkReadErrors[keyof NotificationsMarkReadErrors];
@@ -6937,6 +8133,10 @@ export type MeetingsListMeetingsData = {
 
 export type MeetingsListMeetingsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6949,9 +8149,29 @@ export type MeetingsListMeetingsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsListMeetingsError = MeetingsListMeetingsErrors[keyof MeetingsListMeetingsErrors];
@@ -6976,6 +8196,10 @@ export type MeetingsCreateMeetingData = {
 
 export type MeetingsCreateMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -6988,9 +8212,29 @@ export type MeetingsCreateMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsCreateMeetingError = MeetingsCreateMeetingErrors[keyof MeetingsCreateMeetingErrors];
@@ -7018,6 +8262,10 @@ export type MeetingsGetMeetingData = {
 
 export type MeetingsGetMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7030,9 +8278,29 @@ export type MeetingsGetMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsGetMeetingError = MeetingsGetMeetingErrors[keyof MeetingsGetMeetingErrors];
@@ -7060,6 +8328,10 @@ export type MeetingsUpdateMeetingData = {
 
 export type MeetingsUpdateMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7072,9 +8344,29 @@ export type MeetingsUpdateMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsUpdateMeetingError = MeetingsUpdateMeetingErrors[keyof MeetingsUpdateMeetingErrors];
@@ -7102,6 +8394,10 @@ export type MeetingsProposeTopicData = {
 
 export type MeetingsProposeTopicErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7114,9 +8410,29 @@ export type MeetingsProposeTopicErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsProposeTopicError = MeetingsProposeTopicErrors[keyof MeetingsProposeTopicErrors];
@@ -7148,6 +8464,10 @@ export type MeetingsDecideTopicData = {
 
 export type MeetingsDecideTopicErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7160,9 +8480,29 @@ export type MeetingsDecideTopicErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsDecideTopicError = MeetingsDecideTopicErrors[keyof MeetingsDecideTopicErrors];
@@ -7190,6 +8530,10 @@ export type MeetingsArchiveMeetingData = {
 
 export type MeetingsArchiveMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7202,9 +8546,29 @@ export type MeetingsArchiveMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsArchiveMeetingError = MeetingsArchiveMeetingErrors[keyof MeetingsArchiveMeetingErrors];
@@ -7232,6 +8596,10 @@ export type MeetingsUploadAttachmentData = {
 
 export type MeetingsUploadAttachmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7244,9 +8612,29 @@ export type MeetingsUploadAttachmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsUploadAttachmentError = MeetingsUploadAttachmentErrors[keyof MeetingsUploadAttachmentErrors];
@@ -7278,6 +8666,10 @@ export type MeetingsDeleteAttachmentData = {
 
 export type MeetingsDeleteAttachmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7290,9 +8682,29 @@ export type MeetingsDeleteAttachmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsDeleteAttachmentError = MeetingsDeleteAttachmentErrors[keyof MeetingsDeleteAttachmentErrors];
@@ -7324,6 +8736,10 @@ export type MeetingsDownloadAttachmentData = {
 
 export type MeetingsDownloadAttachmentErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7336,9 +8752,29 @@ export type MeetingsDownloadAttachmentErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsDownloadAttachmentError = MeetingsDownloadAttachmentErrors[keyof MeetingsDownloadAttachmentErrors];
@@ -7366,6 +8802,10 @@ export type MeetingsSignInSheetData = {
 
 export type MeetingsSignInSheetErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7378,9 +8818,29 @@ export type MeetingsSignInSheetErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsSignInSheetError = MeetingsSignInSheetErrors[keyof MeetingsSignInSheetErrors];
@@ -7408,6 +8868,10 @@ export type MeetingsAddAttendeeData = {
 
 export type MeetingsAddAttendeeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7420,9 +8884,29 @@ export type MeetingsAddAttendeeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsAddAttendeeError = MeetingsAddAttendeeErrors[keyof MeetingsAddAttendeeErrors];
@@ -7454,6 +8938,10 @@ export type MeetingsUpdateAttendeeData = {
 
 export type MeetingsUpdateAttendeeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7466,9 +8954,29 @@ export type MeetingsUpdateAttendeeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsUpdateAttendeeError = MeetingsUpdateAttendeeErrors[keyof MeetingsUpdateAttendeeErrors];
@@ -7500,6 +9008,10 @@ export type MeetingsDecideLeaveData = {
 
 export type MeetingsDecideLeaveErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7512,9 +9024,29 @@ export type MeetingsDecideLeaveErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsDecideLeaveError = MeetingsDecideLeaveErrors[keyof MeetingsDecideLeaveErrors];
@@ -7542,6 +9074,10 @@ export type MeetingsCancelMeetingData = {
 
 export type MeetingsCancelMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7554,9 +9090,29 @@ export type MeetingsCancelMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsCancelMeetingError = MeetingsCancelMeetingErrors[keyof MeetingsCancelMeetingErrors];
@@ -7584,6 +9140,10 @@ export type MeetingsCheckInCodeData = {
 
 export type MeetingsCheckInCodeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7596,9 +9156,29 @@ export type MeetingsCheckInCodeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsCheckInCodeError = MeetingsCheckInCodeErrors[keyof MeetingsCheckInCodeErrors];
@@ -7626,6 +9206,10 @@ export type MeetingsHoldMeetingData = {
 
 export type MeetingsHoldMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7642,9 +9226,25 @@ export type MeetingsHoldMeetingErrors = {
      */
     409: Problem;
     /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsHoldMeetingError = MeetingsHoldMeetingErrors[keyof MeetingsHoldMeetingErrors];
@@ -7672,6 +9272,10 @@ export type MeetingsGetMinutesData = {
 
 export type MeetingsGetMinutesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7684,9 +9288,29 @@ export type MeetingsGetMinutesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsGetMinutesError = MeetingsGetMinutesErrors[keyof MeetingsGetMinutesErrors];
@@ -7714,6 +9338,10 @@ export type MeetingsSaveMinutesData = {
 
 export type MeetingsSaveMinutesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7726,9 +9354,29 @@ export type MeetingsSaveMinutesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsSaveMinutesError = MeetingsSaveMinutesErrors[keyof MeetingsSaveMinutesErrors];
@@ -7756,6 +9404,10 @@ export type MeetingsApproveMinutesData = {
 
 export type MeetingsApproveMinutesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7768,9 +9420,29 @@ export type MeetingsApproveMinutesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsApproveMinutesError = MeetingsApproveMinutesErrors[keyof MeetingsApproveMinutesErrors];
@@ -7798,6 +9470,10 @@ export type MeetingsNotifyMeetingData = {
 
 export type MeetingsNotifyMeetingErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7810,9 +9486,29 @@ export type MeetingsNotifyMeetingErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsNotifyMeetingError = MeetingsNotifyMeetingErrors[keyof MeetingsNotifyMeetingErrors];
@@ -7840,6 +9536,10 @@ export type MeetingsRecordVoteData = {
 
 export type MeetingsRecordVoteErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7856,9 +9556,25 @@ export type MeetingsRecordVoteErrors = {
      */
     409: Problem;
     /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsRecordVoteError = MeetingsRecordVoteErrors[keyof MeetingsRecordVoteErrors];
@@ -7945,6 +9661,10 @@ export type MembersListMembersData = {
 
 export type MembersListMembersErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7957,9 +9677,29 @@ export type MembersListMembersErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersListMembersError = MembersListMembersErrors[keyof MembersListMembersErrors];
@@ -7982,6 +9722,10 @@ export type MembersCreateMemberData = {
 
 export type MembersCreateMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -7994,9 +9738,29 @@ export type MembersCreateMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersCreateMemberError = MembersCreateMemberErrors[keyof MembersCreateMemberErrors];
@@ -8024,6 +9788,10 @@ export type MembersListCorrectionsData = {
 
 export type MembersListCorrectionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8036,9 +9804,29 @@ export type MembersListCorrectionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersListCorrectionsError = MembersListCorrectionsErrors[keyof MembersListCorrectionsErrors];
@@ -8068,6 +9856,10 @@ export type MembersDecideCorrectionData = {
 
 export type MembersDecideCorrectionErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8080,9 +9872,29 @@ export type MembersDecideCorrectionErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersDecideCorrectionError = MembersDecideCorrectionErrors[keyof MembersDecideCorrectionErrors];
@@ -8140,6 +9952,10 @@ export type MembersExportMembersData = {
 
 export type MembersExportMembersErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8152,9 +9968,29 @@ export type MembersExportMembersErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersExportMembersError = MembersExportMembersErrors[keyof MembersExportMembersErrors];
@@ -8182,6 +10018,10 @@ export type MembersImportMembersData = {
 
 export type MembersImportMembersErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8194,9 +10034,29 @@ export type MembersImportMembersErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersImportMembersError = MembersImportMembersErrors[keyof MembersImportMembersErrors];
@@ -8219,6 +10079,10 @@ export type MembersImportTemplateData = {
 
 export type MembersImportTemplateErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8231,9 +10095,29 @@ export type MembersImportTemplateErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersImportTemplateError = MembersImportTemplateErrors[keyof MembersImportTemplateErrors];
@@ -8259,6 +10143,10 @@ export type MembersMemberStatisticsData = {
 
 export type MembersMemberStatisticsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8271,9 +10159,29 @@ export type MembersMemberStatisticsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersMemberStatisticsError = MembersMemberStatisticsErrors[keyof MembersMemberStatisticsErrors];
@@ -8301,6 +10209,10 @@ export type MembersGetMemberData = {
 
 export type MembersGetMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8313,9 +10225,29 @@ export type MembersGetMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersGetMemberError = MembersGetMemberErrors[keyof MembersGetMemberErrors];
@@ -8349,6 +10281,10 @@ export type MembersUpdateMemberData = {
 
 export type MembersUpdateMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8361,9 +10297,17 @@ export type MembersUpdateMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
      * Precondition Failed
      */
     412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
     /**
      * 提交的数据不符合要求
      */
@@ -8372,6 +10316,10 @@ export type MembersUpdateMemberErrors = {
      * Precondition Required
      */
     428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersUpdateMemberError = MembersUpdateMemberErrors[keyof MembersUpdateMemberErrors];
@@ -8399,6 +10347,10 @@ export type DuesListBasesData = {
 
 export type DuesListBasesErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8411,9 +10363,29 @@ export type DuesListBasesErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesListBasesError = DuesListBasesErrors[keyof DuesListBasesErrors];
@@ -8441,6 +10413,10 @@ export type DuesAddBasisData = {
 
 export type DuesAddBasisErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8453,9 +10429,29 @@ export type DuesAddBasisErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type DuesAddBasisError = DuesAddBasisErrors[keyof DuesAddBasisErrors];
@@ -8483,6 +10479,10 @@ export type MembersListMemberEventsData = {
 
 export type MembersListMemberEventsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8495,9 +10495,29 @@ export type MembersListMemberEventsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersListMemberEventsError = MembersListMemberEventsErrors[keyof MembersListMemberEventsErrors];
@@ -8527,6 +10547,10 @@ export type MembersAddMemberEventData = {
 
 export type MembersAddMemberEventErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8539,9 +10563,29 @@ export type MembersAddMemberEventErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersAddMemberEventError = MembersAddMemberEventErrors[keyof MembersAddMemberEventErrors];
@@ -8569,6 +10613,10 @@ export type MembersDeleteMemberPhotoData = {
 
 export type MembersDeleteMemberPhotoErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8581,9 +10629,29 @@ export type MembersDeleteMemberPhotoErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersDeleteMemberPhotoError = MembersDeleteMemberPhotoErrors[keyof MembersDeleteMemberPhotoErrors];
@@ -8611,6 +10679,10 @@ export type MembersGetMemberPhotoData = {
 
 export type MembersGetMemberPhotoErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8623,9 +10695,29 @@ export type MembersGetMemberPhotoErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersGetMemberPhotoError = MembersGetMemberPhotoErrors[keyof MembersGetMemberPhotoErrors];
@@ -8651,6 +10743,10 @@ export type MembersSetMemberPhotoData = {
 
 export type MembersSetMemberPhotoErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8663,9 +10759,29 @@ export type MembersSetMemberPhotoErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MembersSetMemberPhotoError = MembersSetMemberPhotoErrors[keyof MembersSetMemberPhotoErrors];
@@ -8693,6 +10809,10 @@ export type MembersRevealMemberData = {
 
 export type MembersRevealMemberErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8705,9 +10825,25 @@ export type MembersRevealMemberErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
     /**
      * Too Many Requests
      */
@@ -8761,6 +10897,10 @@ export type OrganizationsListOrganizationsData = {
 
 export type OrganizationsListOrganizationsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8773,9 +10913,29 @@ export type OrganizationsListOrganizationsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsListOrganizationsError = OrganizationsListOrganizationsErrors[keyof OrganizationsListOrganizationsErrors];
@@ -8798,6 +10958,10 @@ export type OrganizationsCreateOrganizationData = {
 
 export type OrganizationsCreateOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8810,9 +10974,29 @@ export type OrganizationsCreateOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsCreateOrganizationError = OrganizationsCreateOrganizationErrors[keyof OrganizationsCreateOrganizationErrors];
@@ -8835,6 +11019,10 @@ export type OrganizationsTreeData = {
 
 export type OrganizationsTreeErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8847,9 +11035,29 @@ export type OrganizationsTreeErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsTreeError = OrganizationsTreeErrors[keyof OrganizationsTreeErrors];
@@ -8879,6 +11087,10 @@ export type OrganizationsDeleteOrganizationData = {
 
 export type OrganizationsDeleteOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8891,9 +11103,29 @@ export type OrganizationsDeleteOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsDeleteOrganizationError = OrganizationsDeleteOrganizationErrors[keyof OrganizationsDeleteOrganizationErrors];
@@ -8921,6 +11153,10 @@ export type OrganizationsGetOrganizationData = {
 
 export type OrganizationsGetOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8933,9 +11169,29 @@ export type OrganizationsGetOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsGetOrganizationError = OrganizationsGetOrganizationErrors[keyof OrganizationsGetOrganizationErrors];
@@ -8963,6 +11219,10 @@ export type OrganizationsUpdateOrganizationData = {
 
 export type OrganizationsUpdateOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -8975,9 +11235,29 @@ export type OrganizationsUpdateOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsUpdateOrganizationError = OrganizationsUpdateOrganizationErrors[keyof OrganizationsUpdateOrganizationErrors];
@@ -9005,6 +11285,10 @@ export type OrganizationsMoveOrganizationData = {
 
 export type OrganizationsMoveOrganizationErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9017,9 +11301,29 @@ export type OrganizationsMoveOrganizationErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsMoveOrganizationError = OrganizationsMoveOrganizationErrors[keyof OrganizationsMoveOrganizationErrors];
@@ -9054,6 +11358,10 @@ export type PoliciesGetPolicyData = {
 
 export type PoliciesGetPolicyErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9066,9 +11374,29 @@ export type PoliciesGetPolicyErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type PoliciesGetPolicyError = PoliciesGetPolicyErrors[keyof PoliciesGetPolicyErrors];
@@ -9096,6 +11424,10 @@ export type PoliciesPutPolicyData = {
 
 export type PoliciesPutPolicyErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9108,9 +11440,29 @@ export type PoliciesPutPolicyErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type PoliciesPutPolicyError = PoliciesPutPolicyErrors[keyof PoliciesPutPolicyErrors];
@@ -9138,6 +11490,10 @@ export type OrganizationsListPostsData = {
 
 export type OrganizationsListPostsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9150,9 +11506,29 @@ export type OrganizationsListPostsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsListPostsError = OrganizationsListPostsErrors[keyof OrganizationsListPostsErrors];
@@ -9182,6 +11558,10 @@ export type OrganizationsCreatePostData = {
 
 export type OrganizationsCreatePostErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9194,9 +11574,29 @@ export type OrganizationsCreatePostErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsCreatePostError = OrganizationsCreatePostErrors[keyof OrganizationsCreatePostErrors];
@@ -9228,6 +11628,10 @@ export type OrganizationsUpdatePostData = {
 
 export type OrganizationsUpdatePostErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9240,9 +11644,29 @@ export type OrganizationsUpdatePostErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsUpdatePostError = OrganizationsUpdatePostErrors[keyof OrganizationsUpdatePostErrors];
@@ -9270,6 +11694,10 @@ export type OrganizationsListTermsData = {
 
 export type OrganizationsListTermsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9282,9 +11710,29 @@ export type OrganizationsListTermsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsListTermsError = OrganizationsListTermsErrors[keyof OrganizationsListTermsErrors];
@@ -9314,6 +11762,10 @@ export type OrganizationsCreateTermData = {
 
 export type OrganizationsCreateTermErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9326,9 +11778,29 @@ export type OrganizationsCreateTermErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type OrganizationsCreateTermError = OrganizationsCreateTermErrors[keyof OrganizationsCreateTermErrors];
@@ -9372,6 +11844,10 @@ export type MeetingsListResolutionsData = {
 
 export type MeetingsListResolutionsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9384,9 +11860,29 @@ export type MeetingsListResolutionsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsListResolutionsError = MeetingsListResolutionsErrors[keyof MeetingsListResolutionsErrors];
@@ -9416,6 +11912,10 @@ export type MeetingsUpdateFollowUpData = {
 
 export type MeetingsUpdateFollowUpErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9428,9 +11928,29 @@ export type MeetingsUpdateFollowUpErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type MeetingsUpdateFollowUpError = MeetingsUpdateFollowUpErrors[keyof MeetingsUpdateFollowUpErrors];
@@ -9474,6 +11994,10 @@ export type UsersListUsersData = {
 
 export type UsersListUsersErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9486,9 +12010,29 @@ export type UsersListUsersErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersListUsersError = UsersListUsersErrors[keyof UsersListUsersErrors];
@@ -9511,6 +12055,10 @@ export type UsersCreateUserData = {
 
 export type UsersCreateUserErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9523,9 +12071,29 @@ export type UsersCreateUserErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersCreateUserError = UsersCreateUserErrors[keyof UsersCreateUserErrors];
@@ -9553,6 +12121,10 @@ export type UsersGetUserData = {
 
 export type UsersGetUserErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9565,9 +12137,29 @@ export type UsersGetUserErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersGetUserError = UsersGetUserErrors[keyof UsersGetUserErrors];
@@ -9595,6 +12187,10 @@ export type UsersUpdateUserData = {
 
 export type UsersUpdateUserErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9607,9 +12203,29 @@ export type UsersUpdateUserErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersUpdateUserError = UsersUpdateUserErrors[keyof UsersUpdateUserErrors];
@@ -9637,6 +12253,10 @@ export type UsersResetPasswordData = {
 
 export type UsersResetPasswordErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -9649,9 +12269,29 @@ export type UsersResetPasswordErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type UsersResetPasswordError = UsersResetPasswordErrors[keyof UsersResetPasswordErrors];
