@@ -972,9 +972,9 @@ export const membersCreateMember = <ThrowOnError extends boolean = true>(options
 });
 
 /**
- * 党员信息更正申请（本人管理范围内）。
+ * 党员信息更正申请（本人管理范围内；身份证号、手机号、住址按权限脱敏）。
  *
- * 党员信息更正申请（本人管理范围内）。
+ * 党员信息更正申请（本人管理范围内；身份证号、手机号、住址按权限脱敏）。
  */
 export const membersListCorrections = <ThrowOnError extends boolean = true>(options?: Options<MembersListCorrectionsData, ThrowOnError>) => (options?.client ?? client).get<MembersListCorrectionsResponses, MembersListCorrectionsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -889,6 +889,8 @@ export type CorrectionDecision = {
 export type CorrectionRead = {
     /**
      * Changes
+     *
+     * 申请更正的内容；身份证号、手机号、固定电话、住址按权限脱敏（同党员信息）
      */
     changes: {
         [key: string]: unknown;
@@ -913,6 +915,12 @@ export type CorrectionRead = {
      * Id
      */
     id: number;
+    /**
+     * Masked
+     *
+     * true：个人信息已脱敏
+     */
+    masked?: boolean;
     /**
      * Member Id
      */
@@ -4753,6 +4761,10 @@ export type AuditListSecurityEventsData = {
 
 export type AuditListSecurityEventsErrors = {
     /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
      * 未登录或登录已失效
      */
     401: Problem;
@@ -4765,9 +4777,29 @@ export type AuditListSecurityEventsErrors = {
      */
     404: Problem;
     /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
      * 提交的数据不符合要求
      */
     422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
 };
 
 export type AuditListSecurityEventsError = AuditListSecurityEventsErrors[keyof AuditListSecurityEventsErrors];
