@@ -414,15 +414,16 @@ admin           404  404   404   404    404     404       404
 anonymous       401  401   401   401    401     401       401
 """)
 
-# Security events (audit.security: 纪检委员 and street staff over the accounts of their subtree;
-# not the secretary, not the administrator). Scoped by organisation: out of scope → 404.
+# Security events (audit.security: street staff and the street's 纪检委员 — the capability counts
+# only at a root organisation, so a community's 纪检委员 does not hold it; not the secretary, not the
+# administrator). Scoped by organisation: out of scope → 404.
 AUDIT_SECURITY = grid("""
                 own  child group parent sibling lookalike outside
 secretary       404  404   404   404    404     404       404
 deputy          404  404   404   404    404     404       404
 zuzhi           404  404   404   404    404     404       404
 xuanchuan       404  404   404   404    404     404       404
-jijian          ok   ok    ok    404    404     404       404
+jijian          404  404   404   404    404     404       404
 xiaozu          404  404   404   404    404     404       404
 clerk           404  404   404   404    404     404       404
 street          ok   ok    ok    ok     ok      ok        404

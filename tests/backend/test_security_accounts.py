@@ -336,3 +336,47 @@ class TestSelfGrantedPosts:
             json={**body, "user_id": await uid(ctx, "street")},
         )
         assert r.status_code == 403 and r.json()["code"] == "cannot_appoint_self"
+
+    async def test_no_puppet_account_for_powers_the_appointer_lacks(self, ctx: Ctx) -> None:
+        # Street staff open an account (and so know its password) and try to make it the
+        # community's secretary, whose roster and dues powers they do not hold themselves.
+        created = await ctx.post(
+            USERS,
+            "street",
+            json={"username": "puppet1", "display_name": "傀儡", "organization_id": ctx.ids["own"]},
+        )
+        assert created.status_code == 201, created.text
+        puppet = created.json()["user"]["id"]
+        body = {"user_id": puppet, "kind": "secretary", "start_date": "2026-01-01"}
+        r = await ctx.post(f"{ORGS}/{ctx.ids['own']}/posts", "street", json=body)
+        assert r.status_code == 403 and r.json()["code"] == "appointee_issued_by_you"
+        # the same holds after a password reset by the appointer
+        other = await fresh_account(ctx, "own")
+        assert (await ctx.post(f"{USERS}/{other}/reset-password", "street")).status_code == 200
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['own']}/posts", "street", json={**body, "user_id": other}
+        )
+        assert r.status_code == 403 and r.json()["code"] == "appointee_issued_by_you"
+        # another party may appoint it (two people: one issues the account, one appoints)
+        r = await ctx.post(f"{ORGS}/{ctx.ids['own']}/posts", "admin", json=body)
+        assert r.status_code == 201, r.text
+        # a secretary who holds everything a branch post gives may appoint accounts it opened
+        mine = await ctx.post(
+            USERS,
+            "secretary",
+            json={
+                "username": "branchclerk",
+                "display_name": "干事",
+                "organization_id": ctx.ids["child"],
+            },
+        )
+        r = await ctx.post(
+            f"{ORGS}/{ctx.ids['child']}/posts",
+            "secretary",
+            json={
+                "user_id": mine.json()["user"]["id"],
+                "kind": "clerk",
+                "start_date": "2026-01-01",
+            },
+        )
+        assert r.status_code == 201, r.text

@@ -230,7 +230,8 @@ describe('花名册导入、登记建卡、导出与更正 in the browser', { sk
     await signInToDashboard(page, backend.base, 'clerk')
     await page.locator('[data-menu=member-corrections]').click()
     const table = page.locator('[data-testid=corrections-table]')
-    const row = table.locator('.el-table__row').filter({ hasText: mobile })
+    // Staff see the requested number masked like the member record (last 4 digits only).
+    const row = table.locator('.el-table__row').filter({ hasText: `*******${mobile.slice(-4)}` })
     await row.waitFor()
     await screenshot(page, '35-corrections-pending')
     await row.locator('[data-testid=correction-approve]').click()

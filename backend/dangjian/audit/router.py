@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit.service import security_action_clause
-from dangjian.authz.capabilities import Cap
+from dangjian.authz.capabilities import Cap, is_root_path
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import visible_organization
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
@@ -130,7 +130,7 @@ def security_scope(principal: Principal) -> ColumnElement[bool]:
     if not paths:
         return false()
     in_subtree = scope_clause(principal, Cap.audit_security, AuditLog.subject_path)
-    if any(p.count("/") == 2 for p in paths):  # "/1/": a root organisation
+    if any(is_root_path(p) for p in paths):  # "/1/": a root organisation
         return or_(in_subtree, AuditLog.subject_path.is_(None))
     return in_subtree
 
@@ -147,7 +147,7 @@ async def list_security_events(
     date_from: FromQ = None,
     date_to: ToQ = None,
 ) -> Page[AuditRead]:
-    """安全事件：登录失败与锁定、刷新令牌重用、接口令牌、修改密码与动态口令（纪检委员、街道）。"""
+    """安全事件：登录失败与锁定、刷新令牌重用、接口令牌、修改密码与动态口令（街道党工委工作人员与街道纪检委员）。"""
     stmt = select(AuditLog).where(security_action_clause(), security_scope(principal))
     if organization_id is not None:
         org = await visible_organization(session, principal, organization_id, Cap.audit_security)

@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from dangjian.audit import service as audit
-from dangjian.authz.capabilities import ADMIN_CAPABILITIES, CLIENT_SCOPES, POST_CAPABILITIES, Cap
+from dangjian.authz.capabilities import (
+    ADMIN_CAPABILITIES,
+    CLIENT_SCOPES,
+    POST_CAPABILITIES,
+    ROOT_ONLY_CAPABILITIES,
+    Cap,
+    is_root_path,
+)
 from dangjian.authz.principal import Grant, Principal, PrincipalKind
 from dangjian.core import security
 from dangjian.core.config import Settings
@@ -610,7 +617,10 @@ async def _user_principal(
     rows = (await session.execute(_ACTIVE_POSTS, {"user_id": user.id, "today": date.today()})).all()
     by_org: dict[tuple[int, str], set[Cap]] = {}
     for post_kind, org_id, path in rows:
-        by_org.setdefault((org_id, path), set()).update(POST_CAPABILITIES[post_kind])
+        caps = POST_CAPABILITIES[post_kind]
+        if not is_root_path(path):
+            caps = caps - ROOT_ONLY_CAPABILITIES
+        by_org.setdefault((org_id, path), set()).update(caps)
     grants = [Grant(org_id, path, frozenset(caps)) for (org_id, path), caps in by_org.items()]
     if user.is_admin:
         kind = PrincipalKind.admin

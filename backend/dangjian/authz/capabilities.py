@@ -79,6 +79,16 @@ _MATRIX: dict[Cap, frozenset[PostKind]] = {
     Cap.posts_appoint: frozenset({_P.street_staff}),
 }
 
+# Capabilities a post grants only when it is held at a root organisation (the street working
+# committee, path "/N/"): security events (failed sign-ins, lock-outs, token reuse …) belong to
+# street staff and the street's 纪检委员, not to a community's (issue: security-audit capability).
+ROOT_ONLY_CAPABILITIES: frozenset[Cap] = frozenset({Cap.audit_security})
+
+
+def is_root_path(path: str) -> bool:
+    return path.count("/") == 2
+
+
 POST_CAPABILITIES: dict[PostKind, frozenset[Cap]] = {
     post: frozenset(cap for cap, posts in _MATRIX.items() if post in posts) for post in PostKind
 }

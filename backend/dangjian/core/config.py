@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -90,8 +91,14 @@ class Settings(BaseSettings):
             return path.read_text().strip()
         self.var_dir.mkdir(parents=True, exist_ok=True)
         value = secrets.token_urlsafe(48)
-        path.write_text(value)
-        path.chmod(0o600)
+        # Created exclusively with owner-only permissions from the first byte: of several
+        # workers starting at once, one writes the key and the others read it.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
         return value
 
     def signing_key(self) -> str:

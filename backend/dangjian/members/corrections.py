@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
+from dangjian.authz.masking import mask_id_number, mask_phone
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
@@ -96,8 +96,10 @@ def _read(
 
 
 def _full_for(principal: Principal, c: MemberCorrection, path: str) -> bool:
-    """The member themself, or a holder of the full-data capability at their organisation."""
-    return may_see_personal_data(principal, organization_path=path, member_id=c.member_id)
+    """Only the member themself reads a request in clear — like the member record (rules of
+    access 3): holders of the full-data capability see the masked form here too and read the
+    applied values through the audited, rate-limited reveal, never in bulk through this list."""
+    return principal.member is not None and principal.member.id == c.member_id
 
 
 def _own_member(principal: Principal) -> Member:

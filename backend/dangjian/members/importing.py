@@ -368,6 +368,17 @@ async def export_roster(
     ).all()
     # decrypting and masking up to 100 000 rows is CPU work too
     out, masked_any = await run_cpu(_export_rows, principal, cipher, rows, full)
+    # The workbook is written before the audit row is appended: the append holds the chain head
+    # (a row lock on PostgreSQL, the write lock on SQLite) until the request commits, and every
+    # other audited write would wait for seconds of workbook writing.
+    content = await run_cpu(
+        xlsx.export,
+        out,
+        title="党员花名册",
+        exported_by=principal.label,
+        exported_at=datetime.now(UTC),
+        masked=masked_any,
+    )
     read_paths = principal.paths_with(Cap.roster_read)
     entry: dict[str, Any] = dict(
         action="member.export",
@@ -394,12 +405,4 @@ async def export_roster(
         )
     else:
         await audit.record(session, actor=principal, **entry)
-    content = await run_cpu(
-        xlsx.export,
-        out,
-        title="党员花名册",
-        exported_by=principal.label,
-        exported_at=datetime.now(UTC),
-        masked=masked_any,
-    )
     return content, len(out)

@@ -29,7 +29,13 @@ from dangjian.organizations.schemas import (
     TermCreate,
     TermRead,
 )
-from dangjian.users.authority import AdminCannotHoldPost, appointment_refusal
+from dangjian.users.authority import (
+    AdminCannotHoldPost,
+    AppointeeIssuedByYou,
+    appointer_lacks_capabilities,
+    appointment_refusal,
+    issued_by,
+)
 
 
 def snapshot(org: Organization) -> dict[str, Any]:
@@ -310,7 +316,7 @@ async def create_post(
     org = await visible_organization(session, principal, org_id)
     require(principal, Cap.org_manage, org)
     user = await _assignable_user(session, principal, body.user_id)
-    _require_appointer(principal, org, body.kind, user.id)
+    await _require_appointer(session, principal, org, body.kind, user.id)
     if user.is_admin:
         raise AdminCannotHoldPost()
     if not rules.post_allowed_at(body.kind, org.kind):
@@ -337,14 +343,28 @@ async def create_post(
     return read.model_copy(update={"editable": True})
 
 
-def _require_appointer(
-    principal: Principal, org: Organization, kind: PostKind, appointee_id: int
+async def _require_appointer(
+    session: AsyncSession,
+    principal: Principal,
+    org: Organization,
+    kind: PostKind,
+    appointee_id: int,
 ) -> None:
     """A committee is appointed by the next-higher organisation, never by its own members, and
-    nobody hands out capabilities they lack (users.authority)."""
+    nobody hands out capabilities they lack (users.authority). Where a post carries capabilities
+    the appointer does not hold (street staff through posts.appoint, the administrator), the
+    appointee must not be an account whose password the appointer issued — otherwise the
+    appointer could sign in as a puppet and hold them after all. At a root organisation only the
+    administrator can appoint, so there it sets up the first accounts itself."""
     refusal = appointment_refusal(principal, org.path, kind, appointee_id)
     if refusal is not None:
         raise refusal
+    if (
+        org.parent_id is not None
+        and appointer_lacks_capabilities(principal, org.path, kind)
+        and await issued_by(session, principal, appointee_id)
+    ):
+        raise AppointeeIssuedByYou()
 
 
 def _check_dates(start: date, end: date | None) -> None:
@@ -378,7 +398,7 @@ async def update_post(
     if post is None:
         raise NotFound()
     require(principal, Cap.org_manage, org)
-    _require_appointer(principal, org, post.kind, post.user_id)
+    await _require_appointer(session, principal, org, post.kind, post.user_id)
     user = await session.get(User, post.user_id)
     assert user is not None
     before = _post_read(post, user.display_name).model_dump(mode="json", exclude={"editable"})

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.authz.capabilities import POST_CAPABILITIES, Cap
 from dangjian.authz.principal import Principal
 from dangjian.core.errors import AppError, Forbidden, Unprocessable
-from dangjian.models import Organization, Post, User
+from dangjian.models import AuditLog, Organization, Post, User
 from dangjian.models.enums import PostKind
 
 # meeting.manage runs meetings of every type, so it covers the one-type capabilities
@@ -75,6 +75,14 @@ class PostGrantsMore(Forbidden):
 class CannotAppointSelf(Forbidden):
     code = "cannot_appoint_self"
     title = "不能任命、修改或免去自己的职务"
+
+
+class AppointeeIssuedByYou(Forbidden):
+    code = "appointee_issued_by_you"
+    title = (
+        "该职务拥有您本人没有的权限，不能任命由您开设或重置过密码的账号；"
+        "请由其他账号管理人开设账号，或由其他有权任命的人员任命"
+    )
 
 
 class AdminCannotHoldPost(Unprocessable):
@@ -147,6 +155,13 @@ def appointment_refusal(
     return None
 
 
+def appointer_lacks_capabilities(principal: Principal, org_path: str, kind: PostKind) -> bool:
+    """Whether the post would carry capabilities the appointer does not hold itself — allowed
+    only for the administrator and for `posts.appoint` (street staff), and then the appointee must
+    be an account whose password the appointer never issued (no puppet account)."""
+    return not holds_all(principal, POST_CAPABILITIES[kind], org_path)
+
+
 async def held_posts(
     session: AsyncSession, user_ids: Iterable[int], today: date | None = None
 ) -> dict[int, list[HeldPost]]:
@@ -164,3 +179,26 @@ async def held_posts(
     for user_id, kind, path in rows:
         out.setdefault(user_id, []).append(HeldPost(kind, path))
     return out
+
+
+# Audit actions by which an account's password is issued to someone other than its holder.
+PASSWORD_ISSUING_ACTIONS = ("user.create", "user.password_reset")
+
+
+async def issued_by(session: AsyncSession, principal: Principal, user_id: int) -> bool:
+    """Whether the caller ever created the account or reset its password (it then knew, or still
+    knows, the password): read from the audit trail, the one record of who did it."""
+    if principal.user is None:
+        return False
+    found = await session.scalar(
+        select(AuditLog.id)
+        .where(
+            AuditLog.action.in_(PASSWORD_ISSUING_ACTIONS),
+            AuditLog.entity == "user",
+            AuditLog.entity_id == str(user_id),
+            AuditLog.actor_kind == "user",
+            AuditLog.actor_id == principal.user.id,
+        )
+        .limit(1)
+    )
+    return found is not None

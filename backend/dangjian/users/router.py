@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
-from dangjian.deps import PrincipalDep, SessionDep, SessionMakerDep
+from dangjian.deps import PrincipalDep, SessionDep
 from dangjian.models import User
 from dangjian.users import service
 from dangjian.users.schemas import PasswordReset, UserCreate, UserCreated, UserRead, UserUpdate
@@ -72,18 +72,17 @@ async def update_user(
     user_id: int,
     body: UserUpdate,
     session: SessionDep,
-    sessionmaker: SessionMakerDep,
     principal: PrincipalDep,
 ) -> UserRead:
     """修改账号（姓名、启用/停用；停用立即生效）。持有人职务与本人同级或更高时拒绝。"""
-    user = await service.update(session, principal, user_id, body, sessionmaker)
+    user = await service.update(session, principal, user_id, body)
     return _read(user, user.id in await service.manageable(session, principal, [user]))
 
 
 @router.post("/{user_id}/reset-password", response_model=PasswordReset)
 async def reset_password(
-    user_id: int, session: SessionDep, sessionmaker: SessionMakerDep, principal: PrincipalDep
+    user_id: int, session: SessionDep, principal: PrincipalDep
 ) -> PasswordReset:
     """重置密码（返回一次性密码，持有人须修改；原有会话全部失效，持有人收到站内通知）。"""
-    password = await service.reset_password(session, principal, user_id, sessionmaker)
+    password = await service.reset_password(session, principal, user_id)
     return PasswordReset(initial_password=password)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.auth import service as auth_service
@@ -42,7 +42,6 @@ async def manageable(session: AsyncSession, principal: Principal, users: list[Us
 
 async def _require_manageable(
     session: AsyncSession,
-    sessionmaker: async_sessionmaker[AsyncSession] | None,
     principal: Principal,
     user: User,
     org: Organization | None,
@@ -50,24 +49,25 @@ async def _require_manageable(
 ) -> None:
     """403 when the account's holder outranks the caller (one rule with `manageable`).
 
-    An attempted takeover is audited in its own transaction (the request's is rolled back), with
-    the target's organisation, so that whoever reads the audit trail there sees it.
+    An attempted takeover is audited with the target's organisation, so that whoever reads the
+    audit trail there sees it: the row is committed in the request's own session (nothing else
+    has been written yet) before the refusal rolls the rest back — one connection per request.
     """
     posts = await held_posts(session, [user.id])
     refusal = account_refusal(principal, user, posts.get(user.id, []))
     if refusal is None:
         return
-    if sessionmaker is not None and isinstance(refusal, AccountOutranksYou | AdminAccountProtected):
-        async with sessionmaker() as own, own.begin():
-            await audit.record(
-                own,
-                actor=principal,
-                action=f"{action}_refused",
-                entity="user",
-                entity_id=user.id,
-                organization_path=org.path if org else None,
-                after={"code": refusal.code},
-            )
+    if isinstance(refusal, AccountOutranksYou | AdminAccountProtected):
+        await audit.record(
+            session,
+            actor=principal,
+            action=f"{action}_refused",
+            entity="user",
+            entity_id=user.id,
+            organization_path=org.path if org else None,
+            after={"code": refusal.code},
+        )
+        await session.commit()
     raise refusal
 
 
@@ -158,10 +158,9 @@ async def update(
     principal: Principal,
     user_id: int,
     body: UserUpdate,
-    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
 ) -> User:
     user, org = await get_user(session, principal, user_id)
-    await _require_manageable(session, sessionmaker, principal, user, org, "user.update")
+    await _require_manageable(session, principal, user, org, "user.update")
     before = _snapshot(user)
     changes = body.model_dump(exclude_unset=True)
     for key, value in changes.items():
@@ -186,11 +185,10 @@ async def reset_password(
     session: AsyncSession,
     principal: Principal,
     user_id: int,
-    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
 ) -> str:
     """A new one-time password; the holder must change it, is signed out everywhere and told."""
     user, org = await get_user(session, principal, user_id)
-    await _require_manageable(session, sessionmaker, principal, user, org, "user.password_reset")
+    await _require_manageable(session, principal, user, org, "user.password_reset")
     password = security.generate_password()
     user.password_hash = await run_cpu(security.hash_password, password)
     user.must_change_password = True

@@ -82,6 +82,11 @@ export const errorTexts: Record<string, ErrorText> = {
   },
   post_grants_more: { 'zh-CN': '该职务拥有您没有的权限，不能由您任免', en: 'This post carries powers you do not hold; you cannot appoint or end it.' },
   cannot_appoint_self: { 'zh-CN': '不能任命、修改或免去自己的职务', en: 'You cannot appoint, change or end your own post.' },
+  appointee_issued_by_you: {
+    'zh-CN': '该职务拥有您本人没有的权限，不能任命由您开设或重置过密码的账号',
+    en: 'This post carries powers you do not hold: you cannot appoint an account whose password you issued.',
+    preferDetail: true,
+  },
   admin_cannot_hold_post: { 'zh-CN': '系统管理员账号不能担任党内职务', en: 'An administrator account cannot hold a Party post.' },
   // the roster
   precondition_failed: { 'zh-CN': '数据已被他人修改，请刷新后重试', en: 'Someone else changed this record; reload and try again.' },
