@@ -9,10 +9,14 @@ transaction and creating them again at its end (each test has its own copy of th
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from conftest import Ctx
+from conftest import TEST_AUDIT_KEY, TEST_DATA_KEY, TEST_SECRET, Ctx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,3 +42,33 @@ async def tampering(ctx: Ctx) -> AsyncIterator[AsyncSession]:
         yield s
         for _, sql in triggers:
             await s.execute(text(sql))
+
+
+def run_cli(ctx: Ctx, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`dangjian audit ARGS` against the test's database, with the test keys."""
+    env = {
+        **os.environ,
+        "DANGJIAN_DATABASE_URL": ctx.url,
+        "DANGJIAN_VAR_DIR": str(tmp_path),
+        "DANGJIAN_SECRET_KEY": TEST_SECRET,
+        "DANGJIAN_DATA_KEY": TEST_DATA_KEY,
+        "DANGJIAN_AUDIT_KEY": TEST_AUDIT_KEY,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "dangjian.cli", "audit", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def make_some_writes(ctx: Ctx, n: int = 3) -> None:
+    for i in range(n):
+        r = await ctx.patch(
+            f"/api/v1/organizations/{ctx.ids['child']}",
+            "secretary",
+            json={"short_name": f"简称{i}"},
+        )
+        assert r.status_code == 200

@@ -3,50 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from audit_support import tampering
-from conftest import TEST_DATA_KEY, TEST_SECRET, Ctx
+from audit_support import make_some_writes, run_cli, tampering
+from conftest import Ctx
 from sqlalchemy import delete, func, select, text, update
 
 from dangjian.audit.service import verify
 from dangjian.models import AuditHead, AuditLog, Organization
 
 
-def run_verify(ctx: Ctx, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DANGJIAN_DATABASE_URL": ctx.url,
-        "DANGJIAN_VAR_DIR": str(tmp_path),
-        "DANGJIAN_SECRET_KEY": TEST_SECRET,
-        "DANGJIAN_DATA_KEY": TEST_DATA_KEY,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "dangjian.cli", "audit", "verify"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-async def make_some_writes(ctx: Ctx, n: int = 3) -> None:
-    for i in range(n):
-        r = await ctx.patch(
-            f"/api/v1/organizations/{ctx.ids['child']}",
-            "secretary",
-            json={"short_name": f"简称{i}"},
-        )
-        assert r.status_code == 200
-
-
 async def test_cli_reports_an_intact_chain(ctx: Ctx, tmp_path: Path) -> None:
     await make_some_writes(ctx)
-    result = run_verify(ctx, tmp_path)
+    result = run_cli(ctx, tmp_path, "verify")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "审计链完整" in result.stdout
 
@@ -59,7 +28,7 @@ async def test_cli_finds_a_row_edited_directly_in_the_database(ctx: Ctx, tmp_pat
         await s.execute(
             text("UPDATE audit_log SET actor_label = 'someone else' WHERE seq = :s"), {"s": victim}
         )
-    result = run_verify(ctx, tmp_path)
+    result = run_cli(ctx, tmp_path, "verify")
     assert result.returncode == 1
     assert f"第 {victim} 条记录内容被改动" in result.stdout
 

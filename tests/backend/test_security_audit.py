@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from alembic import command
-from audit_support import tampering
-from conftest import TEST_AUDIT_KEY, TEST_DATA_KEY, TEST_SECRET, Ctx
+from audit_support import make_some_writes, run_cli, tampering
+from conftest import TEST_AUDIT_KEY, Ctx
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,35 +34,6 @@ from dangjian.models import AuditHead, AuditLog
 LOGIN = "/api/v1/auth/login"
 SECURITY = "/api/v1/audit/security"
 CHINA = timezone(timedelta(hours=8))
-
-
-def run_cli(ctx: Ctx, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DANGJIAN_DATABASE_URL": ctx.url,
-        "DANGJIAN_VAR_DIR": str(tmp_path),
-        "DANGJIAN_SECRET_KEY": TEST_SECRET,
-        "DANGJIAN_DATA_KEY": TEST_DATA_KEY,
-        "DANGJIAN_AUDIT_KEY": TEST_AUDIT_KEY,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "dangjian.cli", "audit", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-async def make_some_writes(ctx: Ctx, n: int = 3) -> None:
-    for i in range(n):
-        r = await ctx.patch(
-            f"/api/v1/organizations/{ctx.ids['child']}",
-            "secretary",
-            json={"short_name": f"简称{i}"},
-        )
-        assert r.status_code == 200
 
 
 async def rechain(s: AsyncSession, key: bytes | None, legacy_below: int = 1) -> None:
