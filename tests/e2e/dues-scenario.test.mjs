@@ -114,6 +114,8 @@ describe('党费：基数 → 欠交 → 按季度交纳 → 我的党费', { sk
     const table = page.locator('[data-testid=arrears-table]')
     await arrearsRow()
     await table.locator('.el-table__body-wrapper .el-table__row').first().waitFor()
+    // The page may first show the list it had cached before the payment; the refetch drops him.
+    await table.locator(`[data-member="${NAME}"]`).waitFor({ state: 'detached', timeout: 10000 })
     assert.equal(await table.locator(`[data-member="${NAME}"]`).count(), 0, `${NAME} is no longer listed`)
     const token = await apiToken(backend.base, 'zuzhi')
     const arrears = await api(backend.base, token, 'GET', `/dues/arrears?org_id=${lee.organization_id}`)
