@@ -30,9 +30,9 @@ export const auditListAudit = <ThrowOnError extends boolean = true>(options?: Op
 });
 
 /**
- * 安全事件：登录失败与锁定、刷新令牌重用、接口令牌、修改密码与动态口令（纪检委员、街道）。
+ * 安全事件：登录失败与锁定、刷新令牌重用、接口令牌、修改密码与动态口令（街道党工委工作人员与街道纪检委员）。
  *
- * 安全事件：登录失败与锁定、刷新令牌重用、接口令牌、修改密码与动态口令（纪检委员、街道）。
+ * 安全事件：登录失败与锁定、刷新令牌重用、接口令牌、修改密码与动态口令（街道党工委工作人员与街道纪检委员）。
  */
 export const auditListSecurityEvents = <ThrowOnError extends boolean = true>(options?: Options<AuditListSecurityEventsData, ThrowOnError>) => (options?.client ?? client).get<AuditListSecurityEventsResponses, AuditListSecurityEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
