@@ -248,7 +248,8 @@ class TestEvents:
         assert future.status_code == 400 and future.json()["code"] == "event_in_future"
 
     async def test_mem08_lost_contact_list_shows_the_deadlines(self, ctx: Ctx) -> None:
-        m = await fresh_member(ctx, ctx.ids["child"])
+        # joined before the loss of contact (MEM-02: no event before joining)
+        m = await fresh_member(ctx, ctx.ids["child"], joined_on=date(2000, 7, 1))
         await ctx.post(
             f"{M}/{m.id}/events",
             "clerk",

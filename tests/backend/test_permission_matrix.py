@@ -838,6 +838,7 @@ async def b_member_create(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]
             "id_number": number,
             "kind": "formal",
             "joined_on": "2010-07-01",
+            "converted_on": "2011-07-01",
         }
     }
 
@@ -854,7 +855,11 @@ async def b_member_events(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]
 
 
 async def b_member_event_add(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
-    url, _ = await b_member_get(ctx, t, n)
+    from conftest import fresh_member
+
+    # joined before the event's date (MEM-02: no event before joining)
+    member = await fresh_member(ctx, ctx.ids[t], joined_on=date(2000, 7, 1))
+    url = f"/api/v1/members/{member.id}"
     return f"{url}/events", {
         "json": {"type": "lost_contact", "occurred_on": "2026-01-05", "reason": "多次联系未果"}
     }

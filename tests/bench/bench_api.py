@@ -124,6 +124,7 @@ def roster_sheet(rows: int) -> bytes:
             "人员类别": "正式党员",
             "所在党组织": "离退休党员党支部",
             "入党日期": "2000-07-01",
+            "转正日期": "2001-07-01",
             "手机号码": f"137{n:08d}",
         }
         ws.append([values.get(h) for h in HEADERS])

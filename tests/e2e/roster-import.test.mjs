@@ -92,7 +92,7 @@ describe('花名册导入、登记建卡、导出与更正 in the browser', { sk
     await download.saveAs(template)
     assert.equal(readFileSync(template).subarray(0, 2).toString(), 'PK', 'an .xlsx (zip) file')
 
-    const row = { 姓名: name, 公民身份号码: badId, 人员类别: '正式党员', 所在党组织: ORG, 入党日期: '2001-07-01', 手机号码: '13700001111' }
+    const row = { 姓名: name, 公民身份号码: badId, 人员类别: '正式党员', 所在党组织: ORG, 入党日期: '2001-07-01', 转正日期: '2002-07-01', 手机号码: '13700001111' }
     const bad = join(dir, 'bad.xlsx')
     const good = join(dir, 'good.xlsx')
     writeXlsx(template, bad, row)
@@ -157,6 +157,8 @@ describe('花名册导入、登记建卡、导出与更正 in the browser', { sk
     await chooseOption(page, dialog.locator('[data-testid=new-member-org]'), ORG)
     await dialog.locator('input[name=new-member-joined]').fill('2010-07-01')
     await dialog.locator('input[name=new-member-joined]').press('Enter')
+    await dialog.locator('input[name=new-member-converted]').fill('2011-07-01')
+    await dialog.locator('input[name=new-member-converted]').press('Enter')
     await screenshot(page, '33-member-create')
     await dialog.locator('[data-testid=member-create-submit]').click()
     await page.waitForURL(/\/members\/\d+$/)
@@ -171,6 +173,8 @@ describe('花名册导入、登记建卡、导出与更正 in the browser', { sk
     await chooseOption(page, dialog.locator('[data-testid=new-member-org]'), ORG)
     await dialog.locator('input[name=new-member-joined]').fill('2010-07-01')
     await dialog.locator('input[name=new-member-joined]').press('Enter')
+    await dialog.locator('input[name=new-member-converted]').fill('2011-07-01')
+    await dialog.locator('input[name=new-member-converted]').press('Enter')
     await dialog.locator('[data-testid=member-create-submit]').click()
     await dialog.locator('[data-testid=member-create-error]').filter({ hasText: '已登记在其他党员名下' }).waitFor()
     await page.keyboard.press('Escape')

@@ -74,10 +74,48 @@ def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-# R: MEM-08 — lost contact ≥ 6 months → 停止党籍 (a branch decision); 2 years later → 自行脱党.
-def lost_contact_deadlines(since: date) -> tuple[date, date]:
+def current_status(
+    stored: MemberStatus, probation_ends_on: date | None, today: date
+) -> MemberStatus:
+    """R: DISC-03, MEM-07 — the stored status as of today: 留党察看 ends by itself on its end
+    date, whether or not a later event has been recorded since."""
+    if stored is MemberStatus.probation and probation_ends_on and probation_ends_on <= today:
+        return MemberStatus.normal
+    return stored
+
+
+# R: MEM-08 — lost contact ≥ 6 months → 停止党籍 (a branch decision); still unreachable 2 years
+# after 停止党籍 → 自行脱党. Before the stop is recorded, the second date is a projection from the
+# earliest possible stop.
+def lost_contact_deadlines(since: date, stopped_on: date | None = None) -> tuple[date, date]:
     stop = add_months(since, 6)
+    if stopped_on is not None and stopped_on >= since:
+        return stop, add_years(stopped_on, 2)
     return stop, add_years(stop, 2)
+
+
+# R: DISC-03 — 留党察看 lasts one or two years.
+def probation_term_ok(starts_on: date, ends_on: date) -> bool:
+    return ends_on in (add_years(starts_on, 1), add_years(starts_on, 2))
+
+
+# R: DISC-03, DISC-04 — 留党察看 and organisational handling (除名) do not apply to probationary
+# members (their probation is cancelled instead); nor does 开除党籍 (Party discipline rules: a
+# sanction above 撤销党内职务 cancels the probation).
+NOT_FOR_PROBATIONARY: frozenset[EventType] = frozenset({E.party_probation, E.removal, E.expulsion})
+
+
+def lost_since_on(events: Iterable[EventFact], on: date) -> date | None:
+    """R: MEM-08 — the start of the loss of contact in force on `on` (None: not lost then)."""
+    since: date | None = None
+    for event in sorted(events, key=lambda e: (e.on, e.sequence)):
+        if event.on > on:
+            break
+        if event.type is E.lost_contact:
+            since = since or event.on
+        elif event.type is not E.stop_membership:
+            since = None
+    return since
 
 
 def conversion_due(joined_on: date) -> date:

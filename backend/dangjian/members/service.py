@@ -54,6 +54,16 @@ class IdNumberUnusable(AppError):
     status, code, title = 409, "id_number_unusable", ID_NUMBER_UNUSABLE
 
 
+class EventRefused(AppError):
+    """A status event the rules do not allow (MEM-02, MEM-08, DISC-03, DISC-04): 422."""
+
+    status, code, title = 422, "event_refused", "该事件不符合规定"
+
+
+class ConversionDateRequired(AppError):
+    status, code, title = 422, "converted_on_required", "正式党员须填写转正日期"
+
+
 class PreconditionRequired(AppError):
     status, code, title = 428, "precondition_required", "请先获取最新数据（缺少 If-Match）"
 
@@ -95,11 +105,67 @@ def has_category(category: str) -> Any:
     return cast(Member.categories, String).like(f'%"{category}"%')
 
 
-def _lost_since() -> Any:
+def _last_on(event_type: EventType) -> Any:
     return (
         select(func.max(MemberEvent.occurred_on))
-        .where(MemberEvent.member_id == Member.id, MemberEvent.type == EventType.lost_contact)
+        .where(MemberEvent.member_id == Member.id, MemberEvent.type == event_type)
         .scalar_subquery()
+    )
+
+
+def _lost_since() -> Any:
+    return _last_on(EventType.lost_contact)
+
+
+def _probation_ends_on() -> Any:
+    """The end date of the member's latest 留党察看 (DISC-03)."""
+    return (
+        select(MemberEvent.ends_on)
+        .where(MemberEvent.member_id == Member.id, MemberEvent.type == EventType.party_probation)
+        .order_by(MemberEvent.occurred_on.desc(), MemberEvent.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The dated facts a member's answer derives from (MEM-08, DISC-03)."""
+
+    lost_since: date | None = None
+    stopped_on: date | None = None
+    probation_ends_on: date | None = None
+
+
+def _timeline_columns() -> tuple[Any, ...]:
+    return (
+        _lost_since().label("lost_since"),
+        _last_on(EventType.stop_membership).label("stopped_on"),
+        _probation_ends_on().label("probation_ends_on"),
+    )
+
+
+def _timeline(row: Any) -> Timeline:
+    return Timeline(row.lost_since, row.stopped_on, row.probation_ends_on)
+
+
+def status_is(status: MemberStatus, today: date) -> Any:
+    """R: DISC-03, MEM-07 — a filter on the status as of today: 留党察看 past its end date
+    reads as normal (rules.current_status), without waiting for a later event."""
+    ended = and_(Member.status == MemberStatus.probation, _probation_ends_on() <= today)
+    if status is MemberStatus.probation:
+        return and_(Member.status == MemberStatus.probation, ~ended)
+    if status is MemberStatus.normal:
+        return or_(Member.status == MemberStatus.normal, ended)
+    return Member.status == status
+
+
+def on_lost_contact_list() -> Any:
+    """R: MEM-08 — lost contact, and after 停止党籍 for it, until removed or restored."""
+    lost, stopped = _lost_since(), _last_on(EventType.stop_membership)
+    return or_(
+        Member.status == MemberStatus.lost_contact,
+        and_(Member.status == MemberStatus.stopped, lost.is_not(None), stopped >= lost),
     )
 
 
@@ -112,7 +178,7 @@ async def _filtered(
         org = await visible_organization(session, principal, f.org_id, Cap.roster_read)
         stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
     if f.status is not None:
-        stmt = stmt.where(Member.status == f.status)
+        stmt = stmt.where(status_is(f.status, today))
     elif f.list is not MemberListKind.lost_contact:
         stmt = stmt.where(Member.status.in_(rules.ON_ROSTER))
     if f.kind:
@@ -141,7 +207,7 @@ async def _filtered(
     elif f.list is MemberListKind.birthdays:  # R: MEM-05
         stmt = stmt.where(func.extract("month", Member.joined_on) == today.month)
     elif f.list is MemberListKind.lost_contact:  # R: MEM-08
-        stmt = stmt.where(Member.status == MemberStatus.lost_contact)
+        stmt = stmt.where(on_lost_contact_list())
     elif f.list is MemberListKind.probationary:
         stmt = stmt.where(Member.kind == MemberKind.probationary)
     return stmt
@@ -163,7 +229,7 @@ async def list_members(
         *_LIST_COLUMNS,
         Organization.name.label("org_name"),
         Organization.path,
-        _lost_since().label("lost_since"),
+        *_timeline_columns(),
     )
     total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = {
@@ -176,7 +242,7 @@ async def list_members(
     }[f.sort]
     rows = (await session.execute(listed.order_by(*order).offset(offset).limit(limit))).all()
     items = [
-        _list_item(principal, cipher, r, r.org_name, r.path, r.lost_since, today) for r in rows
+        _list_item(principal, cipher, r, r.org_name, r.path, _timeline(r), today) for r in rows
     ]
     return items, total
 
@@ -205,7 +271,7 @@ def _list_item(
     m: Any,
     org_name: str,
     path: str,
-    lost_since: date | None,
+    timeline: Timeline,
     today: date,
 ) -> MemberListItem:
     # Masked by default, also for holders of roster.full: they see full values only through the
@@ -213,7 +279,12 @@ def _list_item(
     full = principal.member is not None and principal.member.id == m.id
     id_number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
     mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
-    stop_due, lapse_due = rules.lost_contact_deadlines(lost_since) if lost_since else (None, None)
+    lost_since = timeline.lost_since
+    stop_due, lapse_due = (
+        rules.lost_contact_deadlines(lost_since, timeline.stopped_on)
+        if lost_since
+        else (None, None)
+    )
     # R: MEM-05 — this year's anniversary of joining (29 Feb falls on 28 Feb in common years)
     birthday = add_years(m.joined_on, today.year - m.joined_on.year) if m.joined_on else None
     return MemberListItem(
@@ -224,7 +295,7 @@ def _list_item(
         organization_id=m.organization_id,
         organization_name=org_name,
         kind=m.kind,
-        status=m.status,
+        status=rules.current_status(m.status, timeline.probation_ends_on, today),
         categories=list(m.categories or []),
         joined_on=m.joined_on,
         party_standing_years=rules.party_standing_years(
@@ -245,20 +316,20 @@ def _list_item(
 
 async def _load(
     session: AsyncSession, principal: Principal, member_id: int, *, fresh: bool = False
-) -> tuple[Member, str, str, date | None]:
+) -> tuple[Member, str, str, Timeline]:
     """The member in the caller's roster scope (404 otherwise); `fresh` reloads a row that a
     bulk UPDATE has changed."""
     row = (
         await session.execute(
             _scoped(principal)
-            .add_columns(_lost_since().label("lost_since"))
+            .add_columns(*_timeline_columns())
             .where(Member.id == member_id)
             .execution_options(populate_existing=fresh)
         )
     ).one_or_none()
     if row is None:
         raise NotFound()
-    return row[0], row[1], row[2], row[3]
+    return row[0], row[1], row[2], _timeline(row)
 
 
 def member_read(
@@ -267,10 +338,10 @@ def member_read(
     m: Member,
     org_name: str,
     path: str,
-    lost_since: date | None,
+    timeline: Timeline,
     today: date,
 ) -> MemberRead:
-    item = _list_item(principal, cipher, m, org_name, path, lost_since, today)
+    item = _list_item(principal, cipher, m, org_name, path, timeline, today)
     address = cipher.decrypt(m.address_enc) if m.address_enc and not item.masked else None
     return MemberRead(
         **item.model_dump(),
@@ -538,6 +609,9 @@ async def create_member(
         raise AppError("组织关系须落在党支部或党小组", code="member_org_kind")
     index = cipher.blind_index(body.id_number)
     await ensure_id_number_free(session, principal, index, source="create")
+    # R: MEM-02 — 党龄 counts from conversion: a formal member is registered with its date.
+    if body.kind is MemberKind.formal and body.converted_on is None:
+        raise ConversionDateRequired()
     values = body.model_dump(exclude={"id_number", "mobile", "address"}, exclude_none=True)
     values.setdefault("birth_date", idcard.birth_date_of(body.id_number))
     values.setdefault("gender", Gender(idcard.gender_of(body.id_number)))
@@ -575,6 +649,45 @@ async def list_events(
     return [EventRead.model_validate(r) for r in rows]
 
 
+def _check_event(m: Member, body: EventCreate, earlier: list[rules.EventFact]) -> None:
+    """Refuse an event the rules do not allow, before it is written."""
+    on = body.occurred_on
+    # R: MEM-02 — a member's history starts when they join and ends at their death.
+    if m.joined_on is not None and on < m.joined_on:
+        raise EventRefused("事件日期不能早于入党日期", code="event_before_joining")
+    deaths = [e.on for e in earlier if e.type is EventType.death]
+    if deaths and on > min(deaths):
+        raise EventRefused("事件日期不能晚于党员去世日期", code="event_after_death")
+    if body.type is EventType.death and any(e.on > on for e in earlier):
+        raise EventRefused("去世日期之后已有其他事件记录，请核对日期", code="event_after_death")
+    # R: DISC-03, DISC-04 — not for probationary members (probationary on the event's date).
+    probationary = m.kind is MemberKind.probationary or (
+        m.converted_on is not None and on < m.converted_on
+    )
+    if probationary and body.type in rules.NOT_FOR_PROBATIONARY:
+        raise EventRefused(
+            "预备党员不适用留党察看、开除党籍或除名等组织处置，可依规取消预备党员资格",
+            code="not_for_probationary",
+        )
+    # R: DISC-03 — 留党察看 lasts one or two years.
+    if body.type is EventType.party_probation and not (
+        body.ends_on and rules.probation_term_ok(on, body.ends_on)
+    ):
+        raise EventRefused(
+            "留党察看期限只能为一年或两年（截止日期为决定日期满一年或两年之日）",
+            code="probation_term",
+        )
+    # R: MEM-08 — 停止党籍 for lost contact only after six months out of contact.
+    if body.type is EventType.stop_membership:
+        since = rules.lost_since_on(earlier, on)
+        if since is not None and on < (due := rules.lost_contact_deadlines(since)[0]):
+            raise EventRefused(
+                f"失去联系满六个月后方可停止党籍（失联日期 {since.isoformat()}，"
+                f"最早可于 {due.isoformat()} 停止党籍）",
+                code="stop_membership_too_early",
+            )
+
+
 async def add_event(
     session: AsyncSession, principal: Principal, member_id: int, body: EventCreate, today: date
 ) -> EventRead:
@@ -583,6 +696,13 @@ async def add_event(
         raise Forbidden()
     if body.occurred_on > today:
         raise AppError("事件日期不能晚于今天", code="event_in_future")
+    earlier = [
+        rules.EventFact(EventType(e.type), e.occurred_on, e.ends_on, e.id)
+        for e in (
+            await session.scalars(select(MemberEvent).where(MemberEvent.member_id == m.id))
+        ).all()
+    ]
+    _check_event(m, body, earlier)
     event = MemberEvent(
         member_id=m.id,
         organization_id=m.organization_id,
@@ -661,12 +781,8 @@ async def my_member(
     m = principal.member
     org = await session.get(Organization, m.organization_id)
     assert org is not None
-    since = await session.scalar(
-        select(func.max(MemberEvent.occurred_on)).where(
-            MemberEvent.member_id == m.id, MemberEvent.type == EventType.lost_contact
-        )
-    )
-    return member_read(principal, cipher, m, org.name, org.path, since, today)
+    row = (await session.execute(select(*_timeline_columns()).where(Member.id == m.id))).one()
+    return member_read(principal, cipher, m, org.name, org.path, _timeline(row), today)
 
 
 # ---------------------------------------------------------------- statistics (national.md §3.4)

@@ -371,6 +371,9 @@ def validate(number: int, raw: dict[str, Any], problems: list[CellProblem]) -> P
         problem("converted_on", "转正日期不能早于入党日期")
     if parsed.values.get("kind") == "probationary" and converted:
         problem("converted_on", "预备党员不应有转正日期")
+    # R: MEM-02 — 党龄 counts from conversion: a formal member needs its date.
+    if parsed.values.get("kind") == "formal" and not converted:
+        problem("converted_on", "正式党员须填写转正日期")
     return parsed
 
 

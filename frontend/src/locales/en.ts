@@ -557,6 +557,7 @@ const en: MessageSchema = {
     idRequired: 'Enter the ID number',
     kindRequired: 'Choose the kind',
     joinedRequired: 'Choose the joining date',
+    convertedRequired: 'Choose the date of conversion of a formal member',
     derivedFrom: 'From the ID number: {birth}, {gender}',
     created: '{name} registered',
     openDetail: 'The new member’s page opens after saving',

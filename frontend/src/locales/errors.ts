@@ -109,6 +109,27 @@ export const errorTexts: Record<string, ErrorText> = {
   no_member_record: { 'zh-CN': '当前账号未关联党员信息', en: 'This account is not linked to a member record.' },
   member_org_kind: { 'zh-CN': '组织关系须落在党支部或党小组', en: 'A member must belong to a branch or a Party group.' },
   event_in_future: { 'zh-CN': '事件日期不能晚于今天', en: 'The event date cannot be in the future.' },
+  event_refused: { 'zh-CN': '该事件不符合规定', en: 'The rules do not allow this event.', preferDetail: true },
+  event_before_joining: { 'zh-CN': '事件日期不能早于入党日期', en: 'The event cannot be dated before joining.' },
+  event_after_death: {
+    'zh-CN': '事件日期不能晚于党员去世日期',
+    en: 'The event cannot be dated after the member’s death.',
+    preferDetail: true,
+  },
+  not_for_probationary: {
+    'zh-CN': '预备党员不适用留党察看、开除党籍或除名等组织处置，可依规取消预备党员资格',
+    en: 'Party probation, expulsion and removal do not apply to probationary members; cancel the probation instead.',
+  },
+  probation_term: {
+    'zh-CN': '留党察看期限只能为一年或两年（截止日期为决定日期满一年或两年之日）',
+    en: 'Party probation lasts one or two years (ending on the anniversary of the decision).',
+  },
+  stop_membership_too_early: {
+    'zh-CN': '失去联系满六个月后方可停止党籍',
+    en: 'Membership can be stopped only six months after contact was lost.',
+    preferDetail: true,
+  },
+  converted_on_required: { 'zh-CN': '正式党员须填写转正日期', en: 'A formal member needs the date of conversion.' },
   correction_not_allowed: {
     'zh-CN': '组织关系、党员类别和人员分类不能通过更正申请修改，请联系所在党组织办理',
     en: 'The organisation, kind and categories cannot be changed by a correction request; ask your Party organisation.',

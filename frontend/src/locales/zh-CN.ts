@@ -555,6 +555,7 @@ const zhCN = {
     idRequired: '请输入公民身份号码',
     kindRequired: '请选择党员类别',
     joinedRequired: '请选择入党日期',
+    convertedRequired: '正式党员请选择转正日期',
     derivedFrom: '按身份号码：{birth}，{gender}',
     created: '已登记 {name}',
     openDetail: '保存后将打开新党员的详情',
