@@ -129,6 +129,7 @@ export const errorTexts: Record<string, ErrorText> = {
   declared_mismatch: { 'zh-CN': '按票数已通过，不能记为未通过', en: 'By the numbers the motion passed; it cannot be recorded as failed.', preferDetail: true },
   decline_reason: { 'zh-CN': '不采纳议题须说明理由', en: 'Declining a topic needs a reason.', preferDetail: true },
   emergency_reason: { 'zh-CN': '紧急情况须说明原因', en: 'An emergency needs its reason.', preferDetail: true },
+  vote_rule: { 'zh-CN': '表决规则由会议类型决定', en: 'The vote rule follows from the type of meeting.', preferDetail: true },
   emergency_vote: { 'zh-CN': '紧急决定只适用于到会不足半数的委员会会议', en: 'Emergency decisions apply only to a committee meeting below quorum.', preferDetail: true },
   secret_names: { 'zh-CN': '无记名投票不得记录谁投了什么票', en: 'A secret ballot records no names.', preferDetail: true },
   minutes_empty: { 'zh-CN': '请先填写会议纪要', en: 'Write the minutes first.', preferDetail: true },
