@@ -12,7 +12,7 @@ from conftest import Ctx, fresh_member
 from sqlalchemy import func, select, update
 
 from dangjian.meetings.compliance import LOCAL_TZ, local_today
-from dangjian.models import Meeting, MeetingAttendee, Member, Organization
+from dangjian.models import AuditLog, Meeting, MeetingAttendee, Member, Organization
 from dangjian.models.enums import MemberKind, MemberStatus, OrgCategory, OrgKind
 
 M = "/api/v1/meetings"
@@ -249,3 +249,60 @@ async def test_org03_a_branch_held_assembly_still_counts(ctx: Ctx) -> None:
         if r["organization_id"] == ctx.ids["child"] and r["type"] == "branch_assembly"
     ]
     assert len(rows) <= 1 and all(r["held"] == 1 for r in rows)
+
+
+# ---------------------------------------------------------------- item 8: LEDG-03
+
+
+async def test_ledg03_meeting_in_three_weeks_cannot_be_held_today(ctx: Ctx) -> None:
+    meeting = await create(ctx, "own", "org_life", starts_at=at(21))
+    r = await ctx.post(f"{M}/{meeting['id']}/hold", "secretary", json={})
+    assert r.status_code == 409 and r.json()["code"] == "meeting_not_started"
+    got = (await ctx.get(f"{M}/{meeting['id']}", "secretary")).json()
+    assert got["status"] == "draft" and got["held_at"] is None
+    # within the tolerance (starts in ten minutes) it may be confirmed
+    soon = await create(ctx, "own", "org_life", starts_at=at(10 / 1440))
+    ok = await ctx.post(f"{M}/{soon['id']}/hold", "secretary", json={})
+    assert ok.status_code == 200 and ok.json()["status"] == "held"
+
+
+async def test_ledg03_start_in_the_past_is_a_late_record_with_a_reason(ctx: Ctx) -> None:
+    body = {"organization_id": ctx.ids["own"], "type": "org_life", "title": "组织生活会"}
+    past = {**body, "starts_at": at(-3)}
+    refused = await ctx.post(M, "secretary", json=past)
+    assert refused.status_code == 422 and refused.json()["code"] == "late_record_reason"
+    r = await ctx.post(M, "secretary", json={**past, "late_reason": "系统停用期间召开，会后补录"})
+    assert r.status_code == 201, r.text
+    meeting = r.json()
+    notice = await ctx.post(f"{M}/{meeting['id']}/notify", "secretary")
+    assert notice.status_code == 422 and notice.json()["code"] == "meeting_start_past"
+    held = await ctx.post(f"{M}/{meeting['id']}/hold", "secretary", json={})
+    assert held.status_code == 200
+    async with ctx.db.sessionmaker() as s:
+        entry = await s.scalar(
+            select(AuditLog).where(
+                AuditLog.action == "meeting.create", AuditLog.entity_id == str(meeting["id"])
+            )
+        )
+    assert entry is not None and entry.after is not None
+    assert entry.after["late_record_reason"] == "系统停用期间召开，会后补录"
+
+
+async def test_ledg03_draft_moved_into_the_past_needs_a_late_reason(ctx: Ctx) -> None:
+    meeting = await create(ctx, "own", "org_life")
+    url = f"{M}/{meeting['id']}"
+    r = await ctx.patch(url, "secretary", json={"starts_at": at(-2), "ends_at": at(-1.9)})
+    assert r.status_code == 422 and r.json()["code"] == "late_record_reason"
+    ok = await ctx.patch(
+        url, "secretary", json={"starts_at": at(-2), "ends_at": at(-1.9), "late_reason": "补录"}
+    )
+    assert ok.status_code == 200, ok.text
+
+
+async def test_ledg03_held_meeting_cannot_be_moved_into_the_future(ctx: Ctx) -> None:
+    meeting = await create(ctx, "own", "org_life", starts_at=at(10 / 1440))
+    assert (await ctx.post(f"{M}/{meeting['id']}/hold", "secretary", json={})).status_code == 200
+    r = await ctx.patch(
+        f"{M}/{meeting['id']}", "secretary", json={"starts_at": at(21), "ends_at": at(21.1)}
+    )
+    assert r.status_code == 409 and r.json()["code"] == "meeting_not_started"

@@ -110,6 +110,10 @@ VOTE_RULES: dict[MeetingType, rules.VoteRule] = {
 }
 # R: MTG-07a — an election (换届) is held by the branch assembly, besides its ordinary votes.
 ELECTION_TYPES = frozenset({MeetingType.branch_assembly})
+# R: LEDG-03 — a meeting is recorded as it happens: it may be confirmed held from this long
+# before its start, and one entered with a start further in the past is a late record (补录).
+HOLD_EARLY = timedelta(minutes=30)
+LATE_AFTER = timedelta(minutes=30)
 CHECK_IN_EARLY = timedelta(minutes=30)
 CHECK_IN_LATE = timedelta(minutes=30)
 CHANGEABLE = frozenset({MeetingStatus.draft, MeetingStatus.notified})
@@ -127,6 +131,10 @@ class QuorumNotMet(AppError):
 
 class MajorityNotReached(AppError):
     status, code, title = 409, "majority_not_reached", "赞成票不足"
+
+
+class NotStarted(AppError):
+    status, code, title = 409, "meeting_not_started", "会议尚未开始"
 
 
 class WrongState(AppError):
@@ -155,6 +163,28 @@ def vote_rule(mtype: MeetingType, asked: rules.VoteRule | None) -> rules.VoteRul
         f"{rules.VOTE_RULE_LABELS[rules.VoteRule(asked)]}计票",
         code="vote_rule",
     )
+
+
+def _local(moment: datetime) -> str:
+    return f"{moment.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"
+
+
+def _not_in_future(starts_at: datetime, now: datetime) -> None:
+    """R: LEDG-03 — a meeting cannot be confirmed held before it begins (small tolerance)."""
+    if now < starts_at - HOLD_EARLY:
+        raise NotStarted(f"会议定于 {_local(starts_at)} 开始，开始前不能确认召开")
+
+
+def _late_record(starts_at: datetime, reason: str | None, now: datetime) -> str | None:
+    """R: LEDG-03 — a start already past is accepted only as a late record with a reason."""
+    if starts_at >= now - LATE_AFTER:
+        return None
+    if not (reason or "").strip():
+        raise Unprocessable(
+            f"开始时间 {_local(starts_at)} 已过；补录已召开的会议须填写补录原因",
+            code="late_record_reason",
+        )
+    return (reason or "").strip()
 
 
 def can_manage(principal: Principal, mtype: MeetingType, path: str) -> bool:
@@ -585,6 +615,7 @@ async def create_meeting(
         raise Unprocessable(
             f"{MEETING_TYPE_LABELS[body.type]}不由该级党组织召开", code="meeting_type_level"
         )
+    late = _late_record(body.starts_at, body.late_reason, utcnow())
     meeting = Meeting(
         organization_id=org.id,
         type=body.type,
@@ -610,7 +641,8 @@ async def create_meeting(
     await session.flush()
     if meeting.type is MeetingType.committee:
         await carry_emergency_decisions(session, org.id)
-    await record(session, principal, "meeting.create", meeting, org, after=_audit_meeting(meeting))
+    after = _audit_meeting(meeting) | ({"late_record_reason": late} if late else {})
+    await record(session, principal, "meeting.create", meeting, org, after=after)
     return await meeting_read(session, principal, meeting, org)
 
 
@@ -621,6 +653,14 @@ async def update_meeting(
     _require_state(meeting, CHANGEABLE | {MeetingStatus.held}, "修改")
     before = _audit_meeting(meeting)
     changes = body.model_dump(exclude_unset=True)
+    late_reason = changes.pop("late_reason", None)
+    late = None
+    if (starts := changes.get("starts_at")) is not None and starts != meeting.starts_at:
+        now = utcnow()
+        if meeting.status is MeetingStatus.held:
+            _not_in_future(starts, now)  # R: LEDG-03 — a held meeting cannot move to the future
+        else:
+            late = _late_record(starts, late_reason, now)
     for key, value in changes.items():
         if value is not None:
             setattr(meeting, key, value)
@@ -634,7 +674,7 @@ async def update_meeting(
         meeting,
         org,
         before=before,
-        after=_audit_meeting(meeting),
+        after=_audit_meeting(meeting) | ({"late_record_reason": late} if late else {}),
     )
 
 
@@ -644,6 +684,14 @@ async def notify(session: AsyncSession, principal: Principal, meeting_id: int) -
     meeting, org = await managed(session, principal, meeting_id)
     _require_state(meeting, CHANGEABLE, "发送通知")
     now = utcnow()
+    if meeting.starts_at <= now:
+        # R: LEDG-03, MTG-03 — a notice is sent before the meeting; one already begun is
+        # recorded as a late record (created with its reason) and confirmed held directly.
+        raise Unprocessable(
+            f"会议开始时间 {_local(meeting.starts_at)} 已过，不能再发送通知；"
+            "已召开的会议请补录并填写补录原因",
+            code="meeting_start_past",
+        )
     required = await policies.value(
         session, org, f"meetings.notice_days.{meeting.type.value}", now.date()
     )
@@ -721,6 +769,7 @@ async def hold(
     (MTG-05/07) — except an emergency, which is marked (MTG-06)."""
     meeting, org = await managed(session, principal, meeting_id)
     _require_state(meeting, CHANGEABLE, "确认召开")
+    _not_in_future(meeting.starts_at, utcnow())  # R: LEDG-03
     attendees = await _attendees(session, meeting.id)
     q = quorum(meeting, attendees)
     if q.met is False:
