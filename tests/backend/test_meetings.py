@@ -9,7 +9,7 @@ from typing import Any
 from conftest import Ctx, fresh_member
 from sqlalchemy import select, update
 
-from dangjian.models import AuditLog, Member
+from dangjian.models import AuditLog, Meeting, Member
 from dangjian.models.enums import MemberKind, MemberStatus
 
 M = "/api/v1/meetings"
@@ -40,6 +40,17 @@ async def sheet(ctx: Ctx, meeting: dict[str, Any], marks: dict[int, str | None],
         headers=ctx.auth("secretary"),
         json={"entries": entries, **kw},
     )
+
+
+async def begin(ctx: Ctx, meeting: dict[str, Any]) -> None:
+    """Let the meeting's start time arrive (LEDG-03: it cannot be held before it begins)."""
+    starts = datetime.now(UTC) - timedelta(minutes=5)
+    async with ctx.db.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting["id"])
+            .values(starts_at=starts, ends_at=starts + timedelta(hours=2))
+        )
 
 
 def expected(meeting: dict[str, Any]) -> list[dict[str, Any]]:
@@ -95,6 +106,7 @@ async def test_mtg05_mtg06_committee_notice_leave_quorum_votes_and_minutes(ctx: 
     refused = await ctx.post(f"{M}/{meeting['id']}/resolutions", "secretary", json=vote)
     assert refused.status_code == 409 and refused.json()["code"] == "quorum_not_met"
     assert f"应到 {size}" in refused.json()["detail"]
+    await begin(ctx, meeting)
     held = await ctx.post(f"{M}/{meeting['id']}/hold", "secretary", json={})
     assert held.status_code == 409 and held.json()["code"] == "quorum_not_met"
 
@@ -239,6 +251,7 @@ async def test_mtg09_corrections_after_the_meeting_need_a_reason(ctx: Ctx) -> No
     meeting = await create(ctx, "secretary", "own", "committee")
     committee = expected(meeting)
     await sheet(ctx, meeting, {a["id"]: "present" for a in committee})
+    await begin(ctx, meeting)
     assert (await ctx.post(f"{M}/{meeting['id']}/hold", "secretary", json={})).status_code == 200
     target = committee[0]["id"]
     r = await sheet(ctx, meeting, {target: "absent"})
@@ -308,7 +321,9 @@ async def test_mtg04_agenda_proposed_by_members_set_by_the_secretary(ctx: Ctx) -
 
 
 async def test_mtg06_emergency_decision_goes_to_the_next_committee_meeting(ctx: Ctx) -> None:
-    meeting = await create(ctx, "secretary", "own", "committee", starts_at=at(-1))
+    meeting = await create(
+        ctx, "secretary", "own", "committee", starts_at=at(-1), late_reason="当晚紧急召开，次日补录"
+    )
     committee = expected(meeting)
     await sheet(ctx, meeting, {committee[0]["id"]: "present", committee[1]["id"]: "present"})
     plain = await ctx.post(f"{M}/{meeting['id']}/hold", "secretary", json={"emergency": True})

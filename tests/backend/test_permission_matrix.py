@@ -1468,7 +1468,10 @@ MATRIX: dict[str, Case] = {
         MEETING_MANAGE, 200, b_meeting_at("/cancel", method_kw={"json": {"reason": "改期"}})
     ),
     "POST /api/v1/meetings/{meeting_id}/hold": Case(
-        MEETING_MANAGE, 200, b_meeting_at("/hold", method_kw={"json": {}})
+        # LEDG-03: a meeting cannot be confirmed held before it begins
+        MEETING_MANAGE,
+        200,
+        b_meeting_at("/hold", method_kw={"json": {}}, starts_in=timedelta(hours=-1)),
     ),
     "PUT /api/v1/meetings/{meeting_id}/attendance": Case(MEETING_MANAGE, 200, b_meeting_attendance),
     "POST /api/v1/meetings/{meeting_id}/attendees": Case(

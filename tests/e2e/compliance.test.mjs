@@ -34,7 +34,7 @@ async function seedAbsences(base, token) {
     day.setDate(1)
     day.setMonth(day.getMonth() - back)
     day.setHours(15, 0, 0, 0)
-    const created = await api(base, token, 'POST', '/meetings', { organization_id: branch.id, type: 'branch_assembly', title: `党员大会（${back}个月前）`, starts_at: day.toISOString() })
+    const created = await api(base, token, 'POST', '/meetings', { organization_id: branch.id, type: 'branch_assembly', title: `党员大会（${back}个月前）`, starts_at: day.toISOString(), late_reason: '会后补录（LEDG-03）' })
     assert.equal(created.status, 201, JSON.stringify(created.body))
     absentee ??= created.body.attendees.find((a) => a.member_id != null && a.role === 'expected')
     const entries = created.body.attendees.map((a) => ({ attendee_id: a.id, attendance: a.member_id === absentee.member_id ? 'absent' : a.role === 'sitting_in' ? 'sitting_in' : 'present' }))

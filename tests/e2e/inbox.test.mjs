@@ -194,7 +194,7 @@ describe('消息 and 我的会议 on a phone (390 px)', { skip: skip ?? false },
     // A held committee meeting with a passed resolution, owned by the member, due two days ago.
     const me = await api(backend.base, secretary, 'GET', '/auth/me')
     const orgId = me.body.organizations.find((o) => o.name === '东风社区党委').id
-    const created = await api(backend.base, secretary, 'POST', '/meetings', { organization_id: orgId, type: 'committee', title: '支委会（决议落实）', starts_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
+    const created = await api(backend.base, secretary, 'POST', '/meetings', { organization_id: orgId, type: 'committee', title: '支委会（决议落实）', starts_at: new Date(Date.now() - 3 * 86_400_000).toISOString(), late_reason: '会后补录（LEDG-03）' })
     assert.equal(created.status, 201, JSON.stringify(created.body))
     const id = created.body.id
     const entries = created.body.attendees.map((a) => ({ attendee_id: a.id, attendance: 'present' }))

@@ -49,7 +49,8 @@ function cstMonthEnd(ms) {
  * The start of today's meeting: now + 1 h (whole minutes, as the picker takes them). When that
  * would fall in the next month in China, the last minute of this month instead — not now − 1 h:
  * the member asks for leave, and leave is refused once the meeting has started (MEM-03,
- * "请假须在会议开始前提出"); the secretary holding the meeting before its start is allowed. In the
+ * "请假须在会议开始前提出"); before the hold the meeting is brought forward to a few minutes from
+ * now, since it may be confirmed held only once it begins (LEDG-03, 30 minutes' tolerance). In the
  * last 3 minutes of a month (too little for the leave step) wait for the new month first.
  */
 async function chooseStart() {
@@ -243,6 +244,11 @@ describe('a meeting day: notice, leave, quorum, vote, confidential minutes, comp
     assert.equal(await page.locator('[data-testid=resolution-item]').count(), 0, 'nothing was recorded')
     await shot(page, '94-day-vote-refused')
 
+    // LEDG-03: confirmed held only once it begins — bring the start forward to within the
+    // tolerance (never later than the chosen start, so the month stays the same).
+    const begun = Math.min(start.getTime(), Math.floor((Date.now() + 10 * MINUTE) / MINUTE) * MINUTE)
+    const moved = await api(backend.base, secretaryToken, 'PATCH', `/meetings/${meetingId}`, { starts_at: new Date(begun).toISOString() })
+    assert.equal(moved.status, 200, JSON.stringify(moved.body))
     await page.locator('[data-testid=meeting-hold]').click()
     const hold = page.locator('[data-testid=hold-dialog]')
     await hold.locator('[data-testid=hold-quorum]').filter({ hasText: '应到 5 人，实到 2 人，未过半数' }).waitFor()

@@ -189,6 +189,12 @@ describe('会议 in the browser', { skip: skip ?? false }, () => {
     await code.waitFor({ state: 'hidden' })
     await shot('56-signin-short')
 
+    // LEDG-03: a meeting is confirmed held only once it begins (30 minutes' tolerance), so the
+    // meeting set for tomorrow is brought forward to a few minutes from now through the API.
+    const begun = new Date(Math.floor((Date.now() + 10 * 60_000) / 60_000) * 60_000)
+    const moved = await api(backend.base, await apiToken(backend.base, 'secretary'), 'PATCH', `/meetings/${meetingId}`, { starts_at: begun.toISOString() })
+    assert.equal(moved.status, 200, JSON.stringify(moved.body))
+
     // 确认召开 below quorum: refused with the numbers; an emergency option is offered.
     await page.locator('[data-testid=meeting-hold]').click()
     const hold = page.locator('[data-testid=hold-dialog]')
@@ -314,10 +320,10 @@ describe('会议 in the browser', { skip: skip ?? false }, () => {
     assert.match(await resRow.innerText(), new RegExp(ORGANIZER))
     await shot('62-resolutions')
 
-    // The calendar shows the meeting on tomorrow's cell.
+    // The calendar shows the meeting on the cell of the day it was held.
     await page.locator('[data-menu=meetings]').click()
-    if (tomorrow.getMonth() !== new Date().getMonth()) await page.locator('[data-testid=month-next]').click()
-    await page.locator(`.day[data-date="${isoDate(tomorrow)}"] [data-testid=calendar-chip][data-meeting-id="${meetingId}"]`).waitFor()
+    if (begun.getMonth() !== new Date().getMonth()) await page.locator('[data-testid=month-next]').click()
+    await page.locator(`.day[data-date="${isoDate(begun)}"] [data-testid=calendar-chip][data-meeting-id="${meetingId}"]`).waitFor()
     await page.locator('[data-testid=meetings-view]').getByText('列表').click()
     await page.locator('[data-testid=meetings-table] .el-table__row').filter({ hasText: TITLE }).filter({ hasText: '已召开' }).waitFor()
     await shot('63-meetings-list')
@@ -328,9 +334,9 @@ describe('会议 in the browser', { skip: skip ?? false }, () => {
     await row(SECRETARY).waitFor()
     await shot('64-signin-tablet-820')
     await page.setViewportSize({ width: 390, height: 844 })
-    await page.goto(`${backend.base}/meetings?month=${isoDate(tomorrow).slice(0, 7)}`)
+    await page.goto(`${backend.base}/meetings?month=${isoDate(begun).slice(0, 7)}`)
     await page.locator('[data-testid=month-grid]').waitFor()
-    await page.locator(`.day[data-date="${isoDate(tomorrow)}"]`).click()
+    await page.locator(`.day[data-date="${isoDate(begun)}"]`).click()
     await page.locator('[data-testid=day-list]').filter({ hasText: TITLE }).waitFor()
     await shot('65-calendar-390')
     await page.setViewportSize({ width: 1366, height: 860 })

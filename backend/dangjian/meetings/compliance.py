@@ -40,6 +40,7 @@ from dangjian.meetings.enums import (
 from dangjian.meetings.rules import ABSENCE_LABELS, ABSENCE_THRESHOLDS, absence_level
 from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Meeting, MeetingAttendee, Member, Organization
+from dangjian.models.enums import MemberKind, OrgKind
 from dangjian.policies.params import PERIOD_LABELS, Period
 from dangjian.policies.service import resolve
 
@@ -58,6 +59,23 @@ POLICY_MONTHS: dict[Period, int] = {
     Period.year: 12,
 }
 ABSENCE_KEY = "discipline.absence_months"
+# R: ORG-03 — a branch with at least this many formal members has a committee (支部委员会);
+# with fewer the secretary alone leads it and no 支委会 is required (MTG-02).
+COMMITTEE_MIN_FORMAL = 7
+
+
+def required_of(kind: OrgKind, has_committee: bool) -> list[MeetingType]:
+    """R: MTG-02 × ORG-03 — the meeting types whose frequency an organisation is judged by.
+
+    Those its level holds (HELD_BY), except: a 支部党员大会 is the branch's (and a 总支's)
+    assembly, not the community Party committee's; and a branch without a committee (fewer than
+    `COMMITTEE_MIN_FORMAL` formal members) holds no 支部委员会."""
+    types = [t for t in MeetingType if kind in HELD_BY[t]]
+    if kind is OrgKind.community:
+        types.remove(MeetingType.branch_assembly)
+    if kind is OrgKind.branch and not has_committee:
+        types.remove(MeetingType.committee)
+    return types
 
 
 def frequency_key(meeting_type: MeetingType) -> str:
@@ -345,10 +363,11 @@ async def meeting_compliance(
         )
     ).all()
 
+    formal = await _formal_members(session, [o for o in orgs if o.kind is OrgKind.branch])
     # (organisation, type, count, per, window) for every requirement in force
     wanted: list[tuple[Organization, MeetingType, int, Period, Window]] = []
     for o in sorted(orgs, key=lambda o: _path_key(o.path)):
-        types = [t for t in MeetingType if o.kind in HELD_BY[t]]
+        types = required_of(o.kind, formal.get(o.id, 0) >= COMMITTEE_MIN_FORMAL)
         resolved = await resolve(session, o, policy_on, [frequency_key(t) for t in types])
         for t in types:
             value = resolved[frequency_key(t)].value
@@ -391,6 +410,26 @@ async def meeting_compliance(
             green=tally[Colour.green], amber=tally[Colour.amber], red=tally[Colour.red]
         ),
     )
+
+
+async def _formal_members(session: AsyncSession, branches: list[Organization]) -> dict[int, int]:
+    """R: ORG-03 — formal members on the roster of each branch (its groups included), from one
+    aggregate per organisation of the branches' subtrees. The current roster is used."""
+    if not branches:
+        return {}
+    under = or_(*(Organization.path.startswith(b.path, autoescape=True) for b in branches))
+    stmt = (
+        select(Organization.path, func.count(Member.id))
+        .join(Member, Member.organization_id == Organization.id)
+        .where(
+            under,
+            Member.kind == MemberKind.formal,
+            Member.status.in_(list(ON_ROSTER)),
+        )
+        .group_by(Organization.path)
+    )
+    by_path = [(path, int(n)) for path, n in (await session.execute(stmt)).all()]
+    return {b.id: sum(n for path, n in by_path if path.startswith(b.path)) for b in branches}
 
 
 async def _held_counts(

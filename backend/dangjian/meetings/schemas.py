@@ -34,6 +34,9 @@ class MeetingCreate(InputModel):
     guests: list[str] = Field(
         default_factory=list, max_length=100, description="列席人员或受邀单位（不计入应到）"
     )
+    late_reason: str | None = Field(
+        None, max_length=500, description="补录原因：开始时间已过的会议须填写（LEDG-03）"
+    )
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> MeetingCreate:
@@ -51,6 +54,9 @@ class MeetingUpdate(InputModel):
     recorder: str | None = Field(None, max_length=64)
     materials: str | None = Field(None, max_length=5000)
     confidential: bool | None = None
+    late_reason: str | None = Field(
+        None, max_length=500, description="把开始时间改到过去（补录）时须填写原因"
+    )
 
 
 class QuorumRead(BaseModel):

@@ -108,6 +108,12 @@ VOTE_RULES: dict[MeetingType, rules.VoteRule] = {
     MeetingType.committee: rules.VoteRule.committee,
     MeetingType.branch_assembly: rules.VoteRule.assembly,
 }
+# R: MTG-07a — an election (换届) is held by the branch assembly, besides its ordinary votes.
+ELECTION_TYPES = frozenset({MeetingType.branch_assembly})
+# R: LEDG-03 — a meeting is recorded as it happens: it may be confirmed held from this long
+# before its start, and one entered with a start further in the past is a late record (补录).
+HOLD_EARLY = timedelta(minutes=30)
+LATE_AFTER = timedelta(minutes=30)
 CHECK_IN_EARLY = timedelta(minutes=30)
 CHECK_IN_LATE = timedelta(minutes=30)
 CHANGEABLE = frozenset({MeetingStatus.draft, MeetingStatus.notified})
@@ -127,8 +133,58 @@ class MajorityNotReached(AppError):
     status, code, title = 409, "majority_not_reached", "赞成票不足"
 
 
+class NotStarted(AppError):
+    status, code, title = 409, "meeting_not_started", "会议尚未开始"
+
+
 class WrongState(AppError):
     status, code, title = 409, "meeting_state", "会议当前状态不允许此操作"
+
+
+def vote_rule(mtype: MeetingType, asked: rules.VoteRule | None) -> rules.VoteRule:
+    """R: MTG-05/06, MTG-07, MTG-07a — the rule a vote is judged by follows from the type of
+    the meeting: a committee decides by the committee rule, a branch assembly by the assembly
+    rule (or holds an election). A client's `rule` may only repeat that; a type that does not
+    decide (党课, 主题党日 …) refuses votes, so nobody counts probationary members as voters."""
+    own = VOTE_RULES.get(mtype)
+    label = MEETING_TYPE_LABELS[mtype]
+    if own is None:
+        raise Unprocessable(
+            f"{label}不作表决；表决在支部委员会或支部党员大会进行", code="vote_type"
+        )
+    if asked is None or asked is own:
+        return own
+    if asked is rules.VoteRule.election:
+        if mtype in ELECTION_TYPES:
+            return asked
+        raise Unprocessable("选举在支部党员大会进行", code="vote_type")
+    raise Unprocessable(
+        f"{label}按{rules.VOTE_RULE_LABELS[own]}的规则表决，不能按"
+        f"{rules.VOTE_RULE_LABELS[rules.VoteRule(asked)]}计票",
+        code="vote_rule",
+    )
+
+
+def _local(moment: datetime) -> str:
+    return f"{moment.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"
+
+
+def _not_in_future(starts_at: datetime, now: datetime) -> None:
+    """R: LEDG-03 — a meeting cannot be confirmed held before it begins (small tolerance)."""
+    if now < starts_at - HOLD_EARLY:
+        raise NotStarted(f"会议定于 {_local(starts_at)} 开始，开始前不能确认召开")
+
+
+def _late_record(starts_at: datetime, reason: str | None, now: datetime) -> str | None:
+    """R: LEDG-03 — a start already past is accepted only as a late record with a reason."""
+    if starts_at >= now - LATE_AFTER:
+        return None
+    if not (reason or "").strip():
+        raise Unprocessable(
+            f"开始时间 {_local(starts_at)} 已过；补录已召开的会议须填写补录原因",
+            code="late_record_reason",
+        )
+    return (reason or "").strip()
 
 
 def can_manage(principal: Principal, mtype: MeetingType, path: str) -> bool:
@@ -253,7 +309,11 @@ def counts(meeting: Meeting, attendees: list[MeetingAttendee]) -> Counts:
     ]
     by = {s: sum(1 for a in counted if a.attendance is s) for s in Attendance}
     written = (
-        sum(1 for a in counted if a.written_opinion and a.attendance is not Attendance.present)
+        sum(
+            1
+            for a in counted
+            if a.attendance is not Attendance.present and opinion_in_time(meeting, a)
+        )
         if assembly
         else 0
     )
@@ -266,6 +326,14 @@ def counts(meeting: Meeting, attendees: list[MeetingAttendee]) -> Counts:
         unmarked=sum(1 for a in counted if a.attendance is None),
         written_opinions=written,
     )
+
+
+def opinion_in_time(meeting: Meeting, a: MeetingAttendee) -> bool:
+    """R: MTG-07 — a written opinion counts as a vote only when it was handed in before the
+    meeting started; one dated at or after the start does not."""
+    if not a.written_opinion:
+        return False
+    return a.opinion_at is None or a.opinion_at < meeting.starts_at
 
 
 def quorum(meeting: Meeting, attendees: list[MeetingAttendee]) -> QuorumRead:
@@ -547,6 +615,7 @@ async def create_meeting(
         raise Unprocessable(
             f"{MEETING_TYPE_LABELS[body.type]}不由该级党组织召开", code="meeting_type_level"
         )
+    late = _late_record(body.starts_at, body.late_reason, utcnow())
     meeting = Meeting(
         organization_id=org.id,
         type=body.type,
@@ -572,7 +641,8 @@ async def create_meeting(
     await session.flush()
     if meeting.type is MeetingType.committee:
         await carry_emergency_decisions(session, org.id)
-    await record(session, principal, "meeting.create", meeting, org, after=_audit_meeting(meeting))
+    after = _audit_meeting(meeting) | ({"late_record_reason": late} if late else {})
+    await record(session, principal, "meeting.create", meeting, org, after=after)
     return await meeting_read(session, principal, meeting, org)
 
 
@@ -583,6 +653,14 @@ async def update_meeting(
     _require_state(meeting, CHANGEABLE | {MeetingStatus.held}, "修改")
     before = _audit_meeting(meeting)
     changes = body.model_dump(exclude_unset=True)
+    late_reason = changes.pop("late_reason", None)
+    late = None
+    if (starts := changes.get("starts_at")) is not None and starts != meeting.starts_at:
+        now = utcnow()
+        if meeting.status is MeetingStatus.held:
+            _not_in_future(starts, now)  # R: LEDG-03 — a held meeting cannot move to the future
+        else:
+            late = _late_record(starts, late_reason, now)
     for key, value in changes.items():
         if value is not None:
             setattr(meeting, key, value)
@@ -596,7 +674,7 @@ async def update_meeting(
         meeting,
         org,
         before=before,
-        after=_audit_meeting(meeting),
+        after=_audit_meeting(meeting) | ({"late_record_reason": late} if late else {}),
     )
 
 
@@ -606,6 +684,14 @@ async def notify(session: AsyncSession, principal: Principal, meeting_id: int) -
     meeting, org = await managed(session, principal, meeting_id)
     _require_state(meeting, CHANGEABLE, "发送通知")
     now = utcnow()
+    if meeting.starts_at <= now:
+        # R: LEDG-03, MTG-03 — a notice is sent before the meeting; one already begun is
+        # recorded as a late record (created with its reason) and confirmed held directly.
+        raise Unprocessable(
+            f"会议开始时间 {_local(meeting.starts_at)} 已过，不能再发送通知；"
+            "已召开的会议请补录并填写补录原因",
+            code="meeting_start_past",
+        )
     required = await policies.value(
         session, org, f"meetings.notice_days.{meeting.type.value}", now.date()
     )
@@ -683,11 +769,18 @@ async def hold(
     (MTG-05/07) — except an emergency, which is marked (MTG-06)."""
     meeting, org = await managed(session, principal, meeting_id)
     _require_state(meeting, CHANGEABLE, "确认召开")
+    _not_in_future(meeting.starts_at, utcnow())  # R: LEDG-03
     attendees = await _attendees(session, meeting.id)
     q = quorum(meeting, attendees)
     if q.met is False:
         if not body.emergency:
             raise QuorumNotMet(q.message or "到会人数不足")
+        if q.rule is not rules.VoteRule.committee:
+            # R: MTG-06 — the emergency below quorum is a committee rule; an assembly has none.
+            raise Unprocessable(
+                "紧急情况下不足半数召开只适用于委员会会议，党员大会须到会过半数",
+                code="emergency_vote",
+            )
         if not (body.emergency_reason or "").strip():
             raise Unprocessable("紧急情况须说明原因", code="emergency_reason")
         meeting.emergency = True
@@ -856,10 +949,14 @@ async def update_attendee(
     changes = body.model_dump(exclude_unset=True)
     if "excluded" in changes and meeting.type is not MeetingType.branch_assembly:
         raise Unprocessable("只有支部党员大会可经同意不计入应到人数", code="exclusion_type")
+    opinion = body.opinion is not None or changes.get("written_opinion") is True
+    if opinion and utcnow() >= meeting.starts_at:
+        # R: MTG-07 — an opinion recorded after the start is not a written opinion before it.
+        raise WrongState("会议已开始，不能再登记会前书面意见", code="opinion_too_late")
     before = {k: getattr(attendee, k) for k in changes}
     for key, value in changes.items():
         setattr(attendee, key, value)
-    if body.opinion is not None:
+    if opinion:
         attendee.opinion_at = utcnow()
     await session.flush()
     # Staff acting for an elderly member without a phone (MEM-04) is logged here.
@@ -1056,8 +1153,9 @@ async def send_opinion(
     """R: MEM-04 / MTG-07 — an invitee who cannot come sends an opinion before the meeting; an
     absent voter's written opinion counts for the assembly."""
     meeting, org, mine = await _mine(session, principal, meeting_id)
-    if meeting.status not in CHANGEABLE:
-        raise WrongState("会议已召开，不能再提交会前意见", code="opinion_too_late")
+    # R: MTG-07 — only an opinion handed in before the meeting starts counts.
+    if meeting.status not in CHANGEABLE or utcnow() >= meeting.starts_at:
+        raise WrongState("会议已开始，不能再提交会前书面意见", code="opinion_too_late")
     mine.opinion = opinion
     mine.opinion_at = utcnow()
     mine.written_opinion = mine.voter
@@ -1150,14 +1248,7 @@ async def record_vote(
     says failed is refused with 409 and the numbers."""
     meeting, org = await managed(session, principal, meeting_id)
     _require_state(meeting, IN_SESSION, "表决")
-    rule = body.rule or VOTE_RULES.get(meeting.type)
-    if rule is None:
-        raise Unprocessable(
-            f"{MEETING_TYPE_LABELS[meeting.type]}不作表决；表决在支部委员会或支部党员大会进行",
-            code="vote_type",
-        )
-    if rule is rules.VoteRule.election and meeting.type is not MeetingType.branch_assembly:
-        raise Unprocessable("选举在支部党员大会进行", code="vote_type")
+    rule = vote_rule(meeting.type, body.rule)
     if body.secret and body.names:
         raise Unprocessable("无记名投票不得记录谁投了什么票", code="secret_names")
     attendees = await _attendees(session, meeting.id)

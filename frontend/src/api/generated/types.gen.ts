@@ -2058,6 +2058,12 @@ export type MeetingCreate = {
      */
     host?: string;
     /**
+     * Late Reason
+     *
+     * 补录原因：开始时间已过的会议须填写（LEDG-03）
+     */
+    late_reason?: string | null;
+    /**
      * Materials
      *
      * 会议材料说明（随通知发送）
@@ -2279,6 +2285,12 @@ export type MeetingUpdate = {
      * Host
      */
     host?: string | null;
+    /**
+     * Late Reason
+     *
+     * 把开始时间改到过去（补录）时须填写原因
+     */
+    late_reason?: string | null;
     /**
      * Materials
      */
