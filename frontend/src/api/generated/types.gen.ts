@@ -169,7 +169,7 @@ export type ArrearsRow = {
     /**
      * Consecutive Months
      *
-     * 连续未交月数（至上月）
+     * 最长连续未交月数（至上月仍未交的月份；交了后面的月份不会清零）
      */
     consecutive_months: number;
     /**
@@ -3475,6 +3475,12 @@ export type PaymentCreate = {
      */
     payer_name?: string | null;
     /**
+     * Reason
+     *
+     * 补交原因：补交6个月以前的党费时必填，记入说明并留痕（DUES-06）
+     */
+    reason?: string | null;
+    /**
      * Reference
      *
      * 转账、微信、支付宝流水号（微信、支付宝必填）
@@ -3563,6 +3569,12 @@ export type PaymentRead = {
      */
     note: string | null;
     /**
+     * Older Unpaid
+     *
+     * 所交月份之前仍未交足的月份（登记时提醒收缴人，DUES-08）；读取记录时为空
+     */
+    older_unpaid?: Array<string>;
+    /**
      * Organization Id
      */
     organization_id: number;
@@ -3616,6 +3628,12 @@ export type PaymentRead = {
      * Reverses Id
      */
     reverses_id: number | null;
+    /**
+     * Warning
+     *
+     * 登记时的提醒：交了后面的月份，前面的月份仍未交足（DUES-08）
+     */
+    warning?: string | null;
 };
 
 /**
