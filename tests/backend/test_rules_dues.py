@@ -86,3 +86,49 @@ async def test_dues06_six_months_back_needs_no_reason(ctx: Ctx) -> None:
     r = await pay(ctx, "zuzhi", m.id, [now() - 6], "15.00")
     assert r.status_code == 201, r.text
     assert r.json()["back_payment"] is False and r.json()["note"] is None
+
+
+CALC = f"{API}/calculate"
+
+
+async def test_dues01_policy_deductions_enter_the_calculation(ctx: Ctx) -> None:
+    own = ctx.ids["own"]
+    body = {"category": "salaried", "basis": "5200.00", "organization_id": own}
+    # no deductions counted by default: 5200 is in the 1.5 % bracket
+    plain = await ctx.post(CALC, "zuzhi", json=body)
+    assert plain.status_code == 200, plain.text
+    assert plain.json()["monthly_amount"] == "78.00" and plain.json()["deducted"] == []
+    refused = await ctx.post(CALC, "zuzhi", json={**body, "deductions": {"pension": "416.00"}})
+    assert refused.status_code == 422 and refused.json()["code"] == "dues_input"
+    assert "养老保险" in refused.json()["detail"]
+
+    r = await ctx.client.put(
+        f"/api/v1/organizations/{own}/policy",
+        headers=ctx.auth("secretary"),
+        json={"values": {"dues.deductions": ["pension", "housing_fund"]}},
+    )
+    assert r.status_code == 200, r.text
+    # R: DUES-01/02 — 5200 − 416 − 300 = 4484: the 1 % bracket, applied to the whole of it
+    counted = await ctx.post(
+        CALC, "zuzhi", json={**body, "deductions": {"pension": "416.00", "housing_fund": "300"}}
+    )
+    assert counted.status_code == 200, counted.text
+    out = counted.json()
+    assert out["calculation_basis"] == "4484.00" and out["rate"] == "0.01"
+    assert out["monthly_amount"] == "44.84"
+    assert sorted(out["deducted"]) == sorted(["个人缴纳的养老保险", "个人缴纳的住房公积金"])
+    # an item the policy does not count is refused, not silently ignored
+    medical = await ctx.post(CALC, "zuzhi", json={**body, "deductions": {"medical": "100.00"}})
+    assert medical.status_code == 422 and "医疗保险" in medical.json()["detail"]
+    unknown = await ctx.post(CALC, "zuzhi", json={**body, "deductions": {"bonus": "1.00"}})
+    assert unknown.status_code == 422 and unknown.json()["code"] == "dues_input"
+    too_much = await ctx.post(CALC, "zuzhi", json={**body, "deductions": {"pension": "6000.00"}})
+    assert too_much.status_code == 422 and too_much.json()["code"] == "dues_input"
+
+
+async def test_dues01_without_deductions_the_calculation_is_unchanged(ctx: Ctx) -> None:
+    r = await ctx.post(CALC, "member", json={"category": "salaried", "basis": "3000.00"})
+    assert r.status_code == 200, r.text
+    assert r.json()["monthly_amount"] == "15.00" and r.json()["calculation_basis"] == "3000.00"
+    fixed = await ctx.post(CALC, "member", json={"category": "student"})
+    assert fixed.json()["calculation_basis"] is None and fixed.json()["deducted"] == []

@@ -49,6 +49,18 @@ class DuesCalculateIn(InputModel):
         description="每月交纳金额（元，字符串）；仅农民党员填写（默认 0.20 至 1.00 元）",
         examples=["0.50"],
     )
+    organization_id: int | None = Field(
+        None, description="按哪个党组织的规定扣除（DUES-01 扣除项）；不填按平台默认规定"
+    )
+    deductions: dict[str, MoneyText] = Field(
+        default_factory=dict,
+        max_length=10,
+        description=(
+            "每月个人缴纳的扣除项（元）：pension 养老保险、medical 医疗保险、unemployment "
+            "失业保险、housing_fund 住房公积金、annuity 职业年金；仅组织规定扣除的项目可填，"
+            "从月缴费基数（个人所得税后）中扣除后再确定档次（DUES-01/02）"
+        ),
+    )
 
 
 class DuesCalculation(BaseModel):
@@ -60,6 +72,10 @@ class DuesCalculation(BaseModel):
     )
     monthly_amount: str = Field(description="每月应交党费（元，两位小数）", examples=["15.00"])
     bracket: str = Field(description="适用档次", examples=["3000元（含）以下"])
+    calculation_basis: str | None = Field(
+        None, description="扣除规定项目后的计算基数（元）；按固定金额的类别为 null"
+    )
+    deducted: list[str] = Field(default_factory=list, description="已扣除的项目（中文，DUES-01）")
 
 
 class DuesBasisCreate(InputModel):

@@ -1140,11 +1140,25 @@ export type DuesCalculateIn = {
      */
     category: DuesCategory;
     /**
+     * Deductions
+     *
+     * 每月个人缴纳的扣除项（元）：pension 养老保险、medical 医疗保险、unemployment 失业保险、housing_fund 住房公积金、annuity 职业年金；仅组织规定扣除的项目可填，从月缴费基数（个人所得税后）中扣除后再确定档次（DUES-01/02）
+     */
+    deductions?: {
+        [key: string]: string;
+    };
+    /**
      * Fixed Amount
      *
      * 每月交纳金额（元，字符串）；仅农民党员填写（默认 0.20 至 1.00 元）
      */
     fixed_amount?: string | null;
+    /**
+     * Organization Id
+     *
+     * 按哪个党组织的规定扣除（DUES-01 扣除项）；不填按平台默认规定
+     */
+    organization_id?: number | null;
 };
 
 /**
@@ -1157,6 +1171,12 @@ export type DuesCalculation = {
      * 适用档次
      */
     bracket: string;
+    /**
+     * Calculation Basis
+     *
+     * 扣除规定项目后的计算基数（元）；按固定金额的类别为 null
+     */
+    calculation_basis?: string | null;
     category: DuesCategory;
     /**
      * Category Label
@@ -1164,6 +1184,12 @@ export type DuesCalculation = {
      * 交纳类别的中文名称
      */
     category_label: string;
+    /**
+     * Deducted
+     *
+     * 已扣除的项目（中文，DUES-01）
+     */
+    deducted?: Array<string>;
     /**
      * Monthly Amount
      *
