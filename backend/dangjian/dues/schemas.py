@@ -52,7 +52,7 @@ class DuesCalculateIn(InputModel):
     organization_id: int | None = Field(
         None, description="按哪个党组织的规定扣除（DUES-01 扣除项）；不填按平台默认规定"
     )
-    deductions: dict[str, MoneyText] = Field(
+    deductions: dict[Annotated[str, Field(max_length=32)], MoneyText] = Field(
         default_factory=dict,
         max_length=10,
         description=(
