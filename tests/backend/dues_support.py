@@ -87,7 +87,9 @@ async def pay(
 
 
 async def paid(ctx: Ctx, who: str, member_id: int, months: list[int], amount: str) -> Any:
-    r = await pay(ctx, who, member_id, months, amount)
+    """A payment that must be accepted: with a back-payment reason, which a payment reaching
+    more than 6 months back needs (DUES-06) and a more recent one ignores."""
+    r = await pay(ctx, who, member_id, months, amount, reason="测试补交")
     assert r.status_code == 201, r.text
     return r.json()
 

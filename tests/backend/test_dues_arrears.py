@@ -46,7 +46,7 @@ async def test_dues08_thresholds_come_from_the_policy(ctx: Ctx) -> None:
     two = await member(ctx, since=now() - 2)
     three = await member(ctx, since=now() - 3)
     six = await member(ctx, since=now() - 6)
-    broken = await member(ctx, since=now() - 8)  # 8 owed, but the run is broken
+    broken = await member(ctx, since=now() - 8)  # 8 owed, the run broken by one paid month
     await paid(ctx, "zuzhi", broken.id, [now() - 3], "15.00")
     rows = await _arrears(ctx)
     assert two.id not in rows
@@ -54,7 +54,8 @@ async def test_dues08_thresholds_come_from_the_policy(ctx: Ctx) -> None:
     assert rows[three.id]["first_owed"] == ym(now() - 3)
     assert rows[three.id]["lapse_case"] is False
     assert rows[six.id]["consecutive_months"] == 6 and rows[six.id]["lapse_case"] is True
-    assert rows[broken.id]["owed_months"] == 7 and rows[broken.id]["consecutive_months"] == 2
+    # R: DUES-08 — the longest run still unpaid (months -8..-4), not the one ending last month
+    assert rows[broken.id]["owed_months"] == 7 and rows[broken.id]["consecutive_months"] == 5
     assert rows[broken.id]["lapse_case"] is False
     # the most owed first
     order = [r for r in rows if r in {three.id, six.id, broken.id}]
@@ -68,11 +69,11 @@ async def test_dues08_thresholds_come_from_the_policy(ctx: Ctx) -> None:
     rows = await _arrears(ctx)
     assert set(rows) & {two.id, three.id, six.id, broken.id} == {broken.id}
     assert rows[broken.id]["lapse_case"] is False
-    # the current month unpaid is not yet arrears; paying last month ends the run
+    # the current month unpaid is not yet arrears; paying last month leaves the older run
     await paid(ctx, "zuzhi", broken.id, [now() - 1], "15.00")
     await _policy(ctx, {"dues.reminder_months": 3, "dues.lapse_months": 6})
     rows = await _arrears(ctx)
-    assert rows[broken.id]["owed_months"] == 6 and rows[broken.id]["consecutive_months"] == 0
+    assert rows[broken.id]["owed_months"] == 6 and rows[broken.id]["consecutive_months"] == 5
 
 
 async def test_dues08_a_lapse_case_is_listed_never_acted_on(ctx: Ctx) -> None:

@@ -64,11 +64,18 @@ async def test_dues02_strings_in_and_strings_out(ctx: Ctx) -> None:
             "rate",
             "monthly_amount",
             "bracket",
+            "calculation_basis",  # R: DUES-01 — the basis after the policy's deductions
+            "deducted",
         }
         assert answer["category"] == body["category"]
         assert is_chinese(answer["category_label"])
         assert {k: answer[k] for k in expected} == expected, body
-        assert all(isinstance(v, str) for k, v in answer.items() if k != "rate")
+        assert all(
+            isinstance(v, str)
+            for k, v in answer.items()
+            if k not in ("rate", "calculation_basis", "deducted")
+        )
+        assert answer["calculation_basis"] is None or isinstance(answer["calculation_basis"], str)
 
 
 async def test_every_category_answers(ctx: Ctx) -> None:

@@ -188,7 +188,7 @@ async def test_dues03_approved_ones_change_only_their_months(ctx: Ctx) -> None:
     rows = (await ctx.get(f"{API}/arrears?org_id={ctx.ids['child']}", "zuzhi")).json()["rows"]
     row = next(r for r in rows if r["member_id"] == exempt.id)
     assert row["owed_months"] == 4 and row["owed_amount"] == "60.00"
-    assert row["consecutive_months"] == 1
+    assert row["consecutive_months"] == 3  # the longest run still unpaid: months -6..-4
     red = next(r for r in rows if r["member_id"] == reduced.id)
     assert red["owed_amount"] == "70.00"  # 4 × 15 + 2 × 5
     # the reduced months are paid with the reduced amount

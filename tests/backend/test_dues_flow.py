@@ -36,6 +36,10 @@ async def test_the_dues_year_of_one_member(ctx: Ctx) -> None:
 
     months = [ym(now - 8), ym(now - 7), ym(now - 6)]
     body = {"member_id": m.id, "months": months, "amount": "45.00", "method": "cash"}
+    # R: DUES-06 — reaching 8 months back needs a reason
+    refused = await ctx.post(f"{API}/payments", "zuzhi", json=body)
+    assert refused.status_code == 422 and refused.json()["code"] == "dues_back_payment_reason"
+    body["reason"] = "外出务工，返回后补交"
     key = {**ctx.auth("zuzhi"), "Idempotency-Key": "pay-1"}
     first = await ctx.client.post(f"{API}/payments", json=body, headers=key)
     assert first.status_code == 201, first.text

@@ -170,7 +170,8 @@ def test_dues08_arrears_count_to_the_previous_month() -> None:
     )
     facts.paid[m(2026, 4)] = D("15.00")
     a = arrears(facts, m(2026, 5))
-    assert (a.owed_months, a.consecutive) == (3, 0)  # last month paid: no current run
+    # R: DUES-08 — last month paid: January–March are still a run of three
+    assert (a.owed_months, a.consecutive) == (3, 3)
     facts.paid[m(2026, 5)] = D("15.00")  # paying the current month changes nothing
     assert arrears(facts, m(2026, 5)).owed_months == 3
 
@@ -193,7 +194,7 @@ def test_dues08_a_partly_paid_month_is_owed_but_breaks_the_run() -> None:
     a = arrears(facts, m(2026, 7))
     assert a.owed_months == 9
     assert a.owed_amount == D("130.00")  # 8 × 15 + the 10 still owed for March
-    assert a.consecutive == 3  # April–June
+    assert a.consecutive == 5  # October–February, the longest run still unpaid
 
 
 def test_dues04_arrears_start_with_admission_not_with_an_earlier_basis() -> None:

@@ -162,14 +162,27 @@ class Arrears:
     owed_months: int  # months before `current` not fully paid
     owed_amount: Decimal
     first_owed: int | None
-    consecutive: int  # the run of wholly unpaid months ending with the month before `current`
+    # The longest run of wholly unpaid months before `current` that are still unpaid: paying
+    # later months never shortens an older run (R: DUES-08, DISC-01).
+    consecutive: int
+
+
+def unpaid_run(cells: Sequence[Cell]) -> int:
+    """R: DUES-08 — the longest run of consecutive, wholly unpaid months among `cells`."""
+    best = run = 0
+    for c in cells:
+        run = run + 1 if c.state is MonthState.unpaid else 0
+        best = max(best, run)
+    return best
 
 
 def arrears(facts: MemberFacts, current: int) -> Arrears:
     """R: DUES-08 — counted up to the previous month (the current month can still be paid).
 
-    An exemption month or a month without a basis ends the run of unpaid months; a partly paid
-    month counts as owed but ends the run too (something was paid)."""
+    An exemption month or a month without a basis ends a run of unpaid months; a partly paid
+    month counts as owed but ends the run too (something was paid). The consecutive count is
+    the longest run still unpaid, wherever it lies: paying months 10–12 while 1–9 stay unpaid
+    leaves a run of 9 (a 自行脱党 case for the branch), not 0."""
     starts = [index_of(b.effective_from) for b in facts.bases]
     if not starts:
         return Arrears(0, ZERO, None, 0)
@@ -178,16 +191,11 @@ def arrears(facts: MemberFacts, current: int) -> Arrears:
         first = max(first, index_of(facts.joined_on))
     cells = month_cells(facts, range(first, current), current)
     owed = [c for c in cells if c.state in (MonthState.unpaid, MonthState.partial)]
-    run = 0
-    for c in reversed(cells):
-        if c.state is not MonthState.unpaid:
-            break
-        run += 1
     return Arrears(
         owed_months=len(owed),
         owed_amount=sum((c.balance for c in owed), ZERO),
         first_owed=owed[0].month if owed else None,
-        consecutive=run,
+        consecutive=unpaid_run(cells),
     )
 
 

@@ -59,6 +59,7 @@ REMIT_THRESHOLD = Decimal("1000")
 BACK_PAYMENT_MONTHS = 6
 # Advance payment (before going abroad): at most this many months after the current one.
 ADVANCE_MONTHS = 12
+NOTE_MAX = 200  # DuesPayment.note
 
 
 def receipt_no(p: DuesPayment) -> str | None:
@@ -271,6 +272,22 @@ async def create_payment(
     if len(months) != len(body.months):
         raise Unprocessable("月份有重复", code="dues_payment")
 
+    # R: DUES-06 — back payments cover at most 6 months: going further back needs a reason,
+    # kept in the payment's note and in the audit trail.
+    reason = (body.reason or "").strip() or None
+    note = body.note
+    if body.kind is PaymentKind.regular and _back_payment(months, ledger.index_of(paid_on)):
+        if reason is None:
+            raise Unprocessable(
+                f"补交{BACK_PAYMENT_MONTHS}个月以前的党费，须填写补交原因（DUES-06）",
+                code="dues_back_payment_reason",
+            )
+        note = f"补交原因：{reason}" + (f"；{body.note}" if body.note else "")
+        if len(note) > NOTE_MAX:
+            raise Unprocessable(
+                f"补交原因与说明合计不能超过{NOTE_MAX}字", code="dues_back_payment_reason"
+            )
+
     digest = _digest(body)
     key = None
     if idempotency_key is not None:
@@ -286,14 +303,24 @@ async def create_payment(
             if key is not None and (existing := await _by_key(session, key)) is not None:
                 raise _Replay(existing)
             payment = await _insert(
-                session, principal, member, org, body, months, amount, paid_on, seq, key, digest
+                session,
+                principal,
+                member,
+                org,
+                body,
+                months,
+                amount,
+                paid_on,
+                seq,
+                (key, digest, note),
             )
     except _Replay as replay:
-        return await _replay(session, replay.payment, digest)
+        return await _warned(session, member, await _replay(session, replay.payment, digest))
     except IntegrityError:
         if key is None or (existing := await _by_key(session, key)) is None:
             raise
-        return await _replay(session, existing, digest)
+        return await _warned(session, member, await _replay(session, existing, digest))
+    answer = await _warned(session, member, await _read(session, payment))
 
     await audit.record(
         session,
@@ -311,10 +338,52 @@ async def create_payment(
             "payer_name": body.payer_name,
             "receipt_no": receipt_no(payment),
             "back_payment": payment.back_payment,
+            "reason": reason if payment.back_payment else None,
+            "older_unpaid": answer.older_unpaid,
             "remit_required": payment.remit_required,
         },
     )
-    return await _read(session, payment)
+    return answer
+
+
+def _back_payment(months: list[int], current: int) -> bool:
+    """R: DUES-06 — months more than 6 before the month of payment."""
+    return bool(months) and months[0] < current - BACK_PAYMENT_MONTHS
+
+
+async def _warned(session: AsyncSession, member: Member, read: PaymentRead) -> PaymentRead:
+    """R: DUES-08 — the answer to a payment of later months while older ones stay unpaid warns
+    the collector (the arrears count is not reset by it: `ledger.arrears`)."""
+    if read.kind is not PaymentKind.regular or not read.months:
+        return read
+    earliest = ledger.parse_month(read.months[0].month)
+    member_org = await _org_by_id(session, member.organization_id)
+    modes = (await ledger.annual_timelines(session, [member_org]))[member_org.id]
+    facts = (await ledger.load_facts(session, [(member.id, member.joined_on, modes)]))[member.id]
+    starts = [ledger.index_of(b.effective_from) for b in facts.bases]
+    if not starts:
+        return read
+    first = min(starts)
+    if member.joined_on is not None:
+        first = max(first, ledger.index_of(member.joined_on))
+    current = ledger.index_of(read.paid_on)
+    older = [
+        month_label(c.month)
+        for c in ledger.month_cells(facts, range(first, earliest), current)
+        if c.state in (MonthState.unpaid, MonthState.partial)
+    ]
+    if not older:
+        return read
+    shown = "、".join(older[:6]) + ("等" if len(older) > 6 else "")
+    return read.model_copy(
+        update={
+            "older_unpaid": older,
+            "warning": (
+                f"已登记，但之前还有 {len(older)} 个月未交足（{shown}），"
+                "请提醒党员先补交；连续未交的月数不因交了后面的月份而清零"
+            ),
+        }
+    )
 
 
 async def _insert(
@@ -327,9 +396,9 @@ async def _insert(
     amount: Decimal,
     paid_on: date,
     seq: int,
-    key: str | None,
-    digest: str,
+    written: tuple[str | None, str, str | None],
 ) -> DuesPayment:
+    key, digest, note = written
     current = ledger.index_of(paid_on)
     allocations: list[tuple[int, Decimal]] = []
     if body.kind is PaymentKind.regular:
@@ -376,9 +445,9 @@ async def _insert(
         receipt_year=paid_on.year,
         receipt_seq=seq,
         # R: DUES-06 — months more than 6 before the month of payment: for the branch's attention
-        back_payment=bool(months) and months[0] < current - BACK_PAYMENT_MONTHS,
+        back_payment=_back_payment(months, current),
         advance=bool(months) and months[-1] > current,
-        note=body.note,
+        note=note,
         # R: DUES-07 — flagged for remittance to the Central Committee, tracked until remitted
         remit_required=body.kind is PaymentKind.voluntary and amount >= REMIT_THRESHOLD,
         idempotency_key=key,

@@ -55,18 +55,36 @@ bases_router = APIRouter(
 )
 
 
+def _yuan(value: Decimal) -> str:
+    return format(value.quantize(rules.CENT), "f")
+
+
 def _decimal(text: str | None) -> Decimal | None:
     # The schema admits digits with at most two decimals only: Decimal() cannot fail here.
     return None if text is None else Decimal(text)
 
 
 @router.post("/calculate", response_model=DuesCalculation)
-async def calculate(body: DuesCalculateIn, _principal: PrincipalDep) -> DuesCalculation:
-    """计算每月应交党费（按交纳类别和月缴费基数）。"""
+async def calculate(
+    body: DuesCalculateIn, session: SessionDep, principal: PrincipalDep
+) -> DuesCalculation:
+    """计算每月应交党费（按交纳类别和月缴费基数，扣除组织规定的项目）。"""
+    # R: DUES-01 — the deductions the organisation's policy counts (income tax always)
+    counted = await service.counted_deductions(
+        session, principal, body.organization_id, local_today()
+    )
+    basis = _decimal(body.basis)
     try:
-        result = rules.monthly_dues(
-            body.category, _decimal(body.basis), fixed_amount=_decimal(body.fixed_amount)
-        )
+        if body.deductions and basis is None:
+            raise ValueError("扣除项只用于按月缴费基数计算的类别，请先填写月缴费基数")
+        if basis is not None and body.deductions:
+            basis = rules.after_deductions(
+                basis,
+                {k: Decimal(v) for k, v in body.deductions.items()},
+                counted,
+                service.DEDUCTION_LABELS,
+            )
+        result = rules.monthly_dues(body.category, basis, fixed_amount=_decimal(body.fixed_amount))
     except ValueError as exc:
         raise Unprocessable(str(exc), code="dues_input") from None
     return DuesCalculation(
@@ -75,6 +93,8 @@ async def calculate(body: DuesCalculateIn, _principal: PrincipalDep) -> DuesCalc
         rate=None if result.rate is None else format(result.rate, "f"),
         monthly_amount=format(result.monthly_amount, "f"),
         bracket=result.bracket,
+        calculation_basis=None if result.rate is None or basis is None else _yuan(basis),
+        deducted=[counted[k] for k in body.deductions],
     )
 
 

@@ -8,6 +8,7 @@ Messages are for people and are in Chinese.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import StrEnum
@@ -220,3 +221,31 @@ def monthly_dues(
     return DuesAmount(
         rate=None, monthly_amount=FIXED_AMOUNT, bracket=f"每月固定{_yuan(FIXED_AMOUNT)}元"
     )
+
+
+# ---------------------------------------------------------------- deductions (DUES-01)
+
+
+def after_deductions(
+    basis: Decimal | int,
+    deductions: Mapping[str, Decimal],
+    counted: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
+) -> Decimal:
+    """R: DUES-01 — "after tax" is the counted pay minus income tax and, where the organisation's
+    policy (`dues.deductions`) says so, the member's own social-insurance, housing-fund or annuity
+    contributions. `basis` is the pay after income tax; each item of `deductions` (key → yuan a
+    month) must be one the policy counts (`counted`: key → Chinese label; `labels` names every
+    known item for the refusal) and is subtracted
+    before the bracket is chosen (DUES-02)."""
+    amount = _check_money("月缴费基数", basis)
+    for key, value in deductions.items():
+        if key not in counted:
+            name = (labels or {}).get(key)
+            if name is None:
+                raise ValueError(f"没有「{key}」这一扣除项")
+            raise ValueError(f"本组织计算税后收入时不扣除「{name}」，请不要填写该项")
+        amount -= _check_money(counted[key], value)
+    if amount < 0:
+        raise ValueError("扣除项合计不能超过月缴费基数")
+    return amount

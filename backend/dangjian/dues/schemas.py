@@ -49,6 +49,18 @@ class DuesCalculateIn(InputModel):
         description="每月交纳金额（元，字符串）；仅农民党员填写（默认 0.20 至 1.00 元）",
         examples=["0.50"],
     )
+    organization_id: int | None = Field(
+        None, description="按哪个党组织的规定扣除（DUES-01 扣除项）；不填按平台默认规定"
+    )
+    deductions: dict[Annotated[str, Field(max_length=32)], MoneyText] = Field(
+        default_factory=dict,
+        max_length=10,
+        description=(
+            "每月个人缴纳的扣除项（元）：pension 养老保险、medical 医疗保险、unemployment "
+            "失业保险、housing_fund 住房公积金、annuity 职业年金；仅组织规定扣除的项目可填，"
+            "从月缴费基数（个人所得税后）中扣除后再确定档次（DUES-01/02）"
+        ),
+    )
 
 
 class DuesCalculation(BaseModel):
@@ -60,6 +72,10 @@ class DuesCalculation(BaseModel):
     )
     monthly_amount: str = Field(description="每月应交党费（元，两位小数）", examples=["15.00"])
     bracket: str = Field(description="适用档次", examples=["3000元（含）以下"])
+    calculation_basis: str | None = Field(
+        None, description="扣除规定项目后的计算基数（元）；按固定金额的类别为 null"
+    )
+    deducted: list[str] = Field(default_factory=list, description="已扣除的项目（中文，DUES-01）")
 
 
 class DuesBasisCreate(InputModel):
@@ -183,6 +199,11 @@ class PaymentCreate(InputModel):
         None, description="收缴党组织，默认党员所在组织；流动党员可在流入地党组织交纳（DUES-05）"
     )
     note: str | None = Field(None, max_length=200)
+    reason: str | None = Field(
+        None,
+        max_length=100,
+        description="补交原因：补交6个月以前的党费时必填，记入说明并留痕（DUES-06）",
+    )
 
 
 class PaymentMonthRead(BaseModel):
@@ -208,6 +229,13 @@ class PaymentRead(BaseModel):
     paid_on: date
     receipt_no: str | None = Field(description="收据编号（每个组织每年连续编号）")
     back_payment: bool = Field(description="补交超过6个月，请支部关注（DUES-06）")
+    older_unpaid: list[str] = Field(
+        default_factory=list,
+        description="所交月份之前仍未交足的月份（登记时提醒收缴人，DUES-08）；读取记录时为空",
+    )
+    warning: str | None = Field(
+        None, description="登记时的提醒：交了后面的月份，前面的月份仍未交足（DUES-08）"
+    )
     advance: bool
     note: str | None
     reverses_id: int | None
@@ -257,7 +285,9 @@ class ArrearsRow(BaseModel):
     owed_months: int = Field(description="截至上月未交足的月数")
     owed_amount: str
     first_owed: str = Field(description="最早未交月份")
-    consecutive_months: int = Field(description="连续未交月数（至上月）")
+    consecutive_months: int = Field(
+        description="最长连续未交月数（至上月仍未交的月份；交了后面的月份不会清零）"
+    )
     lapse_case: bool = Field(description="连续未交达到规定月数：自行脱党案例，提交支部党员大会")
     has_account: bool = Field(description="有账号可收站内提醒；否则需当面或电话提醒")
     last_reminded_at: datetime | None

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.service import visible_organization
 from dangjian.core.errors import Forbidden, NotFound, Unprocessable
 from dangjian.dues import rules
 from dangjian.dues.ledger import basis_in_force, index_of
@@ -101,6 +102,24 @@ async def dues_policy(session: AsyncSession, org: Organization, on: date) -> Due
         reminder_months=values["dues.reminder_months"],
         lapse_months=values["dues.lapse_months"],
     )
+
+
+DEDUCTION_LABELS: dict[str, str] = dict(PARAMS["dues.deductions"].options or {})
+
+
+async def counted_deductions(
+    session: AsyncSession, principal: Principal, org_id: int | None, on: date
+) -> dict[str, str]:
+    """R: DUES-01 — the deductions (key → label) counted toward "after tax" under the policy of
+    `org_id` (visible to the caller), or the platform default without an organisation."""
+    param = PARAMS["dues.deductions"]
+    labels = DEDUCTION_LABELS
+    if org_id is None:
+        keys = param.default
+    else:
+        org = await visible_organization(session, principal, org_id, Cap.dues_read)
+        keys = (await resolve(session, org, on, ["dues.deductions"]))["dues.deductions"].value
+    return {k: labels[k] for k in keys if k in labels}
 
 
 def rules_policy(policy: DuesPolicyRead) -> rules.DuesPolicy:

@@ -17,6 +17,7 @@ import {
   cellText,
   isPayable,
   monthsText,
+  needsBackPaymentReason,
   needsRemittance,
   newIdempotencyKey,
   paymentBody,
@@ -185,6 +186,16 @@ describe('the payment request', () => {
     expect(paymentBody(form({ method: 'bank' }), YEAR, '2026-11-24').problem).toBeNull()
     expect(paymentBody(form({ paidOn: '2026-11-25' }), YEAR, '2026-11-24').problem).toBe('futureDate')
     expect(paymentBody(form({ paidOn: '' }), YEAR, '2026-11-24').problem).toBe('paidOn')
+  })
+
+  it('needs a reason for months more than 6 months back (DUES-06)', () => {
+    expect(needsBackPaymentReason(['2026-07'], '2027-01-31')).toBe(false)
+    expect(needsBackPaymentReason(['2026-08', '2026-07'], '2027-02-01')).toBe(true)
+    const late = form({ paidOn: '2027-03-01' })
+    expect(paymentBody(late, YEAR, '2027-03-01').problem).toBe('reason')
+    expect(paymentBody({ ...late, reason: '  ' }, YEAR, '2027-03-01').problem).toBe('reason')
+    expect(paymentBody({ ...late, reason: ' 外出务工 ' }, YEAR, '2027-03-01').body).toMatchObject({ reason: '外出务工' })
+    expect(paymentBody(form({ reason: '不需要' }), YEAR, '2026-11-24').body).not.toHaveProperty('reason')
   })
 
   it('makes v4 UUID idempotency keys, also without crypto.randomUUID (plain http)', () => {

@@ -1445,6 +1445,9 @@ const en: MessageSchema = {
       payerPlaceholder: 'Leave empty when the member pays',
       paidOn: 'Date paid',
       note: 'Note',
+      reason: 'Reason for the back payment',
+      reasonPlaceholder: 'Required when paying months more than 6 months back (DUES-06)',
+      olderUnpaid: 'Earlier months are still unpaid',
       submit: 'Record payment',
       saved: 'Payment recorded, receipt no. {no}',
       printReceipt: 'Print receipt',
@@ -1455,6 +1458,7 @@ const en: MessageSchema = {
         reference: 'WeChat and Alipay payments need the transaction number',
         paidOn: 'Choose the date paid',
         futureDate: 'The date paid cannot be in the future',
+        reason: 'Paying months more than 6 months back needs a reason',
       },
     },
     receipt: {

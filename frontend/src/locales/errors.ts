@@ -243,6 +243,11 @@ export const errorTexts: Record<string, ErrorText> = {
     en: 'Some chosen months cannot be paid (already paid, exempt, or without a basis); the ledger has been refreshed.',
     preferDetail: true,
   },
+  dues_back_payment_reason: {
+    'zh-CN': '补交6个月以前的党费，须填写补交原因',
+    en: 'Paying months more than 6 months back needs a reason (DUES-06).',
+    preferDetail: true,
+  },
   dues_payment: { 'zh-CN': '交纳信息不符合要求', en: 'The payment details are not acceptable.', preferDetail: true },
   dues_where: {
     'zh-CN': '只有持《流动党员活动证》的流动党员可以在流入地党组织交纳党费',

@@ -1443,6 +1443,9 @@ const zhCN = {
       payerPlaceholder: '本人交纳不填',
       paidOn: '交纳日期',
       note: '备注',
+      reason: '补交原因',
+      reasonPlaceholder: '补交6个月以前的党费须填写原因（DUES-06）',
+      olderUnpaid: '之前的月份仍未交足',
       submit: '确认收缴',
       saved: '已登记收缴，收据编号 {no}',
       printReceipt: '打印收据',
@@ -1453,6 +1456,7 @@ const zhCN = {
         reference: '微信、支付宝交纳须填写交易流水号',
         paidOn: '请选择交纳日期',
         futureDate: '交纳日期不能晚于今天',
+        reason: '补交6个月以前的党费，须填写补交原因',
       },
     },
     receipt: {

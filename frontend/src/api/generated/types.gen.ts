@@ -169,7 +169,7 @@ export type ArrearsRow = {
     /**
      * Consecutive Months
      *
-     * 连续未交月数（至上月）
+     * 最长连续未交月数（至上月仍未交的月份；交了后面的月份不会清零）
      */
     consecutive_months: number;
     /**
@@ -1140,11 +1140,25 @@ export type DuesCalculateIn = {
      */
     category: DuesCategory;
     /**
+     * Deductions
+     *
+     * 每月个人缴纳的扣除项（元）：pension 养老保险、medical 医疗保险、unemployment 失业保险、housing_fund 住房公积金、annuity 职业年金；仅组织规定扣除的项目可填，从月缴费基数（个人所得税后）中扣除后再确定档次（DUES-01/02）
+     */
+    deductions?: {
+        [key: string]: string;
+    };
+    /**
      * Fixed Amount
      *
      * 每月交纳金额（元，字符串）；仅农民党员填写（默认 0.20 至 1.00 元）
      */
     fixed_amount?: string | null;
+    /**
+     * Organization Id
+     *
+     * 按哪个党组织的规定扣除（DUES-01 扣除项）；不填按平台默认规定
+     */
+    organization_id?: number | null;
 };
 
 /**
@@ -1157,6 +1171,12 @@ export type DuesCalculation = {
      * 适用档次
      */
     bracket: string;
+    /**
+     * Calculation Basis
+     *
+     * 扣除规定项目后的计算基数（元）；按固定金额的类别为 null
+     */
+    calculation_basis?: string | null;
     category: DuesCategory;
     /**
      * Category Label
@@ -1164,6 +1184,12 @@ export type DuesCalculation = {
      * 交纳类别的中文名称
      */
     category_label: string;
+    /**
+     * Deducted
+     *
+     * 已扣除的项目（中文，DUES-01）
+     */
+    deducted?: Array<string>;
     /**
      * Monthly Amount
      *
@@ -3487,6 +3513,12 @@ export type PaymentCreate = {
      */
     payer_name?: string | null;
     /**
+     * Reason
+     *
+     * 补交原因：补交6个月以前的党费时必填，记入说明并留痕（DUES-06）
+     */
+    reason?: string | null;
+    /**
      * Reference
      *
      * 转账、微信、支付宝流水号（微信、支付宝必填）
@@ -3575,6 +3607,12 @@ export type PaymentRead = {
      */
     note: string | null;
     /**
+     * Older Unpaid
+     *
+     * 所交月份之前仍未交足的月份（登记时提醒收缴人，DUES-08）；读取记录时为空
+     */
+    older_unpaid?: Array<string>;
+    /**
      * Organization Id
      */
     organization_id: number;
@@ -3628,6 +3666,12 @@ export type PaymentRead = {
      * Reverses Id
      */
     reverses_id: number | null;
+    /**
+     * Warning
+     *
+     * 登记时的提醒：交了后面的月份，前面的月份仍未交足（DUES-08）
+     */
+    warning?: string | null;
 };
 
 /**

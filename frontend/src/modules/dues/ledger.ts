@@ -136,9 +136,25 @@ export interface PaymentForm {
   /** YYYY-MM-DD. */
   paidOn: string
   note: string
+  /** Why months more than 6 months back are paid now (DUES-06); required only then. */
+  reason?: string
 }
 
-export type PaymentProblem = 'months' | 'amount' | 'reference' | 'paidOn' | 'futureDate'
+export type PaymentProblem = 'months' | 'amount' | 'reference' | 'paidOn' | 'futureDate' | 'reason'
+
+/** R: DUES-06 — back payments cover at most 6 months: months older need a recorded reason. */
+export const BACK_PAYMENT_MONTHS = 6
+
+function monthIndex(text: string): number {
+  return Number(text.slice(0, 4)) * 12 + Number(text.slice(5, 7)) - 1
+}
+
+/** Whether the chosen months reach more than 6 months before the month of `paidOn` (YYYY-MM-DD). */
+export function needsBackPaymentReason(months: readonly string[], paidOn: string): boolean {
+  if (months.length === 0 || !/^\d{4}-\d{2}/.test(paidOn)) return false
+  const oldest = Math.min(...months.map(monthIndex))
+  return oldest < monthIndex(paidOn) - BACK_PAYMENT_MONTHS
+}
 
 /**
  * The body of POST /dues/payments, or the first thing missing. The regular amount is the sum of
@@ -166,6 +182,11 @@ export function paymentBody(
     const months = validSelection(cells, form.months)
     if (months.length === 0) return { body: null, problem: 'months' }
     body = { ...base, kind: 'regular', months, amount: selectionDue(cells, months) }
+    if (needsBackPaymentReason(months, form.paidOn)) {
+      const reason = (form.reason ?? '').trim()
+      if (!reason) return { body: null, problem: 'reason' }
+      body = { ...body, reason }
+    }
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(form.paidOn)) return { body: null, problem: 'paidOn' }
   if (form.paidOn > today) return { body: null, problem: 'futureDate' }
