@@ -80,7 +80,7 @@ describe('党费台账：登记收缴、收据与冲正 in the browser', { skip:
     const created = await api(backend.base, token, 'POST', '/organizations', { parent_id: branch.id, name: GROUP, kind: 'group', category: 'group' })
     assert.equal(created.status, 201, JSON.stringify(created.body))
     org = created.body
-    const m = await api(backend.base, token, 'POST', '/members', { name: MEMBER, organization_id: org.id, id_number: idNumber(), kind: 'formal', joined_on: '2010-07-01' })
+    const m = await api(backend.base, token, 'POST', '/members', { name: MEMBER, organization_id: org.id, id_number: idNumber(), kind: 'formal', joined_on: '2010-07-01', converted_on: '2011-07-01' })
     assert.equal(m.status, 201, JSON.stringify(m.body))
     member = m.body
 
