@@ -222,7 +222,7 @@ describe('党费管理 and 我的党费 in the browser', { skip: skip ?? false }
     const statement = await api(backend.base, zuzhi, 'GET', `/dues/members/${lee.id}/statement?year=${since.slice(0, 4)}`)
     const cell = statement.body.months.find((m) => m.month === since)
     assert.ok(cell && cell.balance !== '0.00', JSON.stringify(cell))
-    const paid = await api(backend.base, zuzhi, 'POST', '/dues/payments', { member_id: lee.id, months: [since], amount: cell.balance, method: 'cash' })
+    const paid = await api(backend.base, zuzhi, 'POST', '/dues/payments', { member_id: lee.id, months: [since], amount: cell.balance, method: 'cash', reason: '长期外出，回来后补交' })
     assert.equal(paid.status, 201, JSON.stringify(paid.body))
 
     await signInToDashboard(page, backend.base, 'zuzhi')

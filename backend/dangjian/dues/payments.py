@@ -279,7 +279,7 @@ async def create_payment(
     if body.kind is PaymentKind.regular and _back_payment(months, ledger.index_of(paid_on)):
         if reason is None:
             raise Unprocessable(
-                f"补交{BACK_PAYMENT_MONTHS}个月以前的党费，须填写补交原因（DUES-06）",
+                f"补交{BACK_PAYMENT_MONTHS}个月以前的党费，须填写补交原因",
                 code="dues_back_payment_reason",
             )
         note = f"补交原因：{reason}" + (f"；{body.note}" if body.note else "")
