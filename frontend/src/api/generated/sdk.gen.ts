@@ -277,9 +277,9 @@ export const duesConfirmAssessment = <ThrowOnError extends boolean = true>(optio
 });
 
 /**
- * 计算每月应交党费（按交纳类别和月缴费基数）。
+ * 计算每月应交党费（按交纳类别和月缴费基数，扣除组织规定的项目）。
  *
- * 计算每月应交党费（按交纳类别和月缴费基数）。
+ * 计算每月应交党费（按交纳类别和月缴费基数，扣除组织规定的项目）。
  */
 export const duesCalculate = <ThrowOnError extends boolean = true>(options: Options<DuesCalculateData, ThrowOnError>) => (options.client ?? client).post<DuesCalculateResponses, DuesCalculateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
