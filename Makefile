@@ -19,8 +19,8 @@ $(STAMP): backend/pyproject.toml
 
 install: $(STAMP)
 
-# npm 11's `npm ci` refuses a lock without entries for rollup's other-platform binaries (npm/cli
-# issue 4828, which this registry setup triggers); `npm install` then installs from the same lock.
+# The lock carries entries for rollup's other-platform binaries, so npm 11's `npm ci` accepts it
+# and leaves it untouched (npm/cli issue 4828); `npm install` stays only as a fallback.
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && (npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund)
 	touch $@
