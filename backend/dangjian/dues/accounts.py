@@ -30,6 +30,7 @@ from dangjian.dues.schemas import (
 )
 from dangjian.dues.service import dues_member, dues_policy
 from dangjian.meetings.compliance import month_index, month_label
+from dangjian.members import roster
 from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Member, Notification, Organization, User
 from dangjian.notifications import service as notifications
@@ -37,8 +38,14 @@ from dangjian.notifications import service as notifications
 REMINDER_KIND = "dues_arrears"
 
 
-def roster_query(org: Organization, principal: Principal) -> Any:
-    """Members on the roster of `org`'s subtree that the caller may see the dues of."""
+def roster_query(org: Organization, principal: Principal, year: int | None = None) -> Any:
+    """Members on the roster of `org`'s subtree that the caller may see the dues of: today, or
+    — for a year's ledger — at any time in `year` as the roster stood then (MEM-06, DUES-10)."""
+    on_roster = (
+        Member.status.in_(list(ON_ROSTER))
+        if year is None
+        else roster.on_roster_during(date(year, 1, 1), date(year, 12, 31))
+    )
     return (
         select(
             Member.id,
@@ -52,7 +59,7 @@ def roster_query(org: Organization, principal: Principal) -> Any:
         .where(
             Organization.path.startswith(org.path, autoescape=True),
             scope_clause(principal, Cap.dues_read, Organization.path),
-            Member.status.in_(list(ON_ROSTER)),
+            on_roster,
         )
     )
 
@@ -81,7 +88,7 @@ async def grid(
 ) -> LedgerGrid:
     """R: DUES-10 — members × the twelve months of a year, with totals per row and column."""
     org = await visible_organization(session, principal, org_id, Cap.dues_read)
-    stmt = roster_query(org, principal)
+    stmt = roster_query(org, principal, year)
     total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = (
         await session.execute(

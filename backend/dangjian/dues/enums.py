@@ -32,6 +32,7 @@ class ExemptionStatus(StrEnum):
 
 class MonthState(StrEnum):
     not_member = "not_member"  # before the admission month (DUES-04)
+    off_roster = "off_roster"  # not on this roster that month: left, died, not yet here (MEM-06)
     no_basis = "no_basis"  # no basis recorded yet: nothing can be computed
     exempt = "exempt"  # an approved exemption (DUES-03)
     paid = "paid"
@@ -60,6 +61,7 @@ EXEMPTION_STATUS_LABELS = {
 }
 MONTH_STATE_LABELS = {
     MonthState.not_member: "未入党",
+    MonthState.off_roster: "不在册",
     MonthState.no_basis: "未登记基数",
     MonthState.exempt: "免交",
     MonthState.paid: "已交",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -20,7 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.dues.enums import MONTH_STATE_LABELS, ExemptionKind, ExemptionStatus, MonthState
 from dangjian.dues.schemas import MonthCell
 from dangjian.meetings.compliance import month_index, month_label, month_start
-from dangjian.models import DuesBasis, DuesExemption, DuesPaymentMonth, Organization, PolicyValue
+from dangjian.members.enums import EventType
+from dangjian.members.rules import EventFact, on_roster_during
+from dangjian.models import (
+    DuesBasis,
+    DuesExemption,
+    DuesPaymentMonth,
+    Member,
+    MemberEvent,
+    Organization,
+    PolicyValue,
+)
+from dangjian.models.enums import MemberStatus
 from dangjian.policies.params import PARAMS
 
 ZERO = Decimal("0.00")
@@ -36,6 +47,9 @@ def parse_month(text: str) -> int:
     """ "2026-11" → a month index (the schemas have checked the pattern)."""
     year, month = (int(x) for x in text.split("-"))
     return month_index(year, month)
+
+
+ONE_DAY = timedelta(days=1)
 
 
 def money(value: Decimal) -> str:
@@ -61,6 +75,9 @@ class MemberFacts:
 
     joined_on: date | None
     bases: list[DuesBasis] = field(default_factory=list)
+    # The member's dated roster events: a month off this roster owes nothing here (MEM-06).
+    events: list[EventFact] = field(default_factory=list)
+    status: MemberStatus = MemberStatus.normal  # as stored (members without any event)
     exemptions: list[Exemption] = field(default_factory=list)
     paid: dict[int, Decimal] = field(default_factory=dict)  # month index → net paid
     # The organisation fixes the amount once a year (DUES-01): for every month (a bool) or from
@@ -123,6 +140,12 @@ def due_in(facts: MemberFacts, month: int) -> tuple[Decimal | None, MonthState |
     if facts.joined_on is not None and month < index_of(facts.joined_on):
         # R: DUES-04 — dues start with the month the branch assembly admitted the member
         return None, MonthState.not_member
+    first = month_start(month)
+    last = month_start(month + 1) - ONE_DAY
+    if not on_roster_during(facts.events, facts.joined_on, first, last, facts.status):
+        # R: MEM-06, DUES-10 — a month in which the member was not on this roster at all, as
+        # the events dated up to then say (died or left before it, or not yet transferred in)
+        return None, MonthState.off_roster
     for ex in facts.exemptions:
         if ex.first <= month <= ex.last:
             # R: DUES-03 — an approved reduction or exemption replaces the amount for its months
@@ -283,6 +306,18 @@ async def load_facts(
             .order_by(DuesBasis.effective_from, DuesBasis.id)
         ):
             facts[b.member_id].bases.append(b)
+        for mid, status in await session.execute(
+            select(Member.id, Member.status).where(Member.id.in_(chunk))
+        ):
+            facts[mid].status = status
+        for ev in await session.scalars(
+            select(MemberEvent)
+            .where(MemberEvent.member_id.in_(chunk))
+            .order_by(MemberEvent.occurred_on, MemberEvent.id)
+        ):
+            facts[ev.member_id].events.append(
+                EventFact(EventType(ev.type), ev.occurred_on, ev.ends_on, ev.id)
+            )
         for e in await session.scalars(
             select(DuesExemption).where(
                 DuesExemption.member_id.in_(chunk),

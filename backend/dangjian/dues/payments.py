@@ -221,6 +221,12 @@ async def _next_seq(session: AsyncSession, org_id: int, year: int) -> int:
     return int(seq)
 
 
+# Month states that cannot take a payment (DUES-03/04, MEM-06).
+NOT_PAYABLE = frozenset(
+    {MonthState.not_member, MonthState.off_roster, MonthState.no_basis, MonthState.exempt}
+)
+
+
 class _Replay(Exception):
     def __init__(self, payment: DuesPayment) -> None:
         self.payment = payment
@@ -418,7 +424,7 @@ async def _insert(
         problems = []
         for cell in ledger.month_cells(facts, months, current):
             label = month_label(cell.month)
-            if cell.state in (MonthState.not_member, MonthState.no_basis, MonthState.exempt):
+            if cell.state in NOT_PAYABLE:
                 problems.append(f"{label} {MONTH_STATE_LABELS[cell.state]}")
             elif cell.balance == 0:
                 problems.append(f"{label} 已交清")

@@ -41,7 +41,7 @@ from dangjian.dues.schemas import (
 from dangjian.dues.service import dues_policy
 from dangjian.meetings.compliance import month_index, month_label, month_start
 from dangjian.meetings.ledgers import workbook
-from dangjian.members.rules import ON_ROSTER
+from dangjian.members import roster
 from dangjian.models import (
     DuesAssessment,
     DuesBasis,
@@ -160,7 +160,8 @@ async def _per_org(
     where = (
         Organization.path.startswith(org.path, autoescape=True),
         scope_clause(principal, Cap.dues_read, Organization.path),
-        Member.status.in_(list(ON_ROSTER)),
+        # R: MEM-06, DUES-10 — the roster as it stood in the month, not as it stands today
+        roster.on_roster_during(month_start(month), _month_end(month)),
     )
     due, joins = due_expression(month, annual)
     stmt_members = (
@@ -401,7 +402,7 @@ async def register(
         raise Forbidden()
     rows = (
         await session.execute(
-            roster_query(org, principal).order_by(Organization.path, Member.name, Member.id)
+            roster_query(org, principal, year).order_by(Organization.path, Member.name, Member.id)
         )
     ).all()
     first, last = month_index(year, 1), month_index(year, 12)
@@ -446,6 +447,7 @@ def _cell_text(cell: ledger.Cell) -> Any:
         return float(cell.paid)
     return {
         "not_member": "—",
+        "off_roster": "不在册",
         "no_basis": "",
         "exempt": "免交",
         "unpaid": "未交",
@@ -468,7 +470,7 @@ async def assessment(
     policy = await dues_policy(session, org, date(year, 1, 1))
     rows = (
         await session.execute(
-            roster_query(org, principal).order_by(Organization.path, Member.name, Member.id)
+            roster_query(org, principal, year).order_by(Organization.path, Member.name, Member.id)
         )
     ).all()
     january = month_index(year, 1)

@@ -59,6 +59,53 @@ def derive_status(events: Iterable[EventFact], today: date) -> MemberStatus:
     return status
 
 
+# R: MEM-09 — events that bring a member onto this roster. When a member's first recorded event
+# is one of them, the member was not on the roster before it.
+JOINING: frozenset[EventType] = frozenset(
+    {E.joined_development, E.transfer_in, E.restoration, E.readmission}
+)
+# Events after which the member is on the roster (with whatever status).
+TO_ROSTER: frozenset[EventType] = frozenset(t for t, s in EVENT_STATUS.items() if s in ON_ROSTER)
+
+
+def status_on(
+    events: Iterable[EventFact], day: date, stored: MemberStatus = MemberStatus.normal
+) -> MemberStatus | None:
+    """R: MEM-02, MEM-06 — the status on `day` from the events dated up to it (later events never
+    change it); None: not yet on this roster (the first event, later, brings the member in). A
+    member without any event has the status stored on the record (as `roster` in SQL)."""
+    ordered = sorted(events, key=lambda e: (e.on, e.sequence))
+    if not ordered:
+        return stored
+    if not any(e.on <= day for e in ordered):
+        return None if ordered and ordered[0].type in JOINING else MemberStatus.normal
+    return derive_status(ordered, day)
+
+
+def on_roster_during(
+    events: Iterable[EventFact],
+    joined_on: date | None,
+    first: date,
+    last: date,
+    stored: MemberStatus = MemberStatus.normal,
+) -> bool:
+    """R: MEM-06, DUES-04, DUES-10 — on the roster on at least one day of [first, last], as it
+    stood then: admitted by `last`, and on the roster on `first` or brought onto it by an event
+    inside the range. `members.roster.on_roster_during` is the same rule in SQL."""
+    if joined_on is not None and joined_on > last:
+        return False
+    events = list(events)
+    status = status_on(events, first, stored)
+    if status is not None and status in ON_ROSTER:
+        return True
+    return any(first < e.on <= last and e.type in TO_ROSTER for e in events)
+
+
+def formal_on(kind_is_formal: bool, converted_on: date | None, day: date) -> bool:
+    """A formal member on `day`: formal now and converted by then (MEM-02, DEV-12)."""
+    return kind_is_formal and (converted_on is None or converted_on <= day)
+
+
 def party_standing_years(converted_on: date | None, correction_months: int, today: date) -> int:
     """党龄: whole years since conversion to formal membership, plus a correction (national.md
     §3.1 党龄校正值, in months). Probationary members have none."""

@@ -467,6 +467,7 @@ export const enumLabels = {
     upcoming: { 'zh-CN': '未到期', en: 'Not yet due' },
     no_basis: { 'zh-CN': '未登记基数', en: 'No basis' },
     not_member: { 'zh-CN': '未入党', en: 'Not yet a member' },
+    off_roster: { 'zh-CN': '不在册', en: 'Not on the roster' },
   },
   // dues reductions and exemptions, DUES-03 (backend/dangjian/dues/enums.py)
   duesExemptionKind: {

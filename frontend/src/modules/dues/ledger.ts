@@ -43,7 +43,7 @@ export function cellLook(state: MonthState): CellLook {
     case 'exempt':
       return 'exempt'
     default:
-      // upcoming, no_basis, not_member: nothing is owed (yet)
+      // upcoming, no_basis, not_member, off_roster: nothing is owed (yet, or any more)
       return 'none'
   }
 }
@@ -54,7 +54,7 @@ export const LEGEND: readonly { look: CellLook; states: readonly MonthState[] }[
   { look: 'partial', states: ['partial'] },
   { look: 'unpaid', states: ['unpaid'] },
   { look: 'exempt', states: ['exempt'] },
-  { look: 'none', states: ['upcoming', 'no_basis', 'not_member'] },
+  { look: 'none', states: ['upcoming', 'no_basis', 'not_member', 'off_roster'] },
 ]
 
 /** What a cell shows: "paid/due", or null when nothing can be due (not a member, no basis). */
