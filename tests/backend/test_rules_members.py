@@ -215,6 +215,20 @@ async def test_mem02_formal_member_without_conversion_date_is_refused(ctx: Ctx) 
         },
     )
     assert probationary.status_code == 201, probationary.text
+    # nor can an edit make a member formal without the date (党龄 would read 0 years)
+    url = f"{M}/{probationary.json()['id']}"
+    tag = (await ctx.get(url, "clerk")).headers["etag"]
+    patch = await ctx.client.patch(
+        url, json={"kind": "formal"}, headers={**ctx.auth("clerk"), "If-Match": tag}
+    )
+    assert patch.status_code == 422 and patch.json()["code"] == "converted_on_required"
+    converted = str(TODAY - timedelta(days=1))
+    patch = await ctx.client.patch(
+        url,
+        json={"kind": "formal", "converted_on": converted},
+        headers={**ctx.auth("clerk"), "If-Match": tag},
+    )
+    assert patch.status_code == 200, patch.text
 
 
 def test_mem02_import_refuses_a_formal_member_without_conversion_date() -> None:

@@ -156,10 +156,11 @@ async def export_members(
 
 @router.get("/statistics", response_model=MemberStatistics)
 async def member_statistics(
-    org_id: int, session: SessionDep, principal: PrincipalDep
+    org_id: int, session: SessionDep, principal: PrincipalDep, on: date | None = None
 ) -> MemberStatistics:
-    """党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）。"""
-    return await service.statistics(session, principal, org_id, date.today())
+    """党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）；
+    `on` 为过去某日时按当日在册情况统计。"""
+    return await service.statistics(session, principal, org_id, on or date.today())
 
 
 @router.get("/corrections", response_model=list[CorrectionRead])

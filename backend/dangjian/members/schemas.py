@@ -211,6 +211,7 @@ class FlowRow(OutputModel):
 
 class MemberStatistics(OutputModel):
     organization_id: int
+    on: date = Field(description="统计日期：按当日在册情况（之后的事件不影响）")
     total: int
     by_kind: list[CountRow]
     by_gender: list[CountRow]

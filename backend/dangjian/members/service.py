@@ -19,7 +19,7 @@ from dangjian.authz.service import require, visible_organization
 from dangjian.core import idcard
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
-from dangjian.members import rules
+from dangjian.members import roster, rules
 from dangjian.members.enums import ETHNICITIES, EventType
 from dangjian.members.schemas import (
     CountRow,
@@ -447,6 +447,12 @@ async def apply_changes(
     if "address" in changes:
         address = changes.pop("address")
         values["address_enc"] = cipher.encrypt(address) if address else None
+    if "kind" in changes or "converted_on" in changes:
+        # R: MEM-02 — 党龄 counts from conversion: a formal member keeps its date.
+        kind = changes.get("kind", m.kind)
+        converted = changes["converted_on"] if "converted_on" in changes else m.converted_on
+        if kind is MemberKind.formal and converted is None:
+            raise ConversionDateRequired()
     values.update(changes)
     try:
         result = await session.execute(
@@ -794,8 +800,14 @@ async def statistics(
     org = await visible_organization(session, principal, org_id)
     if not (principal.can(Cap.roster_read, org.path) or principal.can(Cap.stats_export, org.path)):
         raise Forbidden()
+    # R: MEM-02, MEM-06 — the roster as it stood on `today` (a past date asked for with ?on=):
+    # status from the events dated up to then, kind from the conversion date.
     in_subtree = and_(
-        Organization.path.startswith(org.path, autoescape=True), Member.status.in_(rules.ON_ROSTER)
+        Organization.path.startswith(org.path, autoescape=True), roster.on_roster_on(today)
+    )
+    kind = case(
+        (roster.formal_on(today), literal(MemberKind.formal.value)),
+        else_=literal(MemberKind.probationary.value),
     )
     base = (
         select().select_from(Member).join(Organization, Organization.id == Member.organization_id)
@@ -847,7 +859,10 @@ async def statistics(
                 func.count(),
             )
             .join(Organization, Organization.id == MemberEvent.organization_id)
-            .where(Organization.path.startswith(org.path, autoescape=True))
+            .where(
+                Organization.path.startswith(org.path, autoescape=True),
+                MemberEvent.occurred_on <= today,
+            )
             .group_by("y", MemberEvent.type)
             .order_by("y")
         )
@@ -856,8 +871,9 @@ async def statistics(
     by_period = {r.key: r.count for r in await grouped(period)}
     return MemberStatistics(
         organization_id=org.id,
-        total=sum(r.count for r in await grouped(Member.kind)),
-        by_kind=await grouped(Member.kind),
+        on=today,
+        total=sum(r.count for r in await grouped(kind)),
+        by_kind=await grouped(kind),
         by_gender=await grouped(Member.gender),
         by_age_band=[
             CountRow(key=label, count=by_age.get(label, 0)) for label, _, _ in rules.AGE_BANDS
