@@ -38,9 +38,11 @@ from dangjian.meetings.enums import (
     MeetingType,
 )
 from dangjian.meetings.rules import ABSENCE_LABELS, ABSENCE_THRESHOLDS, absence_level
+from dangjian.members import roster
+from dangjian.members.enums import EventType
 from dangjian.members.rules import ON_ROSTER
-from dangjian.models import Meeting, MeetingAttendee, Member, Organization
-from dangjian.models.enums import MemberKind, OrgKind
+from dangjian.models import Meeting, MeetingAttendee, Member, MemberEvent, Organization
+from dangjian.models.enums import MemberStatus, OrgKind
 from dangjian.policies.params import PERIOD_LABELS, Period
 from dangjian.policies.service import resolve
 
@@ -363,7 +365,8 @@ async def meeting_compliance(
         )
     ).all()
 
-    formal = await _formal_members(session, [o for o in orgs if o.kind is OrgKind.branch])
+    branches = [o for o in orgs if o.kind is OrgKind.branch]
+    formal = await _formal_members(session, branches, policy_on)
     # (organisation, type, count, per, window) for every requirement in force
     wanted: list[tuple[Organization, MeetingType, int, Period, Window]] = []
     for o in sorted(orgs, key=lambda o: _path_key(o.path)):
@@ -412,9 +415,11 @@ async def meeting_compliance(
     )
 
 
-async def _formal_members(session: AsyncSession, branches: list[Organization]) -> dict[int, int]:
-    """R: ORG-03 — formal members on the roster of each branch (its groups included), from one
-    aggregate per organisation of the branches' subtrees. The current roster is used."""
+async def _formal_members(
+    session: AsyncSession, branches: list[Organization], on: date
+) -> dict[int, int]:
+    """R: ORG-03 — formal members on the roster of each branch (its groups included) on `on`,
+    as the roster stood then (MEM-06), from one aggregate per organisation of the subtrees."""
     if not branches:
         return {}
     under = or_(*(Organization.path.startswith(b.path, autoescape=True) for b in branches))
@@ -423,8 +428,8 @@ async def _formal_members(session: AsyncSession, branches: list[Organization]) -
         .join(Member, Member.organization_id == Organization.id)
         .where(
             under,
-            Member.kind == MemberKind.formal,
-            Member.status.in_(list(ON_ROSTER)),
+            roster.formal_on(on),
+            roster.on_roster_on(on),
         )
         .group_by(Organization.path)
     )
@@ -561,6 +566,41 @@ def _local_year_month(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[A
     return extract("year", local), extract("month", local)
 
 
+def _index_of(day: date) -> int:
+    return month_index(day.year, day.month)
+
+
+async def _suspended_months(
+    session: AsyncSession, member_ids: list[int], today: date
+) -> dict[int, set[int]]:
+    """Month indexes (up to today's) in which each member's organisation life was suspended on
+    at least one day (MEM-07), from the dated suspension events."""
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(MemberEvent.member_id, MemberEvent.type, MemberEvent.occurred_on)
+        .where(
+            MemberEvent.member_id.in_(member_ids),
+            MemberEvent.type.in_([EventType.suspension, EventType.suspension_end]),
+        )
+        .order_by(MemberEvent.member_id, MemberEvent.occurred_on, MemberEvent.id)
+    )
+    out: dict[int, set[int]] = defaultdict(set)
+    since: dict[int, date] = {}
+    last = _index_of(today)
+    for mid, etype, on in rows.all():
+        if etype == EventType.suspension:
+            since.setdefault(mid, on)
+        elif mid in since:
+            start = since.pop(mid)
+            out[mid].update(
+                range(month_index(start.year, start.month), month_index(on.year, on.month) + 1)
+            )
+    for mid, start in since.items():
+        out[mid].update(range(month_index(start.year, start.month), last + 1))
+    return out
+
+
 async def absences(
     session: AsyncSession, principal: Principal, org_id: int, now: datetime
 ) -> AbsenceReport:
@@ -589,7 +629,8 @@ async def absences(
         .where(
             member_org.path.startswith(org.path, autoescape=True),
             scope_clause(principal, Cap.roster_read, member_org.path),
-            Member.status.in_(list(ON_ROSTER)),
+            # R: MEM-07 — a member whose organisation life is suspended is no absence case
+            Member.status.in_(list(ON_ROSTER - {MemberStatus.suspended})),
             _COUNTED,
             _held_meeting(),
             Meeting.starts_at <= now,
@@ -602,6 +643,10 @@ async def absences(
         months[member_id][month_index(int(y), int(m))] = int(attended or 0) > 0
         org_of[member_id] = member_org_id
 
+    for mid, suspended in (await _suspended_months(session, list(months), today)).items():
+        # R: MEM-07, DISC-01 — months of a suspension are not absences: they end a run
+        for index in suspended:
+            months[mid][index] = True
     runs = {mid: run for mid, by_month in months.items() if (run := absence_run(by_month)).months}
     if not runs:
         return AbsenceReport(org_id=org.id, on=today, rows=[])

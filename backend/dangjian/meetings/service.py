@@ -5,6 +5,7 @@ votes, agenda, minutes and their confidentiality, follow-up of resolutions (MTG-
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -55,7 +56,9 @@ from dangjian.meetings.schemas import (
     ResolutionCreate,
     ResolutionRead,
 )
+from dangjian.members import roster
 from dangjian.members import rules as member_rules
+from dangjian.members.enums import Category, EventType
 from dangjian.members.service import has_category
 from dangjian.models import (
     AgendaItem,
@@ -63,6 +66,7 @@ from dangjian.models import (
     MeetingAttachment,
     MeetingAttendee,
     Member,
+    MemberEvent,
     Organization,
     Post,
     Resolution,
@@ -379,33 +383,81 @@ async def _committee(session: AsyncSession, org_id: int, on: date) -> list[User]
     return list(rows)
 
 
+def meeting_day(meeting: Meeting) -> date:
+    """The local calendar day the meeting is held on: the roster of that day counts."""
+    return meeting.starts_at.astimezone(LOCAL_TZ).date()
+
+
+@dataclass(frozen=True)
+class Expected:
+    member: Member
+    user_id: int | None
+    voter: bool
+
+
 async def _members(
-    session: AsyncSession, org: Organization, mtype: MeetingType
-) -> list[tuple[Member, int | None]]:
+    session: AsyncSession, org: Organization, mtype: MeetingType, on: date
+) -> list[Expected]:
+    """R: MTG-01, MTG-07, MEM-06, MEM-07 — the members expected at a meeting of `org` held on
+    `on`, from the roster as it stood that day (a death or transfer dated by then removes a
+    member; later events change nothing). Members whose organisation life is suspended are
+    not expected (MEM-07). Members out of contact stay expected: only the cases MTG-07 lists
+    may be left out, each with the higher committee's consent recorded on the attendee."""
     stmt = (
         select(Member, User.id)
         .join(Organization, Organization.id == Member.organization_id)
         .outerjoin(User, (User.member_id == Member.id) & User.is_active.is_(True))
         .where(
             Organization.path.startswith(org.path, autoescape=True),
-            Member.status.in_(member_rules.ON_ROSTER - {MemberStatus.lost_contact}),
+            roster.on_roster_on(on),
         )
         .order_by(Member.name, Member.id)
     )
     if mtype is MeetingType.inservice_meeting:
         stmt = stmt.where(has_category("inservice"))
-    return [(m, uid) for m, uid in (await session.execute(stmt)).all()]
+    rows = [(m, uid) for m, uid in (await session.execute(stmt)).all()]
+    events: dict[int, list[member_rules.EventFact]] = defaultdict(list)
+    ids = [m.id for m, _ in rows]
+    for chunk in (ids[i : i + 5000] for i in range(0, len(ids), 5000)):
+        for e in await session.scalars(select(MemberEvent).where(MemberEvent.member_id.in_(chunk))):
+            events[e.member_id].append(
+                member_rules.EventFact(EventType(e.type), e.occurred_on, e.ends_on, e.id)
+            )
+    out = []
+    for m, uid in rows:
+        status = member_rules.status_on(events[m.id], on, m.status)
+        if status is None or status not in member_rules.ON_ROSTER:
+            continue
+        if status is MemberStatus.suspended:
+            continue  # R: MEM-07 — not expected at organisation life during the suspension
+        out.append(Expected(m, uid, _voter(m, status, on)))
+    return out
 
 
-def _voter(m: Member) -> bool:
-    """R: MTG-07 — formal members have a vote; probationary members and 留党察看 do not."""
-    return m.kind is MemberKind.formal and m.status is not MemberStatus.probation
+def _voter(m: Member, status: MemberStatus, on: date) -> bool:
+    """R: MTG-07, XFER-06 — formal members on the day have a vote; probationary members and
+    those under 留党察看 do not, nor do flow-in members (they vote at home, XFER-06)."""
+    formal = member_rules.formal_on(m.kind is MemberKind.formal, m.converted_on, on)
+    floating_in = Category.floating_in.value in (m.categories or [])
+    return formal and status is not MemberStatus.probation and not floating_in
+
+
+def _expected_row(meeting: Meeting, e: Expected) -> MeetingAttendee:
+    return MeetingAttendee(
+        meeting_id=meeting.id,
+        member_id=e.member.id,
+        user_id=e.user_id,
+        name=e.member.name,
+        role=AttendeeRole.expected,
+        voter=e.voter,
+        elderly="elderly_or_sick" in (e.member.categories or []),
+    )
 
 
 async def _invite(session: AsyncSession, meeting: Meeting, org: Organization) -> None:
     people: list[MeetingAttendee] = []
     if meeting.type in COMMITTEE_TYPES:
-        for user in await _committee(session, org.id, meeting.starts_at.date()):
+        for user in await _committee(session, org.id, meeting_day(meeting)):
             people.append(
                 MeetingAttendee(
                     meeting_id=meeting.id,
@@ -417,19 +469,40 @@ async def _invite(session: AsyncSession, meeting: Meeting, org: Organization) ->
                 )
             )
     elif meeting.type in MEMBER_TYPES or meeting.type is MeetingType.inservice_meeting:
-        for m, user_id in await _members(session, org, meeting.type):
-            people.append(
-                MeetingAttendee(
-                    meeting_id=meeting.id,
-                    member_id=m.id,
-                    user_id=user_id,
-                    name=m.name,
-                    role=AttendeeRole.expected,
-                    voter=_voter(m),
-                    elderly="elderly_or_sick" in (m.categories or []),
-                )
-            )
+        for e in await _members(session, org, meeting.type, meeting_day(meeting)):
+            people.append(_expected_row(meeting, e))
     session.add_all(people)
+
+
+async def fix_expected(
+    session: AsyncSession, meeting: Meeting, org: Organization
+) -> list[MeetingAttendee]:
+    """R: MTG-07 — the expected members and the entitled voters are fixed when the meeting is
+    held and again when a vote is recorded, from the roster on the meeting's day (the list made
+    at drafting may be stale): a member who died, left or was suspended by then is no longer
+    expected (kept as 列席 if they did sign in), a vote lost to 留党察看 is gone, a member who
+    joined the roster by then is added. Recorded attendance, leave and exclusions are kept."""
+    attendees = await _attendees(session, meeting.id)
+    if not (meeting.type in MEMBER_TYPES or meeting.type is MeetingType.inservice_meeting):
+        return attendees
+    wanted = {
+        e.member.id: e for e in await _members(session, org, meeting.type, meeting_day(meeting))
+    }
+    seen: set[int] = set()
+    for a in attendees:
+        if a.role is not AttendeeRole.expected or a.member_id is None:
+            continue
+        seen.add(a.member_id)
+        e = wanted.get(a.member_id)
+        if e is not None:
+            a.voter = e.voter
+        elif a.attendance in (Attendance.present, Attendance.sitting_in):
+            a.role, a.voter = AttendeeRole.sitting_in, False
+        else:
+            await session.delete(a)
+    session.add_all(_expected_row(meeting, e) for mid, e in wanted.items() if mid not in seen)
+    await session.flush()
+    return await _attendees(session, meeting.id)
 
 
 # ---------------------------------------------------------------- reads
@@ -770,7 +843,7 @@ async def hold(
     meeting, org = await managed(session, principal, meeting_id)
     _require_state(meeting, CHANGEABLE, "确认召开")
     _not_in_future(meeting.starts_at, utcnow())  # R: LEDG-03
-    attendees = await _attendees(session, meeting.id)
+    attendees = await fix_expected(session, meeting, org)  # R: MTG-07 — fixed when held
     q = quorum(meeting, attendees)
     if q.met is False:
         if not body.emergency:
@@ -1251,7 +1324,7 @@ async def record_vote(
     rule = vote_rule(meeting.type, body.rule)
     if body.secret and body.names:
         raise Unprocessable("无记名投票不得记录谁投了什么票", code="secret_names")
-    attendees = await _attendees(session, meeting.id)
+    attendees = await fix_expected(session, meeting, org)  # R: MTG-07 — and at each vote
     c = counts(meeting, attendees)
     voters = [
         a for a in attendees if a.role is AttendeeRole.expected and a.excluded is None and a.voter
