@@ -349,10 +349,14 @@ async def test_mtg02_policy_changed_today_does_not_change_last_quarters_verdict(
     assert body["policy_on"] == QUARTER_END.isoformat()
     after = row(body, branch, BT)
     assert (after["required"], after["held"], after["colour"]) == (3, 2, "amber")
-    current = await report(ctx, "meetings")  # default: this quarter, today's policy
-    assert current["policy_on"] == TODAY.isoformat()
+    current = await report(ctx, "meetings")  # default: this quarter
+    assert current["policy_on"] == current["ends_on"]
+    # each month by the value in force on its first day: twice from the first month that begins
+    # on or after today, once before
+    first = month_shift(TODAY, -((TODAY.month - 1) % 3))
+    per_month = [2 if month_shift(first, i) >= TODAY else 1 for i in range(3)]
     now = row(current, branch, BT)
-    assert (now["count"], now["required"]) == (2, 6)
+    assert (now["count"], now["required"]) == (per_month[-1], sum(per_month))
     # a value that was in force at the end of last quarter does decide it (once a quarter)
     await set_policy(
         ctx, "child", "meetings.frequency.committee", {"count": 1, "period": "quarter"}, M1
@@ -364,13 +368,21 @@ async def test_mtg02_policy_changed_today_does_not_change_last_quarters_verdict(
         2,
         "green",
     )
-    # and a policy count of 0 means "not required": no row
+    # a change in the middle of that quarter waits for the next period: the quarter stays 1
     await set_policy(
         ctx, "child", "meetings.frequency.committee", {"count": 0, "period": "month"}, M2
     )
+    kept = row(await report(ctx, "meetings", period=QUARTER), branch, BT)
+    assert (kept["per"], kept["required"], kept["colour"]) == ("quarter", 1, "green")
+    # and a policy count of 0 means "not required": no row
+    await set_policy(
+        ctx, "child", "meetings.frequency.branch_assembly", {"count": 0, "period": "quarter"}, M1
+    )
     quiet = await report(ctx, "meetings", period=QUARTER)
     assert not [
-        r for r in quiet["rows"] if r["organization_id"] == branch and r["type"] == "committee"
+        r
+        for r in quiet["rows"]
+        if r["organization_id"] == branch and r["type"] == "branch_assembly"
     ]
 
 

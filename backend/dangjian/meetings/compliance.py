@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import StrEnum
@@ -44,7 +44,7 @@ from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Meeting, MeetingAttendee, Member, MemberEvent, Organization
 from dangjian.models.enums import MemberStatus, OrgKind
 from dangjian.policies.params import PERIOD_LABELS, Period
-from dangjian.policies.service import resolve
+from dangjian.policies.service import history, resolve
 
 # China has one time zone and no daylight saving time.
 LOCAL_TZ = timezone(timedelta(hours=8), "CST")
@@ -99,10 +99,15 @@ class MeetingComplianceRow(OutputModel):
     organization_path: str
     type: MeetingType
     type_label: str
-    count: int = Field(description="工作制度：每个周期最少次数")
-    per: Period = Field(description="工作制度：周期")
+    count: int = Field(
+        description="工作制度：每个周期最少次数（统计区间最后一个制度周期第一天生效的参数）"
+    )
+    per: Period = Field(description="工作制度：周期（同上）")
     per_label: str
-    required: int = Field(description="应召开次数（在报告期内结束的制度周期数 × 每周期次数）")
+    required: int = Field(
+        description="应召开次数：在报告期内结束的各制度周期的最少次数之和，"
+        "每个周期按其第一天生效的工作制度参数计"
+    )
     held: int = Field(description="已召开次数（统计区间内）")
     short_notice: int = Field(description="其中通知时间不足的次数（MTG-03）")
     counted_from: date = Field(description="统计区间起")
@@ -121,7 +126,9 @@ class MeetingCompliance(OutputModel):
     period: str
     starts_on: date
     ends_on: date
-    policy_on: date = Field(description="适用哪一天生效的工作制度参数")
+    policy_on: date = Field(
+        description="工作制度参数适用至哪一天（报告期末）：每个制度周期按其第一天生效的参数评判"
+    )
     rows: list[MeetingComplianceRow]
     totals: ColourTotals
 
@@ -237,26 +244,93 @@ def _span(label: str, year: int, first_month: int, months: int) -> ReportPeriod:
 
 @dataclass(frozen=True)
 class Window:
-    """The policy periods of one kind that END inside a report period, taken together.
+    """The policy periods that END inside a report period, taken together.
 
-    R: MTG-02 — required = count × `periods`; held = meetings in [starts_on, ends_on]. A policy
-    period longer than the report period is judged in the report period where it ends, over its
-    whole length (1/quarter asked for March: required 1, meetings of January–March count; for
-    January or February: required 0). When no policy period ends inside, the window is the report
-    period itself and nothing is required."""
+    R: MTG-02 — required = the sum of their counts (`policy_periods`); held = meetings in
+    [starts_on, ends_on]. A policy period longer than the report period is judged in the report
+    period where it ends, over its whole length (1/quarter asked for March: required 1, meetings of
+    January–March count; for January or February: required 0). When no policy period ends inside,
+    the window is the report period itself and nothing is required."""
 
     periods: int
     starts_on: date
     ends_on: date
 
 
-def policy_window(per: Period, report: ReportPeriod) -> Window:
-    n = POLICY_MONTHS[Period(per)]
-    # month index i is the last month of a policy period when its month of the year is n, 2n …
-    ends = [i for i in range(report.first_month, report.last_month + 1) if (i % 12 + 1) % n == 0]
-    if not ends:
+@dataclass(frozen=True)
+class Regime:
+    """One value of a frequency parameter: at least `count` meetings per `per`."""
+
+    count: int
+    per: Period
+
+    @classmethod
+    def of(cls, value: Mapping[str, Any]) -> Regime:
+        return cls(int(value["count"]), Period(value["period"]))
+
+
+@dataclass(frozen=True)
+class PolicyPeriod:
+    """One policy period (months `first`..`last`, month indexes) and the regime judging it."""
+
+    first: int
+    last: int
+    regime: Regime
+
+
+def policy_periods(
+    regime_on: Callable[[date], Regime], first: int, last: int
+) -> list[PolicyPeriod]:
+    """R: MTG-02 — the policy periods covering months `first`..`last` when the frequency may
+    change, each with the regime (count and unit) that judges it. Deterministic:
+
+    The walk starts in January of `first`'s year (every unit is aligned there) with a cursor
+    month m. The regime in force on m's first day (`regime_on(month_start(m))`) has a unit of n
+    months (month 1, two months 2, quarter 3, half-year 6, year 12); if m begins a period of that
+    unit (calendar-aligned from January: (month − 1) mod n = 0), the period m..m+n−1 is judged by
+    that regime. Otherwise the unit changed in the middle of one of the new unit's periods: the
+    previous period's regime carries on for one more of its own periods (m is aligned for it,
+    since its last period ended at m − 1). The cursor then moves past the period; the walk ends
+    with the period containing `last`. Nothing is counted twice, no month is left out, and
+    periods never cross a year end (every unit divides 12; January begins a period of each).
+
+    So a change of count takes effect from the first period whose first day is on or after its
+    date (as the dues mode: `dues.ledger.annual_timelines`): 1/month changed to 2/month on
+    15 March judges March by 1 and April by 2. A change of unit takes effect at the first month,
+    on or after its date, that both begins a period of the new unit and follows the end of one
+    of the old: 1/month changed to 1/quarter on 15 February judges January, February and March
+    monthly and then quarters from April; every two months changed to quarterly on 15 January
+    keeps the two-month periods January–June (March–April straddles 1 April) and quarters
+    begin in July."""
+    out: list[PolicyPeriod] = []
+    m = first - first % 12
+    previous: Regime | None = None
+    while m <= last:
+        regime = regime_on(month_start(m))
+        n = POLICY_MONTHS[regime.per]
+        if m % n and previous is not None:
+            regime, n = previous, POLICY_MONTHS[previous.per]
+        out.append(PolicyPeriod(m, m + n - 1, regime))
+        previous = regime
+        m += n
+    return out
+
+
+def counted_periods(periods: list[PolicyPeriod], report: ReportPeriod) -> list[PolicyPeriod]:
+    """The policy periods judged in `report`: those whose last month falls inside it."""
+    return [p for p in periods if report.first_month <= p.last <= report.last_month]
+
+
+def window_of(counted: list[PolicyPeriod], report: ReportPeriod) -> Window:
+    if not counted:
         return Window(0, report.starts_on, report.ends_on)
-    return Window(len(ends), month_start(ends[0] - n + 1), month_end(ends[-1]))
+    return Window(len(counted), month_start(counted[0].first), month_end(counted[-1].last))
+
+
+def policy_window(per: Period, report: ReportPeriod) -> Window:
+    """The window of a frequency that never changes (one unit throughout)."""
+    periods = policy_periods(lambda _: Regime(1, per), report.first_month, report.last_month)
+    return window_of(counted_periods(periods, report), report)
 
 
 def colour(required: int, held: int, window: Window, today: date) -> Colour:
@@ -349,11 +423,12 @@ async def meeting_compliance(
     """R: MTG-02, MTG-03 — for each organisation of the subtree and each type of meeting its
     level holds with a policy count > 0: required, held, short notice and a colour.
 
-    Policy values are those in force on the report period's last day (today while it runs), so a
-    change made later does not rewrite a past verdict."""
+    Each policy period judged in the report period is judged by the value in force on its first
+    day (`policy_periods`), and required is the sum of their counts: a change made later does not
+    rewrite a past verdict, and a value set ahead (effective from a later date) judges the periods
+    that begin on or after its date. The policy history of the whole subtree is read at once."""
     org = await _stats_org(session, principal, org_id)
     report = _period(period, today)
-    policy_on = min(report.ends_on, today)
     in_subtree = and_(
         Organization.path.startswith(org.path, autoescape=True),
         scope_clause(principal, Cap.stats_export, Organization.path),
@@ -365,24 +440,32 @@ async def meeting_compliance(
         )
     ).all()
 
+    # R: ORG-03 — a branch has a committee by its formal members on the roster as it stood at
+    # the end of the report period (today while it runs)
     branches = [o for o in orgs if o.kind is OrgKind.branch]
-    formal = await _formal_members(session, branches, policy_on)
-    # (organisation, type, count, per, window) for every requirement in force
-    wanted: list[tuple[Organization, MeetingType, int, Period, Window]] = []
+    formal = await _formal_members(session, branches, min(report.ends_on, today))
+    policies = await history(session, orgs, [frequency_key(t) for t in MeetingType])
+    # (organisation, type, regime shown, required, window) for every requirement in force
+    wanted: list[tuple[Organization, MeetingType, Regime, int, Window]] = []
     for o in sorted(orgs, key=lambda o: _path_key(o.path)):
-        types = required_of(o.kind, formal.get(o.id, 0) >= COMMITTEE_MIN_FORMAL)
-        resolved = await resolve(session, o, policy_on, [frequency_key(t) for t in types])
-        for t in types:
-            value = resolved[frequency_key(t)].value
-            count, per = int(value["count"]), Period(value["period"])
-            if count > 0:
-                wanted.append((o, t, count, per, policy_window(per, report)))
+        for t in required_of(o.kind, formal.get(o.id, 0) >= COMMITTEE_MIN_FORMAL):
+
+            def regime_on(day: date, path: str = o.path, key: str = frequency_key(t)) -> Regime:
+                return Regime.of(policies.value_on(path, key, day))
+
+            periods = policy_periods(regime_on, report.first_month, report.last_month)
+            counted = counted_periods(periods, report)
+            required = sum(p.regime.count for p in counted)
+            # shown: the regime of the window's last period (the last period walked when none
+            # ends inside the report period: it contains the report's last month)
+            shown = (counted or periods)[-1].regime
+            if required > 0 or shown.count > 0:
+                wanted.append((o, t, shown, required, window_of(counted, report)))
 
     counts = await _held_counts(session, in_subtree, [w for *_, w in wanted])
     rows: list[MeetingComplianceRow] = []
-    for o, t, count, per, window in wanted:
+    for o, t, shown, required, window in wanted:
         held, short = counts.get((o.id, t, window), (0, 0))
-        required = count * window.periods
         rows.append(
             MeetingComplianceRow(
                 organization_id=o.id,
@@ -390,9 +473,9 @@ async def meeting_compliance(
                 organization_path=o.path,
                 type=t,
                 type_label=MEETING_TYPE_LABELS[t],
-                count=count,
-                per=per,
-                per_label=PERIOD_LABELS[per],
+                count=shown.count,
+                per=shown.per,
+                per_label=PERIOD_LABELS[shown.per],
                 required=required,
                 held=held,
                 short_notice=short,
@@ -407,7 +490,7 @@ async def meeting_compliance(
         period=report.label,
         starts_on=report.starts_on,
         ends_on=report.ends_on,
-        policy_on=policy_on,
+        policy_on=report.ends_on,
         rows=rows,
         totals=ColourTotals(
             green=tally[Colour.green], amber=tally[Colour.amber], red=tally[Colour.red]
@@ -441,8 +524,8 @@ async def _held_counts(
     session: AsyncSession, in_subtree: ColumnElement[bool], windows: Iterable[Window]
 ) -> dict[tuple[int, MeetingType, Window], tuple[int, int]]:
     """One aggregate: held meetings and those among them with short notice, GROUP BY
-    organisation and type, one pair of conditional sums per distinct counting window (there are
-    at most five: one per kind of policy period)."""
+    organisation and type, one pair of conditional sums per distinct counting window (a few: one
+    per kind of policy period, and one per mix of kinds where a unit changed in the year)."""
     distinct = sorted(set(windows), key=lambda w: (w.starts_on, w.ends_on))
     if not distinct:
         return {}

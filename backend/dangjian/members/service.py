@@ -450,7 +450,7 @@ async def apply_changes(
     if "kind" in changes or "converted_on" in changes:
         # R: MEM-02 — 党龄 counts from conversion: a formal member keeps its date.
         kind = changes.get("kind", m.kind)
-        converted = changes["converted_on"] if "converted_on" in changes else m.converted_on
+        converted = changes.get("converted_on", m.converted_on)
         if kind is MemberKind.formal and converted is None:
             raise ConversionDateRequired()
     values.update(changes)

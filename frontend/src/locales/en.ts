@@ -919,7 +919,7 @@ const en: MessageSchema = {
     drillNote: 'Only meetings held, with minutes approved or archived count as held.',
     shortNotice: 'Short notice',
     shortNoticeN: 'Short notice {n}',
-    foot: 'Judged by the work rules in force on {date}; click a cell to see its meetings.',
+    foot: 'Each period of the work rules is judged by the rules in force on its first day; required is the sum over the periods. Click a cell to see its meetings.',
     name: 'Name',
     memberOrg: 'Organisation',
     expected: 'Expected',

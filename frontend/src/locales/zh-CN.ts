@@ -917,7 +917,7 @@ const zhCN = {
     drillNote: '只有已召开、纪要已审定、已归档的会议计入已开次数。',
     shortNotice: '通知不足',
     shortNoticeN: '通知不足 {n}',
-    foot: '按 {date} 生效的工作制度参数评判；点击格子可查看具体会议。',
+    foot: '每个制度周期按其第一天生效的工作制度参数评判，应开次数为各周期之和；点击格子可查看具体会议。',
     name: '姓名',
     memberOrg: '所在组织',
     expected: '应到',

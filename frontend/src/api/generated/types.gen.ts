@@ -1977,7 +1977,7 @@ export type MeetingCompliance = {
     /**
      * Policy On
      *
-     * 适用哪一天生效的工作制度参数
+     * 工作制度参数适用至哪一天（报告期末）：每个制度周期按其第一天生效的参数评判
      */
     policy_on: string;
     /**
@@ -1999,7 +1999,7 @@ export type MeetingComplianceRow = {
     /**
      * Count
      *
-     * 工作制度：每个周期最少次数
+     * 工作制度：每个周期最少次数（统计区间最后一个制度周期第一天生效的参数）
      */
     count: number;
     /**
@@ -2033,7 +2033,7 @@ export type MeetingComplianceRow = {
      */
     organization_path: string;
     /**
-     * 工作制度：周期
+     * 工作制度：周期（同上）
      */
     per: Period;
     /**
@@ -2043,7 +2043,7 @@ export type MeetingComplianceRow = {
     /**
      * Required
      *
-     * 应召开次数（在报告期内结束的制度周期数 × 每周期次数）
+     * 应召开次数：在报告期内结束的各制度周期的最少次数之和，每个周期按其第一天生效的工作制度参数计
      */
     required: number;
     /**
