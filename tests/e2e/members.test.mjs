@@ -211,6 +211,13 @@ describe('党员花名册 in the browser', { skip: skip ?? false }, () => {
     await page.locator('[data-chart=flows] canvas').waitFor()
     await page.waitForTimeout(800)
     await screenshot(page, '24-statistics')
+    // A day long before anyone joined: the roster as it stood then is empty (MEM-06).
+    const on = page.locator('input[name=stats-on]')
+    await on.fill('1901-01-01')
+    await on.press('Enter')
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=stats-total] .tile__num')?.textContent?.trim() === '0',
+    )
 
     await page.locator('[data-menu=members]').click()
     await page.locator('[data-testid=roster-table] .el-table__row').first().waitFor()

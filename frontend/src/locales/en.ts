@@ -531,6 +531,8 @@ const en: MessageSchema = {
     title: 'Member statistics',
     other: 'Other',
     scope: 'Organisation',
+    on: 'As on',
+    onToday: 'Today',
     total: 'On the roster',
     minority: 'Ethnic minorities',
     probationary: 'Probationary',

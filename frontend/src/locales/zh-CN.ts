@@ -529,6 +529,8 @@ const zhCN = {
     title: '党员统计',
     other: '其他',
     scope: '统计范围',
+    on: '统计日期',
+    onToday: '今天',
     total: '在册党员',
     minority: '少数民族',
     probationary: '预备党员',

@@ -2785,6 +2785,12 @@ export type MemberStatistics = {
      */
     minority: number;
     /**
+     * On
+     *
+     * 统计日期：按当日在册情况（之后的事件不影响）
+     */
+    on: string;
+    /**
      * Organization Id
      */
     organization_id: number;
@@ -2967,7 +2973,7 @@ export type MonthCell = {
 /**
  * MonthState
  */
-export type MonthState = 'not_member' | 'no_basis' | 'exempt' | 'paid' | 'partial' | 'unpaid' | 'upcoming';
+export type MonthState = 'not_member' | 'off_roster' | 'no_basis' | 'exempt' | 'paid' | 'partial' | 'unpaid' | 'upcoming';
 
 /**
  * MonthlyCollection
@@ -10225,6 +10231,10 @@ export type MembersMemberStatisticsData = {
          * Org Id
          */
         org_id: number;
+        /**
+         * On
+         */
+        on?: string | null;
     };
     url: '/api/v1/members/statistics';
 };
