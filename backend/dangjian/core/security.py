@@ -145,7 +145,7 @@ def decode_access_token(token: str, *, key: str) -> AccessClaims | None:
             options={"require_exp": True, "require_sub": True, "verify_exp": False},
         )
         expires_at = int(payload["exp"])
-    except (JWTError, TypeError, ValueError):
+    except (JWTError, TypeError, ValueError, OverflowError):
         return None
     if expires_at < int(clock.now().timestamp()):
         return None
