@@ -13,7 +13,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from pydantic import ValidationError
 
+from dangjian.core import clock
 from dangjian.core.config import REPO_ROOT, get_settings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -259,6 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_export_openapi)
 
     args = parser.parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(f"配置有误：{exc}", file=sys.stderr)
+        return 2
+    # The CLI judges dates (demo data, reports) by the same configured zone as the server.
+    clock.use_zone(settings.zone)
     return int(args.func(args))
 
 

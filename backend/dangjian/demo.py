@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
-from dangjian.core import idcard, security
+from dangjian.core import clock, idcard, security
 from dangjian.core.config import get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
@@ -40,7 +40,7 @@ class DemoBuilder:
         self.faker.seed_instance(seed)
         self.serial = 0
         self.issued: set[str] = set()
-        self.today = date.today()
+        self.today = clock.today()
 
     async def org(
         self,

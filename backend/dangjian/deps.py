@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dangjian.auth import service as auth_service
 from dangjian.authz.principal import Principal
+from dangjian.core import clock
 from dangjian.core.config import Settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Forbidden, Unauthorized
@@ -48,7 +50,19 @@ async def _client_ip(request: Request) -> str | None:
     return client_ip(request)
 
 
+async def _today() -> date:
+    return clock.today()
+
+
+async def _now() -> datetime:
+    return clock.now()
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
+# The one clock, injected: today's date in the configured zone (China time by default) and the
+# current UTC instant. Routes take these rather than reading a clock of their own.
+TodayDep = Annotated[date, Depends(_today)]
+NowDep = Annotated[datetime, Depends(_now)]
 SessionDep = Annotated[AsyncSession, Depends(request_session)]
 # Not for work inside a request: a second session while the request's own holds a connection
 # is a nested checkout, and enough concurrent requests doing it exhaust the pool. Commit what

@@ -19,7 +19,7 @@ from starlette.routing import Match
 
 from dangjian.api import UPLOAD_ROUTES, api_router
 from dangjian.audit import service as audit_service
-from dangjian.core import accesslog
+from dangjian.core import accesslog, clock
 from dangjian.core.config import Settings, get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings.signing_key()  # generate var/secret_key at start-up, not on the first request
     # The audit chain's HMAC key comes from these settings (never from the database).
     audit_service.use_key(settings.audit_signing_key())
+    # Every "today" (deadlines, current month/quarter/year) is the date in this zone.
+    clock.use_zone(settings.zone)
     accesslog.install()  # however the app is served, the access log carries no query strings
 
     install_error_handlers(app)

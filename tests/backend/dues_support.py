@@ -10,7 +10,8 @@ import httpx
 from conftest import Ctx, fresh_member
 from sqlalchemy import func, select
 
-from dangjian.meetings.compliance import local_today, month_index, month_label, month_start
+from dangjian.core import clock
+from dangjian.meetings.compliance import month_index, month_label, month_start
 from dangjian.models import AuditLog, Member
 
 API = "/api/v1/dues"
@@ -19,7 +20,7 @@ LONG_AGO = date(2001, 7, 1)
 
 def now() -> int:
     """The current month index (the API judges months in China time)."""
-    today = local_today()
+    today = clock.today()
     return month_index(today.year, today.month)
 
 

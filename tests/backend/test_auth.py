@@ -19,6 +19,7 @@ from conftest import DEMO_PASSWORD, TEST_DATA_KEY, TEST_SECRET, Ctx
 from jose import jwt
 from sqlalchemy import select, update
 
+from dangjian.core import clock
 from dangjian.core.security import create_access_token
 from dangjian.models import AuthSession, LoginThrottle, Post, RefreshToken, User
 
@@ -308,7 +309,7 @@ class TestSessionLimits:
             await s.execute(
                 update(Post)
                 .where(Post.user_id == user_id)
-                .values(end_date=datetime.now(UTC).date() - timedelta(days=1))
+                .values(end_date=clock.today() - timedelta(days=1))
             )
         assert (await ctx.get(f"/api/v1/organizations/{own}", "zuzhi")).status_code == 404
         me = (await ctx.get("/api/v1/auth/me", "zuzhi")).json()

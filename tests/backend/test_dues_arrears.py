@@ -8,7 +8,8 @@ from conftest import Ctx
 from dues_support import API, basis, count, member, now, paid, statement, ym
 from sqlalchemy import select
 
-from dangjian.meetings.compliance import local_today, month_start
+from dangjian.core import clock
+from dangjian.meetings.compliance import month_start
 from dangjian.models import AuditLog, Member, MemberEvent, Notification, User
 
 _seq = itertools.count(1)
@@ -125,7 +126,7 @@ async def test_dues08_remind_sends_one_inbox_message_with_months_and_amount(ctx:
 
 async def test_scope_the_group_leader_sees_their_group_only(ctx: Ctx) -> None:
     """ROLES.md: the 党小组长 collects for their group; every view is scoped in SQL."""
-    year = local_today().year
+    year = clock.today().year
     in_group = await member(ctx, "group", since=now() - 4)
     in_branch = await member(ctx, "child", since=now() - 4)
     group = ctx.ids["group"]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from conftest import Ctx, fresh_member
 from sqlalchemy import select
 
+from dangjian.core import clock
 from dangjian.models import AuditLog
 from dangjian.organizations.rules import add_years
 
@@ -22,7 +23,7 @@ def month(d: date) -> str:
 
 async def test_dues01_a_new_basis_applies_from_its_month_and_history_is_kept(ctx: Ctx) -> None:
     m = await fresh_member(ctx, ctx.ids["child"], joined_on=date(2000, 7, 1))
-    this_month = date.today().replace(day=1)
+    this_month = clock.today().replace(day=1)
     empty = (await ctx.get(url(m.id), "zuzhi")).json()
     assert empty["current"] is None and empty["history"] == [] and empty["can_edit"] is True
     first = await ctx.post(
@@ -54,7 +55,7 @@ async def test_income_is_personal_data(ctx: Ctx) -> None:
     m = await fresh_member(ctx, ctx.ids["group"])
     await ctx.post(
         url(m.id), "clerk",
-        json={"category": "retired", "basis": "5200.00", "effective_month": month(date.today())},
+        json={"category": "retired", "basis": "5200.00", "effective_month": month(clock.today())},
     )  # fmt: skip
     leader = (await ctx.get(url(m.id), "xiaozu")).json()  # collects for the group, sees no income
     assert leader["basis_visible"] is False and leader["current"]["basis"] is None
@@ -71,7 +72,7 @@ async def test_income_is_personal_data(ctx: Ctx) -> None:
 
 async def test_bad_bases_are_refused_in_chinese_and_nothing_is_written(ctx: Ctx) -> None:
     m = await fresh_member(ctx, ctx.ids["child"], joined_on=date(2020, 5, 10))
-    today = date.today()
+    today = clock.today()
     cases = [
         ({"category": "farmer", "fixed_amount": "2.00"}, "dues_input"),
         ({"category": "salaried"}, "dues_input"),

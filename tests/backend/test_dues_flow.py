@@ -7,7 +7,8 @@ from datetime import date
 
 from conftest import Ctx, fresh_member
 
-from dangjian.meetings.compliance import local_today, month_index, month_label
+from dangjian.core import clock
+from dangjian.meetings.compliance import month_index, month_label
 
 API = "/api/v1/dues"
 
@@ -25,7 +26,7 @@ async def basis(ctx: Ctx, member_id: int, month: str, amount: str = "3000.00") -
 
 
 async def test_the_dues_year_of_one_member(ctx: Ctx) -> None:
-    today = local_today()
+    today = clock.today()
     now = month_index(today.year, today.month)
     m = await fresh_member(ctx, ctx.ids["child"], joined_on=date(2001, 7, 1))
     await basis(ctx, m.id, ym(now - 8))  # 15.00 a month for eight past months

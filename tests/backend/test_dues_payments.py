@@ -23,8 +23,9 @@ from dues_support import (
 )
 from sqlalchemy import select
 
+from dangjian.core import clock
 from dangjian.dues.enums import ExemptionKind, ExemptionStatus
-from dangjian.meetings.compliance import local_today, month_start
+from dangjian.meetings.compliance import month_start
 from dangjian.models import (
     DuesExemption,
     DuesPayment,
@@ -48,7 +49,7 @@ async def _last_seq(ctx: Ctx, org_id: int, year: int) -> int | None:
 
 
 async def test_dues10_receipts_run_per_organisation_and_year_without_gaps(ctx: Ctx) -> None:
-    year = local_today().year
+    year = clock.today().year
     a = await member(ctx, since=now() - 2)
     b = await member(ctx, since=now() - 2)
     in_group = await member(ctx, "group", since=now() - 2)
@@ -139,7 +140,7 @@ async def test_dues_payment_input_is_checked(ctx: Ctx) -> None:
     assert wechat.status_code == 422 and "流水号" in wechat.json()["detail"]
     alipay = await pay(ctx, "zuzhi", m.id, [now()], "15.00", method="alipay", reference=None)
     assert alipay.status_code == 422
-    future = (local_today() + timedelta(days=1)).isoformat()
+    future = (clock.today() + timedelta(days=1)).isoformat()
     later = await pay(ctx, "zuzhi", m.id, [now()], "15.00", paid_on=future)
     assert later.status_code == 422 and "不能晚于今天" in later.json()["detail"]
     too_far = await pay(ctx, "zuzhi", m.id, [now() + 13], "15.00")
@@ -190,10 +191,10 @@ async def test_dues07_voluntary_payments_of_1000_or_more_are_remitted_once(ctx: 
     pending = await ctx.get(f"{API}/payments?remit=pending&member_id={m.id}", "zuzhi")
     assert [p["id"] for p in pending.json()["items"]] == [big.json()["id"]]
     url = f"{API}/payments/{big.json()['id']}/remittance"
-    too_early = (local_today() - timedelta(days=1)).isoformat()
+    too_early = (clock.today() - timedelta(days=1)).isoformat()
     early = await ctx.post(url, "zuzhi", json={"remitted_on": too_early, "reference": "ZY1"})
     assert early.status_code == 422
-    today = local_today().isoformat()
+    today = clock.today().isoformat()
     done = await ctx.post(url, "zuzhi", json={"remitted_on": today, "reference": "ZY-2026-01"})
     assert done.status_code == 200, done.text
     assert done.json()["remitted_on"] == today
@@ -230,7 +231,7 @@ async def test_dues07_a_reversed_voluntary_payment_is_no_longer_to_remit(ctx: Ct
     assert pending.json()["items"] == []
     late = await ctx.post(
         f"{API}/payments/{big['id']}/remittance", "zuzhi",
-        json={"remitted_on": local_today().isoformat(), "reference": "ZY"},
+        json={"remitted_on": clock.today().isoformat(), "reference": "ZY"},
     )  # fmt: skip
     assert late.status_code == 409
 
@@ -297,7 +298,7 @@ async def test_idempotency_key_answers_a_retry_once_and_refuses_another_body(ctx
 async def test_idempotency_twenty_concurrent_retries_record_one_payment(ctx: Ctx) -> None:
     """Twenty identical requests at once (a client retrying on a bad network): all answer 201
     with the same payment; one row, one receipt number consumed — on SQLite and PostgreSQL."""
-    year = local_today().year
+    year = clock.today().year
     m = await member(ctx, since=now() - 2)
     answers = await asyncio.gather(
         *(pay(ctx, "zuzhi", m.id, [now() - 1, now()], "30.00", key="same") for _ in range(20))
@@ -315,7 +316,7 @@ async def test_idempotency_twenty_concurrent_retries_record_one_payment(ctx: Ctx
 async def test_dues09_concurrent_payments_of_the_same_month_only_one_is_recorded(ctx: Ctx) -> None:
     """Two collectors recording the same month at once (no key): one payment, the others 409,
     and the receipt numbers still run without gaps."""
-    year = local_today().year
+    year = clock.today().year
     m = await member(ctx, since=now() - 1)
     answers = await asyncio.gather(
         *(pay(ctx, who, m.id, [now()], "15.00") for who in ["zuzhi", "clerk", "secretary"] * 2)
@@ -328,7 +329,7 @@ async def test_dues09_concurrent_payments_of_the_same_month_only_one_is_recorded
 
 async def test_dues05_a_floating_member_may_pay_at_the_flow_in_organisation(ctx: Ctx) -> None:
     flow_in = await _org_id(ctx, "流动党员党支部")
-    year = local_today().year
+    year = clock.today().year
     floating = await member(ctx, since=now() - 1, categories=["floating_in"])
     r = await pay(ctx, "zuzhi", floating.id, [now()], "15.00", organization_id=flow_in)
     assert r.status_code == 201, r.text
@@ -389,7 +390,7 @@ async def test_dues10_concurrent_reversals_and_remittances_happen_once(ctx: Ctx)
     body = {"member_id": m.id, "kind": "voluntary", "amount": "1200.00", "method": "bank"}
     big = (await ctx.post(f"{API}/payments", "zuzhi", json=body)).json()
     url = f"{API}/payments/{big['id']}/remittance"
-    today = local_today().isoformat()
+    today = clock.today().isoformat()
     answers = await asyncio.gather(
         *(
             ctx.post(url, who, json={"remitted_on": today, "reference": f"ZY-{i}"})

@@ -16,8 +16,9 @@ from dues_support import API, basis, cell, count, member, now, paid, statement, 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from dangjian.core import clock
 from dangjian.dues.reports import REGISTER_COLUMNS
-from dangjian.meetings.compliance import local_today, month_index, month_start
+from dangjian.meetings.compliance import month_index, month_start
 from dangjian.models import AuditLog, DuesAssessment, PolicyValue
 
 D = Decimal
@@ -88,7 +89,7 @@ async def _scripted(ctx: Ctx) -> dict[str, Any]:
         json={"member_id": v.id, "kind": "voluntary", "amount": "1500.00", "method": "bank"},
     )  # fmt: skip
     assert big.status_code == 201
-    today = local_today().isoformat()
+    today = clock.today().isoformat()
     remit = await ctx.post(
         f"{API}/payments/{big.json()['id']}/remittance", "zuzhi",
         json={"remitted_on": today, "reference": "ZY-1"},
@@ -123,7 +124,7 @@ async def _scripted(ctx: Ctx) -> dict[str, Any]:
         s.add(
             PolicyValue(
                 organization_id=ctx.ids["P"], key="dues.mode", value="annual_fixed",
-                effective_from=date(local_today().year - 1, 1, 1), set_by="测试",
+                effective_from=date(clock.today().year - 1, 1, 1), set_by="测试",
             )
         )  # fmt: skip
     f = await member(ctx, "P", since=n - 14)
@@ -169,7 +170,7 @@ def _row_figures(row: Any) -> tuple[int, int, str, str, str]:
 
 async def test_dues10_the_sql_report_equals_the_python_ledger_month_by_month(ctx: Ctx) -> None:
     people = await _scripted(ctx)
-    year = local_today().year
+    year = clock.today().year
     compared = 0
     for y in (year - 1, year, year + 1):
         grids = {k: await _grid(ctx, k, y) for k in ("tally", "M", "N", "P")}
@@ -222,7 +223,7 @@ async def test_dues10_the_sql_report_equals_the_python_ledger_month_by_month(ctx
 
 async def test_dues10_yearly_is_the_sum_of_the_months_and_the_published_summary(ctx: Ctx) -> None:
     people = await _scripted(ctx)
-    year = local_today().year
+    year = clock.today().year
     org = ctx.ids["tally"]
     r = await ctx.get(f"{API}/reports/yearly?org_id={org}&year={year}", "zuzhi")
     assert r.status_code == 200, r.text
@@ -305,7 +306,7 @@ async def test_dues10_the_register_has_a_row_per_member_with_each_month(ctx: Ctx
 
 async def test_dues01_the_annual_assessment(ctx: Ctx) -> None:
     people = await _scripted(ctx)
-    year = local_today().year
+    year = clock.today().year
     n = now()
     r = await ctx.get(f"{API}/assessment?org_id={ctx.ids['P']}&year={year}", "zuzhi")
     assert r.status_code == 200, r.text

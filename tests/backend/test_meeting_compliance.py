@@ -19,11 +19,10 @@ from conftest import Ctx, fresh_member
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from dangjian.core import clock
 from dangjian.meetings.compliance import (
-    LOCAL_TZ,
     Window,
     absence_run,
-    local_today,
     month_index,
     parse_period,
     policy_window,
@@ -77,7 +76,7 @@ def previous_quarter(today: date) -> tuple[str, list[date]]:
     return f"{first.year}-Q{(first.month - 1) // 3 + 1}", months
 
 
-TODAY = local_today()
+TODAY = clock.today()
 QUARTER, (M1, M2, M3) = previous_quarter(TODAY)
 QUARTER_END = month_shift(M3, 1) - timedelta(days=1)
 
@@ -112,7 +111,7 @@ async def held_meeting(
     resolutions: Sequence[dict[str, Any]] = (),
 ) -> int:
     """A meeting of `org_id` on local day `on` (China time) with its attendees, agenda and votes."""
-    starts = datetime.combine(on, at, tzinfo=LOCAL_TZ)
+    starts = datetime.combine(on, at, tzinfo=clock.zone())
     async with ctx.db.sessionmaker() as session, session.begin():
         meeting = Meeting(
             organization_id=org_id,

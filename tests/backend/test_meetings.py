@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from conftest import Ctx, fresh_member
 from sqlalchemy import select, update
 
+from dangjian.core import clock
 from dangjian.models import AuditLog, Meeting, Member
 from dangjian.models.enums import MemberKind, MemberStatus
 
@@ -412,7 +413,7 @@ async def test_mtg10_follow_up_and_overdue_resolutions(ctx: Ctx) -> None:
         json={"title": "修缮活动室", "yes": len(committee)},
     )  # fmt: skip
     resolution = r.json()["resolutions"][0]
-    past = (date.today() - timedelta(days=3)).isoformat()
+    past = (clock.today() - timedelta(days=3)).isoformat()
     patched = await ctx.patch(
         f"/api/v1/resolutions/{resolution['id']}", "secretary",
         json={"owner": "组织委员", "due_on": past, "follow_up": "in_progress"},

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
+from dangjian.core import clock
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.members import rules
 from dangjian.members.enums import EventType
@@ -206,7 +207,7 @@ class TestEvents:
             "clerk",
             json={
                 "type": "transfer_out",
-                "occurred_on": str(date.today()),
+                "occurred_on": str(clock.today()),
                 "reason": "随子女迁居外省",
                 "document": "东党转〔2026〕3号",
             },
@@ -241,7 +242,7 @@ class TestEvents:
             "clerk",
             json={
                 "type": "death",
-                "occurred_on": str(date.today() + timedelta(days=3)),
+                "occurred_on": str(clock.today() + timedelta(days=3)),
                 "reason": "病故",
             },
         )
@@ -286,7 +287,7 @@ async def test_a_member_reads_the_own_record_unmasked(ctx: Ctx) -> None:
 
 
 async def test_work_lists(ctx: Ctx) -> None:
-    today = date.today()
+    today = clock.today()
     joined = date(today.year - 20, today.month, 1)
     birthday = await fresh_member(ctx, ctx.ids["child"], joined_on=joined)
     probationary = await fresh_member(

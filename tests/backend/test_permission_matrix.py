@@ -30,10 +30,10 @@ from conftest import Ctx
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import func, select
 
+from dangjian.core import clock
 from dangjian.dues.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
 from dangjian.dues.rules import DuesCategory
 from dangjian.main import create_app
-from dangjian.meetings.compliance import local_today
 from dangjian.models import (
     AgendaItem,
     AuditHead,
@@ -1124,7 +1124,7 @@ async def b_dues_bases(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
 
 async def b_dues_basis_add(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
     url, _ = await b_member_get(ctx, t, n)
-    month = f"{date.today():%Y-%m}"
+    month = f"{clock.today():%Y-%m}"
     body = {"category": "retired", "basis": "4200.00", "effective_month": month}
     return f"{url}/dues-bases", {"json": body}
 
@@ -1225,7 +1225,7 @@ async def _dues_member(ctx: Ctx, t: str, months_back: int = 3) -> Member:
     """A formal member of the target with a basis (15.00 a month) from a few months ago."""
     from conftest import fresh_member
 
-    today = local_today()
+    today = clock.today()
     member = await fresh_member(ctx, ctx.ids[t], joined_on=date(2001, 7, 1))
     start = _month(today, -months_back)
     await _add_row(
@@ -1246,7 +1246,7 @@ def _month(day: date, delta: int) -> date:
 async def _dues_payment(ctx: Ctx, t: str, *, voluntary: bool = False) -> DuesPayment:
     """A payment (this month's 15.00, or a voluntary 1000.00 to remit) inserted as test data."""
     member = await _dues_member(ctx, t)
-    today = local_today()
+    today = clock.today()
     async with ctx.db.sessionmaker() as session, session.begin():
         p = DuesPayment(
             member_id=member.id, organization_id=ctx.ids[t],
@@ -1270,7 +1270,7 @@ async def _dues_payment(ctx: Ctx, t: str, *, voluntary: bool = False) -> DuesPay
 
 async def _exemption(ctx: Ctx, t: str, status: ExemptionStatus) -> DuesExemption:
     member = await _dues_member(ctx, t)
-    today = local_today()
+    today = clock.today()
     return await _add_row(
         ctx,
         DuesExemption(
@@ -1294,7 +1294,7 @@ async def b_dues_statement(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, An
 
 async def b_dues_pay(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     member = await _dues_member(ctx, t, months_back=0)
-    month = f"{local_today():%Y-%m}"
+    month = f"{clock.today():%Y-%m}"
     body = {"member_id": member.id, "months": [month], "amount": "15.00", "method": "cash"}
     return "/api/v1/dues/payments", {"json": body}
 
@@ -1315,7 +1315,7 @@ async def b_dues_reverse(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]
 
 async def b_dues_remit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     p = await _dues_payment(ctx, t, voluntary=True)
-    body = {"remitted_on": local_today().isoformat(), "reference": "ZY-0001"}
+    body = {"remitted_on": clock.today().isoformat(), "reference": "ZY-0001"}
     return f"/api/v1/dues/payments/{p.id}/remittance", {"json": body}
 
 
@@ -1342,7 +1342,7 @@ async def b_dues_exemptions(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, A
 
 async def b_dues_exemption_apply(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     member = await _dues_member(ctx, t)
-    today = local_today()
+    today = clock.today()
     return "/api/v1/dues/exemptions", {
         "json": {
             "member_id": member.id, "kind": "reduce", "monthly_amount": "5.00",
@@ -1373,7 +1373,7 @@ async def b_dues_assessment_confirm(ctx: Ctx, t: str, _n: int) -> tuple[str, dic
         ),
     )  # fmt: skip
     return "/api/v1/dues/assessment", {
-        "json": {"organization_id": org.id, "year": local_today().year}
+        "json": {"organization_id": org.id, "year": clock.today().year}
     }
 
 

@@ -3,11 +3,12 @@ MTG-03, DISC-01 parameters)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from conftest import Ctx
 from sqlalchemy import select
 
+from dangjian.core import clock
 from dangjian.models import AuditLog, PolicyValue
 
 KEY = "meetings.frequency.committee"
@@ -60,7 +61,7 @@ async def test_values_are_inherited_from_the_nearest_organisation_that_set_them(
 
 
 async def test_a_change_today_does_not_change_what_was_in_force_last_quarter(ctx: Ctx) -> None:
-    today = date.today()
+    today = clock.today()
     last_quarter = today - timedelta(days=120)
     async with ctx.db.sessionmaker() as s, s.begin():
         s.add(

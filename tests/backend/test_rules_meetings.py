@@ -11,7 +11,7 @@ from typing import Any
 from conftest import Ctx, fresh_member
 from sqlalchemy import func, select, update
 
-from dangjian.meetings.compliance import LOCAL_TZ, local_today
+from dangjian.core import clock
 from dangjian.models import AuditLog, Meeting, MeetingAttendee, Member, Organization
 from dangjian.models.enums import MemberKind, MemberStatus, OrgCategory, OrgKind
 
@@ -203,7 +203,7 @@ async def test_org03_mtg02_branch_without_committee_is_not_required_a_committee_
     for _ in range(7):
         await fresh_member(ctx, big)
     assert await _formal_count(ctx, small) == 6
-    period = f"{local_today().year}"
+    period = f"{clock.today().year}"
     body = await _compliance(ctx, period)
     assert "committee" not in _types(body, small)
     assert "branch_assembly" in _types(body, small)  # a branch still holds its assembly
@@ -215,7 +215,7 @@ async def test_org03_mtg02_branch_without_committee_is_not_required_a_committee_
 async def test_org03_mtg02_community_committee_is_not_required_a_branch_assembly(
     ctx: Ctx,
 ) -> None:
-    period = f"{local_today().year}"
+    period = f"{clock.today().year}"
     body = await _compliance(ctx, period)
     own = _types(body, ctx.ids["own"])
     assert "branch_assembly" not in own
@@ -224,8 +224,8 @@ async def test_org03_mtg02_community_committee_is_not_required_a_branch_assembly
 
 async def test_org03_a_branch_held_assembly_still_counts(ctx: Ctx) -> None:
     """A regression guard: the branch's own assembly is still counted where it is required."""
-    today = local_today()
-    starts = datetime.combine(today.replace(day=1), time(10), tzinfo=LOCAL_TZ)
+    today = clock.today()
+    starts = datetime.combine(today.replace(day=1), time(10), tzinfo=clock.zone())
     async with ctx.db.sessionmaker() as s, s.begin():
         from dangjian.meetings.enums import MeetingStatus, MeetingType
 

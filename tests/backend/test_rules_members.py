@@ -10,14 +10,14 @@ from conftest import Ctx, fresh_member
 from openpyxl import Workbook
 from sqlalchemy import func, select, update
 
-from dangjian.core import idcard
+from dangjian.core import clock, idcard
 from dangjian.members import rules
 from dangjian.models import Member, MemberEvent
 from dangjian.models.enums import MemberKind, MemberStatus
 from dangjian.organizations.rules import add_months, add_years
 
 M = "/api/v1/members"
-TODAY = date.today()
+TODAY = clock.today()
 
 
 async def formal(ctx: Ctx, **overrides: Any) -> Member:

@@ -13,7 +13,8 @@ from dues_support import API, member, now, paid, ym
 from test_dues_reports import _org
 from test_meeting_compliance import Att, held_meeting, month_shift
 
-from dangjian.meetings.compliance import local_today, month_start
+from dangjian.core import clock
+from dangjian.meetings.compliance import month_start
 from dangjian.meetings.enums import Attendance, MeetingType
 from dangjian.members import rules
 from dangjian.members.enums import EventType
@@ -51,7 +52,7 @@ async def test_dues10_mem06_past_reports_unchanged_after_a_death_and_a_transfer(
     branch = await _org(ctx, "rr", "own", "在册核对支部", "branch")
     n = now()
     closed = n - 2
-    last_year = local_today().year - 1
+    last_year = clock.today().year - 1
     a = await member(ctx, "rr", since=n - 14, amount="4000.00", **FORMAL)  # 40.00 a month
     b = await member(ctx, "rr", since=n - 14, amount="4000.00", **FORMAL)
     await paid(ctx, "zuzhi", a.id, [closed], "40.00")
@@ -86,7 +87,7 @@ async def test_dues10_mem06_past_reports_unchanged_after_a_death_and_a_transfer(
     # a death on the first day of this month and a transfer out today (after the closed month)
     this_month = month_start(n)
     await event(ctx, a, EventType.death, this_month)
-    await event(ctx, b, EventType.transfer_out, local_today())
+    await event(ctx, b, EventType.transfer_out, clock.today())
 
     after = {k: await _get(ctx, url, **params) for k, (url, params) in reports.items()}
     for key in reports:
@@ -96,7 +97,7 @@ async def test_dues10_mem06_past_reports_unchanged_after_a_death_and_a_transfer(
     current = await ctx.get(
         f"{API}/reports/monthly", "secretary", params={"org_id": branch, "month": ym(n)}
     )
-    expected_now = 0 if local_today() == this_month else 1  # b was here on day one
+    expected_now = 0 if clock.today() == this_month else 1  # b was here on day one
     assert current.json()["total"]["members"] == expected_now
     today = await ctx.get("/api/v1/members/statistics", "secretary", params={"org_id": branch})
     assert today.json()["total"] == 0
@@ -184,7 +185,7 @@ async def test_mtg07_voters_are_fixed_when_the_meeting_is_held(ctx: Ctx) -> None
     assert draft["quorum"]["expected"] == 3
 
     # between drafting and holding: a death, a 留党察看 and a member joining the roster
-    today = local_today()
+    today = clock.today()
     await event(ctx, dies, EventType.death, today)
     await event(ctx, watched, EventType.party_probation, today, ends_on=str(add_years(today, 1)))
     newcomer = await fresh_member(ctx, branch, **FORMAL)
@@ -205,7 +206,7 @@ async def test_mem07_suspended_members_are_not_expected_nor_absence_cases(ctx: C
     branch = await _org(ctx, "rp", "own", "暂停核对支部", "branch")
     suspended = await fresh_member(ctx, branch, **FORMAL)
     other = await fresh_member(ctx, branch, **FORMAL)
-    today = local_today()
+    today = clock.today()
     for offset in range(-4, 0):
         day = month_shift(today, offset) + timedelta(days=9)
         await held_meeting(

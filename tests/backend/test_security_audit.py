@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -29,11 +29,11 @@ from dangjian.audit.service import (
     verify,
 )
 from dangjian.cli import alembic_config
+from dangjian.core import clock
 from dangjian.models import AuditHead, AuditLog
 
 LOGIN = "/api/v1/auth/login"
 SECURITY = "/api/v1/audit/security"
-CHINA = timezone(timedelta(hours=8))
 
 
 async def rechain(s: AsyncSession, key: bytes | None, legacy_below: int = 1) -> None:
@@ -269,7 +269,7 @@ async def test_security_events_are_filtered(ctx: Ctx) -> None:
     assert [a for a, _ in await get(action="user.totp_setup")] == ["user.totp_setup"]
     assert len(await get(ip="127.0.0.1")) >= 2 and await get(ip="10.9.9.9") == []
 
-    today = datetime.now(CHINA).date()
+    today = clock.today()
     assert len(await get(date_from=today.isoformat(), date_to=today.isoformat())) >= 3
     assert await get(date_from=(today + timedelta(days=1)).isoformat()) == []
     assert await get(date_to=(today - timedelta(days=1)).isoformat()) == []
@@ -302,7 +302,7 @@ async def test_the_audit_log_is_filtered_by_action_person_and_date(ctx: Ctx) -> 
     assert await total(action="organization.update", person="（secretary）") == 2
     assert await total(action="organization.update", person="（street）") == 1
     assert await total(person="无此人%") == 0
-    today = datetime.now(CHINA).date()
+    today = clock.today()
     day = today.isoformat()
     assert await total(action="organization.update", date_from=day, date_to=day) == 3
     assert await total(date_from="2020-01-01", date_to="2020-01-31") == 0

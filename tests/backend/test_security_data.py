@@ -19,9 +19,8 @@ from conftest import TEST_DATA_KEY, Ctx, fresh_member
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from dangjian.core import idcard
+from dangjian.core import clock, idcard
 from dangjian.core.crypto import PersonalDataCipher
-from dangjian.meetings.compliance import LOCAL_TZ
 from dangjian.meetings.enums import MeetingStatus, MeetingType
 from dangjian.members import keys
 from dangjian.members.xlsx import HEADERS
@@ -228,7 +227,7 @@ async def test_exports_write_formula_like_text_as_text(ctx: Ctx) -> None:
     assert all(isinstance(v, datetime) for v in numbers if v is not None)
 
     register = await ctx.get(
-        "/api/v1/ledgers/dues", "zuzhi", params={"org_id": org, "year": date.today().year}
+        "/api/v1/ledgers/dues", "zuzhi", params={"org_id": org, "year": clock.today().year}
     )
     assert register.status_code == 200, register.text
     assert INJECTIONS[0] in _no_formulas(register.content)
@@ -255,7 +254,7 @@ async def test_exports_write_formula_like_text_as_text(ctx: Ctx) -> None:
                 created_by="+1",
             )
         )
-    year = starts.astimezone(LOCAL_TZ).year
+    year = starts.astimezone(clock.zone()).year
     ledger = await ctx.get(
         "/api/v1/ledgers/meetings",
         "secretary",

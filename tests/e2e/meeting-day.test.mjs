@@ -19,7 +19,7 @@ if (skip) console.log(`# SKIP browser tests: ${skip}`)
 const PHONE = { width: 390, height: 844 }
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
-/** The platform's time zone (backend meetings/compliance.py LOCAL_TZ): UTC+8, no daylight saving. */
+/** The platform's time zone (backend core/clock.py, DANGJIAN_TIMEZONE, default Asia/Shanghai): UTC+8, no daylight saving. */
 const CST_OFFSET = 8 * HOUR
 
 const COMMUNITY = '东风社区党委'

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -14,14 +14,12 @@ from dangjian.audit.service import security_action_clause
 from dangjian.authz.capabilities import Cap, is_root_path
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import visible_organization
+from dangjian.core import clock
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import OutputModel, Page, PageDep, PageParams
 from dangjian.deps import PrincipalDep, SessionDep
 from dangjian.models import AuditLog
-
-# Dates in filters are days in China (one time zone, no daylight saving time).
-LOCAL_TZ = timezone(timedelta(hours=8), "CST")
 
 router = APIRouter(
     prefix="/audit", tags=["audit"], route_class=TransactionalRoute, responses=PROBLEM_RESPONSES
@@ -81,10 +79,11 @@ def _filtered(
         stmt = stmt.where(AuditLog.action == action)
     if person and person.strip():
         stmt = stmt.where(AuditLog.actor_label.contains(person.strip(), autoescape=True))
+    # Dates in filters are days in the configured zone (China time by default).
     if date_from:
-        stmt = stmt.where(AuditLog.at >= datetime.combine(date_from, time.min, LOCAL_TZ))
+        stmt = stmt.where(AuditLog.at >= clock.local_start(date_from))
     if date_to:
-        end = datetime.combine(date_to + timedelta(days=1), time.min, LOCAL_TZ)
+        end = clock.local_start(date_to + timedelta(days=1))
         stmt = stmt.where(AuditLog.at < end)
     return stmt
 

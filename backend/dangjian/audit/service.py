@@ -19,13 +19,14 @@ import hmac
 import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.authz.principal import Principal
+from dangjian.core import clock
 from dangjian.core.config import get_settings
 from dangjian.core.errors import AppError
 from dangjian.models import ApiClient, AuditHead, AuditLog, AuthSession, Organization, User
@@ -199,7 +200,7 @@ async def record(
         raise AuditUnavailable()
     row = AuditLog(
         seq=head.seq,
-        at=datetime.now(UTC),
+        at=clock.now(),
         actor_kind=actor.actor_kind if actor else ("user" if actor_user_id else "system"),
         actor_id=actor.actor_id if actor else actor_user_id,
         actor_label=actor_label or (actor.label if actor else "匿名"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -27,7 +27,7 @@ from dangjian.authz.capabilities import (
     is_root_path,
 )
 from dangjian.authz.principal import Grant, Principal, PrincipalKind
-from dangjian.core import security
+from dangjian.core import clock, security
 from dangjian.core.config import Settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import UTCDateTime
@@ -64,7 +64,7 @@ class IssuedTokens:
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def normalise_username(username: str) -> str:
@@ -543,7 +543,7 @@ async def _client_failure(
 
 
 def _active_post_filter(today: date | None = None) -> list[ColumnElement[bool]]:
-    d = today or date.today()
+    d = today or clock.today()
     return [Post.start_date <= d, (Post.end_date.is_(None)) | (Post.end_date >= d)]
 
 
@@ -614,7 +614,9 @@ async def _user_principal(
     *,
     restricted: bool,
 ) -> Principal:
-    rows = (await session.execute(_ACTIVE_POSTS, {"user_id": user.id, "today": date.today()})).all()
+    rows = (
+        await session.execute(_ACTIVE_POSTS, {"user_id": user.id, "today": clock.today()})
+    ).all()
     by_org: dict[tuple[int, str], set[Cap]] = {}
     for post_kind, org_id, path in rows:
         caps = POST_CAPABILITIES[post_kind]

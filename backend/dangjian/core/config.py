@@ -6,9 +6,12 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dangjian.core import clock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,6 +53,10 @@ class Settings(BaseSettings):
     docs_enabled: bool = True
     spa_dir: Path = REPO_ROOT / "frontend" / "dist"
     demo_password: str = "Dangjian#2026"  # noqa: S105 — the published demo password
+    timezone: str = Field(
+        clock.DEFAULT_TIMEZONE,
+        description="IANA zone every date is judged by (today, months, quarters, deadlines)",
+    )
 
     # Keys read from var/, once per settings object (the JWT key is needed on every request).
     _keys: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -60,6 +67,16 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.startswith("["):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        clock.load_zone(value)  # fails start-up with a clear message on an unknown zone
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return clock.load_zone(self.timezone)
 
     @property
     def is_development(self) -> bool:

@@ -23,6 +23,8 @@ from typing import Any
 from jose import JWTError, jwt
 from passlib.context import CryptContext
 
+from dangjian.core import clock
+
 ALGORITHM = "HS256"
 ALLOWED_ALGORITHMS = [ALGORITHM]
 
@@ -114,7 +116,7 @@ def create_access_token(
     ttl_seconds: int,
     extra: dict[str, Any] | None = None,
 ) -> tuple[str, datetime]:
-    now = datetime.now(UTC)
+    now = clock.now()
     expires = now + timedelta(seconds=ttl_seconds)
     payload: dict[str, Any] = {
         "sub": subject,
@@ -139,14 +141,18 @@ def decode_access_token(token: str, *, key: str) -> AccessClaims | None:
             token,
             key,
             algorithms=ALLOWED_ALGORITHMS,
-            options={"require_exp": True, "require_sub": True},
+            # Expiry is judged by the platform's clock (below), not the library's own.
+            options={"require_exp": True, "require_sub": True, "verify_exp": False},
         )
-    except JWTError:
+        expires_at = int(payload["exp"])
+    except (JWTError, TypeError, ValueError, OverflowError):
+        return None
+    if expires_at < int(clock.now().timestamp()):
         return None
     if payload.get("typ") != "access" or not isinstance(payload.get("sid"), str):
         return None
     return AccessClaims(
         subject=str(payload["sub"]),
         session_id=payload["sid"],
-        expires_at=datetime.fromtimestamp(int(payload["exp"]), UTC),
+        expires_at=datetime.fromtimestamp(expires_at, UTC),
     )

@@ -13,7 +13,7 @@ from dangjian.authz.principal import scope_clause
 from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import OutputModel
-from dangjian.deps import PrincipalDep, SessionDep
+from dangjian.deps import PrincipalDep, SessionDep, TodayDep
 from dangjian.models import AuditLog, Member, Organization, OrganizationTerm
 from dangjian.models.enums import MemberKind, MemberStatus, OrgKind
 from dangjian.organizations import rules
@@ -61,7 +61,7 @@ class DashboardRead(OutputModel):
 
 
 @router.get("", response_model=DashboardRead)
-async def dashboard(session: SessionDep, principal: PrincipalDep) -> DashboardRead:
+async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDep) -> DashboardRead:
     """工作台：本人所在组织的党员人数、换届提醒、最近操作。"""
     org_ids = [g.organization_id for g in principal.grants]
     orgs = (
@@ -99,7 +99,6 @@ async def dashboard(session: SessionDep, principal: PrincipalDep) -> DashboardRe
                 ),
             )
         )
-    today = date.today()
     latest = (
         select(OrganizationTerm.organization_id, func.max(OrganizationTerm.number).label("n"))
         .group_by(OrganizationTerm.organization_id)

@@ -17,12 +17,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dangjian.core import clock
 from dangjian.core.db import utcnow
 from dangjian.dues import ledger, rules
 from dangjian.dues.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
 from dangjian.dues.payments import allocate
 from dangjian.dues.rules import DuesCategory
-from dangjian.meetings.compliance import local_today, month_start
+from dangjian.meetings.compliance import month_start
 from dangjian.models import (
     DuesBasis,
     DuesExemption,
@@ -51,7 +52,7 @@ def _category(rng: random.Random, retired: bool) -> tuple[DuesCategory, Decimal 
 async def seed_dues(session: AsyncSession, seed: int = 2026) -> int:
     """Returns the number of payments written."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-    today = local_today()
+    today = clock.today()
     current = ledger.index_of(today)
     start = current - HISTORY_MONTHS
     members = (

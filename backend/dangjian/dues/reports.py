@@ -23,6 +23,7 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import visible_organization
+from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, Forbidden, Unprocessable
 from dangjian.dues import ledger, rules
@@ -425,7 +426,9 @@ async def register(
             ]
         )
     title = "党费收缴登记册"
-    heading = f"{org.name} {year}年{title}（导出：{principal.label}，{now:%Y-%m-%d %H:%M} UTC）"
+    heading = (
+        f"{org.name} {year}年{title}（导出：{principal.label}，{clock.local(now):%Y-%m-%d %H:%M}）"
+    )
     content = await run_cpu(
         workbook, out, title=title, heading=heading, columns=REGISTER_COLUMNS, wrapped=set()
     )

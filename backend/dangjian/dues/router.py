@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 from urllib.parse import quote
@@ -11,7 +11,7 @@ from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
 from dangjian.core.exports import XLSX
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
-from dangjian.deps import PrincipalDep, SessionDep
+from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.dues import accounts, exemptions, payments, reports, rules, service
 from dangjian.dues.enums import ExemptionStatus, PaymentKind
 from dangjian.dues.schemas import (
@@ -38,7 +38,6 @@ from dangjian.dues.schemas import (
     RemittanceUpdate,
     YearlyCollection,
 )
-from dangjian.meetings.compliance import local_today
 
 router = APIRouter(
     prefix="/dues",
@@ -66,13 +65,11 @@ def _decimal(text: str | None) -> Decimal | None:
 
 @router.post("/calculate", response_model=DuesCalculation)
 async def calculate(
-    body: DuesCalculateIn, session: SessionDep, principal: PrincipalDep
+    body: DuesCalculateIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
 ) -> DuesCalculation:
     """计算每月应交党费（按交纳类别和月缴费基数，扣除组织规定的项目）。"""
     # R: DUES-01 — the deductions the organisation's policy counts (income tax always)
-    counted = await service.counted_deductions(
-        session, principal, body.organization_id, local_today()
-    )
+    counted = await service.counted_deductions(session, principal, body.organization_id, today)
     basis = _decimal(body.basis)
     try:
         if body.deductions and basis is None:
@@ -99,17 +96,23 @@ async def calculate(
 
 
 @bases_router.get("/{member_id}/dues-bases", response_model=DuesBasisList)
-async def list_bases(member_id: int, session: SessionDep, principal: PrincipalDep) -> DuesBasisList:
+async def list_bases(
+    member_id: int, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> DuesBasisList:
     """党员的党费基数：本月适用的与全部记录（收入基数仅有权者可见）。"""
-    return await service.list_bases(session, principal, member_id, local_today())
+    return await service.list_bases(session, principal, member_id, today)
 
 
 @bases_router.post("/{member_id}/dues-bases", response_model=DuesBasisList, status_code=201)
 async def add_basis(
-    member_id: int, body: DuesBasisCreate, session: SessionDep, principal: PrincipalDep
+    member_id: int,
+    body: DuesBasisCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
 ) -> DuesBasisList:
     """登记党费基数（自新收入开始的月份起适用；只增不改）。"""
-    return await service.add_basis(session, principal, member_id, body, local_today())
+    return await service.add_basis(session, principal, member_id, body, today)
 
 
 # ---------------------------------------------------------------- ledger, payments, arrears
@@ -118,8 +121,8 @@ OrgQuery = Annotated[int, Query(description="党组织（含下级）")]
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")]
 
 
-def _year(year: int | None) -> int:
-    return year or local_today().year
+def _year(year: int | None, today: date) -> int:
+    return year or today.year
 
 
 @router.get("/ledger", response_model=LedgerGrid)
@@ -128,18 +131,23 @@ async def ledger_grid(
     principal: PrincipalDep,
     page: PageDep,
     org_id: OrgQuery,
+    today: TodayDep,
     year: YearQuery = None,
 ) -> LedgerGrid:
     """党费台账：党员 × 月份（应交、已交、未交，按行按列合计）。"""
-    return await accounts.grid(session, principal, org_id, _year(year), page, local_today())
+    return await accounts.grid(session, principal, org_id, _year(year, today), page, today)
 
 
 @router.get("/members/{member_id}/statement", response_model=MemberStatement)
 async def member_statement(
-    member_id: int, session: SessionDep, principal: PrincipalDep, year: YearQuery = None
+    member_id: int,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    year: YearQuery = None,
 ) -> MemberStatement:
     """党员个人党费明细：各月应交、已交、未交与交纳记录（本人可查看）。"""
-    return await accounts.statement(session, principal, member_id, _year(year), local_today())
+    return await accounts.statement(session, principal, member_id, _year(year, today), today)
 
 
 @router.post("/payments", response_model=PaymentRead, status_code=201)
@@ -147,6 +155,7 @@ async def create_payment(
     body: PaymentCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    today: TodayDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -156,7 +165,7 @@ async def create_payment(
     ] = None,
 ) -> PaymentRead:
     """登记党费收缴（按月、按季度、预交、补交、代交或自愿多交），生成连续编号的收据。"""
-    return await payments.create_payment(session, principal, body, idempotency_key, local_today())
+    return await payments.create_payment(session, principal, body, idempotency_key, today)
 
 
 @router.get("/payments", response_model=Page[PaymentRead])
@@ -194,32 +203,46 @@ async def get_payment(payment_id: int, session: SessionDep, principal: Principal
 
 @router.post("/payments/{payment_id}/reverse", response_model=PaymentRead, status_code=201)
 async def reverse_payment(
-    payment_id: int, body: PaymentReverse, session: SessionDep, principal: PrincipalDep
+    payment_id: int,
+    body: PaymentReverse,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
 ) -> PaymentRead:
     """冲正一笔登记有误的收缴（生成相反的记录，原记录保留）。"""
-    return await payments.reverse_payment(session, principal, payment_id, body, local_today())
+    return await payments.reverse_payment(session, principal, payment_id, body, today)
 
 
 @router.post("/payments/{payment_id}/remittance", response_model=PaymentRead)
 async def record_remittance(
-    payment_id: int, body: RemittanceUpdate, session: SessionDep, principal: PrincipalDep
+    payment_id: int,
+    body: RemittanceUpdate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
 ) -> PaymentRead:
     """登记自愿多交党费（一次1000元以上）已全额上缴中央。"""
-    return await payments.record_remittance(session, principal, payment_id, body, local_today())
+    return await payments.record_remittance(session, principal, payment_id, body, today)
 
 
 @router.get("/arrears", response_model=ArrearsReport)
-async def arrears(session: SessionDep, principal: PrincipalDep, org_id: OrgQuery) -> ArrearsReport:
+async def arrears(
+    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, today: TodayDep
+) -> ArrearsReport:
     """欠交党费的党员（达到提醒月数）与连续未交达到规定月数的自行脱党案例。"""
-    return await accounts.arrears_report(session, principal, org_id, local_today())
+    return await accounts.arrears_report(session, principal, org_id, today)
 
 
 @router.post("/arrears/remind", response_model=RemindResult)
 async def remind(
-    body: RemindRequest, session: SessionDep, principal: PrincipalDep, org_id: OrgQuery
+    body: RemindRequest,
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: OrgQuery,
+    today: TodayDep,
 ) -> RemindResult:
     """向欠交党费的党员发送站内提醒（注明月份和金额）。"""
-    return await accounts.remind(session, principal, org_id, body, local_today())
+    return await accounts.remind(session, principal, org_id, body, today)
 
 
 # ---------------------------------------------------------------- reductions and exemptions
@@ -239,10 +262,10 @@ async def list_exemptions(
 
 @router.post("/exemptions", response_model=ExemptionRead, status_code=201)
 async def apply_exemption(
-    body: ExemptionCreate, session: SessionDep, principal: PrincipalDep
+    body: ExemptionCreate, session: SessionDep, principal: PrincipalDep, today: TodayDep
 ) -> ExemptionRead:
     """申请少交或免交党费（写明理由和期间）。"""
-    return await exemptions.apply(session, principal, body, local_today())
+    return await exemptions.apply(session, principal, body, today)
 
 
 @router.post("/exemptions/{exemption_id}/decide", response_model=ExemptionRead)
@@ -266,18 +289,22 @@ async def approve_exemption(
 
 @router.get("/assessment", response_model=AssessmentRead)
 async def get_assessment(
-    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, year: YearQuery = None
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: OrgQuery,
+    today: TodayDep,
+    year: YearQuery = None,
 ) -> AssessmentRead:
     """年初核定名单：本年度每名党员的月交纳额（按年核定方式）。"""
-    return await reports.assessment(session, principal, org_id, _year(year), local_today())
+    return await reports.assessment(session, principal, org_id, _year(year, today), today)
 
 
 @router.post("/assessment", response_model=AssessmentRead, status_code=201)
 async def confirm_assessment(
-    body: AssessmentConfirm, session: SessionDep, principal: PrincipalDep
+    body: AssessmentConfirm, session: SessionDep, principal: PrincipalDep, today: TodayDep
 ) -> AssessmentRead:
     """确认年初核定名单。"""
-    return await reports.confirm_assessment(session, principal, body, local_today())
+    return await reports.confirm_assessment(session, principal, body, today)
 
 
 @router.get("/reports/monthly", response_model=MonthlyCollection)
@@ -285,12 +312,12 @@ async def monthly_report(
     session: SessionDep,
     principal: PrincipalDep,
     org_id: OrgQuery,
+    today: TodayDep,
     month: Annotated[
         str | None, Query(pattern=MONTH_PATTERN, description="月份 YYYY-MM，默认本月")
     ] = None,
 ) -> MonthlyCollection:
     """月度党费收缴情况（按下级组织）。"""
-    today = local_today()
     return await reports.monthly(
         session, principal, org_id, month or f"{today.year:04d}-{today.month:02d}", today
     )
@@ -298,18 +325,26 @@ async def monthly_report(
 
 @router.get("/reports/yearly", response_model=YearlyCollection)
 async def yearly_report(
-    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, year: YearQuery = None
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: OrgQuery,
+    today: TodayDep,
+    year: YearQuery = None,
 ) -> YearlyCollection:
     """年度党费收缴情况（逐月）。"""
-    return await reports.yearly(session, principal, org_id, _year(year))
+    return await reports.yearly(session, principal, org_id, _year(year, today))
 
 
 @router.get("/reports/published", response_model=PublishedSummary)
 async def published_summary(
-    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, year: YearQuery = None
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: OrgQuery,
+    today: TodayDep,
+    year: YearQuery = None,
 ) -> PublishedSummary:
     """年度党费收缴情况公布稿（只有数字，不含姓名）。"""
-    return await reports.published(session, principal, org_id, _year(year))
+    return await reports.published(session, principal, org_id, _year(year, today))
 
 
 ledgers_router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
@@ -322,11 +357,16 @@ ledgers_router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RES
     response_class=Response,
 )
 async def dues_register(
-    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, year: YearQuery = None
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: OrgQuery,
+    today: TodayDep,
+    now: NowDep,
+    year: YearQuery = None,
 ) -> Response:
     """导出党费收缴登记册（.xlsx；每名党员各月交纳情况）。"""
     content, filename = await reports.register(
-        session, principal, org_id, _year(year), local_today(), datetime.now(UTC)
+        session, principal, org_id, _year(year, today), today, now
     )
     return Response(
         content,

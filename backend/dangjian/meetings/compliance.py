@@ -4,8 +4,9 @@
 Every count is one SQL aggregate over the subtree; Python only walks the aggregates. The reports
 find facts and cases; people judge them. Members are listed by name, never ranked by a rate.
 
-Calendar months, quarters and years are those of China Standard Time (UTC+8): a meeting's
-`starts_at` is stored in UTC and is placed in the local month it took place in.
+Calendar months, quarters and years are those of the configured zone (`dangjian.core.clock`,
+China time by default): a meeting's `starts_at` is stored in UTC and is placed in the local month
+it took place in.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import aliased
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, visible_organization
+from dangjian.core import clock
 from dangjian.core.errors import Forbidden, Unprocessable
 from dangjian.core.schemas import OutputModel
 from dangjian.meetings.enums import (
@@ -46,10 +48,6 @@ from dangjian.models.enums import MemberStatus, OrgKind
 from dangjian.policies.params import PERIOD_LABELS, Period
 from dangjian.policies.service import history, resolve
 
-# China has one time zone and no daylight saving time.
-LOCAL_TZ = timezone(timedelta(hours=8), "CST")
-PG_LOCAL_ZONE = "Asia/Shanghai"
-SQLITE_LOCAL_SHIFT = "+8 hours"
 ONE_DAY = timedelta(days=1)
 
 # R: MTG-02 — policy periods are calendar-aligned from January (two_months: Jan–Feb, Mar–Apr …).
@@ -343,19 +341,9 @@ def colour(required: int, held: int, window: Window, today: date) -> Colour:
     return Colour.amber
 
 
-def local_today() -> date:
-    """Today in China: the day the reports judge by."""
-    return datetime.now(LOCAL_TZ).date()
-
-
-def local_start(day: date) -> datetime:
-    """The UTC instant at which `day` begins in China."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
-
-
 def within(column: Any, first: date, last: date) -> ColumnElement[bool]:
     """`column` (a UTC timestamp) falls on a local day from `first` to `last` inclusive."""
-    return and_(column >= local_start(first), column < local_start(last + ONE_DAY))
+    return and_(column >= clock.local_start(first), column < clock.local_start(last + ONE_DAY))
 
 
 # ---------------------------------------------------------------- attendance classes
@@ -641,11 +629,12 @@ def absence_run(attended_by_month: Mapping[int, bool]) -> AbsenceRun:
 
 
 def _local_year_month(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """Year and month of a meeting's local (UTC+8) start, portable across the two dialects."""
+    """Year and month of a meeting's local start, portable across the two dialects: the zone's
+    name on PostgreSQL, its standard UTC offset on SQLite (China: +8 hours, no DST)."""
     if dialect == "postgresql":
-        local: ColumnElement[Any] = func.timezone(PG_LOCAL_ZONE, Meeting.starts_at)
+        local: ColumnElement[Any] = func.timezone(clock.pg_zone_name(), Meeting.starts_at)
     else:
-        local = func.datetime(Meeting.starts_at, SQLITE_LOCAL_SHIFT)
+        local = func.datetime(Meeting.starts_at, clock.sqlite_shift())
     return extract("year", local), extract("month", local)
 
 
@@ -694,7 +683,7 @@ async def absences(
     The months counted are those up to the current one: the current month counts once it has a
     held meeting for the member (absent there extends the run, attending ends it)."""
     org = await _stats_org(session, principal, org_id, persons=True)
-    today = now.astimezone(LOCAL_TZ).date()
+    today = clock.local(now).date()
     member_org = aliased(Organization)
     year, month = _local_year_month(session.get_bind().dialect.name)
     stmt = (

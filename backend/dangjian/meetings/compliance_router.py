@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -12,13 +11,12 @@ from fastapi import APIRouter, Query, Response
 from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.exports import XLSX
 from dangjian.core.routing import TransactionalRoute
-from dangjian.deps import PrincipalDep, SessionDep
+from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.meetings import compliance, ledgers
 from dangjian.meetings.compliance import (
     AbsenceReport,
     AttendanceReport,
     MeetingCompliance,
-    local_today,
 )
 from dangjian.meetings.ledgers import LedgerBook
 
@@ -36,24 +34,34 @@ PeriodQuery = Annotated[
 
 @router.get("/compliance/meetings", tags=["compliance"], response_model=MeetingCompliance)
 async def meeting_compliance(
-    org_id: OrgQuery, session: SessionDep, principal: PrincipalDep, period: PeriodQuery = None
+    org_id: OrgQuery,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    period: PeriodQuery = None,
 ) -> MeetingCompliance:
     """会议召开情况：各组织各类会议应开、已开、通知不足次数，对照当期工作制度（绿/黄/红）。"""
-    return await compliance.meeting_compliance(session, principal, org_id, period, local_today())
+    return await compliance.meeting_compliance(session, principal, org_id, period, today)
 
 
 @router.get("/compliance/attendance", tags=["compliance"], response_model=AttendanceReport)
 async def attendance(
-    org_id: OrgQuery, session: SessionDep, principal: PrincipalDep, period: PeriodQuery = None
+    org_id: OrgQuery,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    period: PeriodQuery = None,
 ) -> AttendanceReport:
     """党员参加组织生活情况：应到、出席、请假、缺席次数（按姓名排列，不排名）。"""
-    return await compliance.attendance(session, principal, org_id, period, local_today())
+    return await compliance.attendance(session, principal, org_id, period, today)
 
 
 @router.get("/compliance/absences", tags=["compliance"], response_model=AbsenceReport)
-async def absences(org_id: OrgQuery, session: SessionDep, principal: PrincipalDep) -> AbsenceReport:
+async def absences(
+    org_id: OrgQuery, session: SessionDep, principal: PrincipalDep, now: NowDep
+) -> AbsenceReport:
     """连续无故缺席组织生活的党员（DISC-01 分级提示，由组织研究处理）。"""
-    return await compliance.absences(session, principal, org_id, datetime.now(UTC))
+    return await compliance.absences(session, principal, org_id, now)
 
 
 @router.get(
@@ -67,11 +75,13 @@ async def meeting_ledger(
     principal: PrincipalDep,
     org_id: Annotated[int, Query(description="党组织（仅本组织，不含下级）")],
     type_: Annotated[LedgerBook, Query(alias="type", description="党员大会记录簿或支委会记录簿")],
+    today: TodayDep,
+    now: NowDep,
     year: Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")] = None,
 ) -> Response:
     """导出党员大会记录簿 / 支委会记录簿（.xlsx；首行注明导出人与时间，保密内容按权限隐去）。"""
     content, filename = await ledgers.meeting_ledger(
-        session, principal, org_id, type_, year or local_today().year, datetime.now(UTC)
+        session, principal, org_id, type_, year or today.year, now
     )
     return Response(
         content,

@@ -21,9 +21,10 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, visible_organization
+from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.exports import append_row, without_full_gc_pauses
-from dangjian.meetings.compliance import LOCAL_TZ, attendance_class, within
+from dangjian.meetings.compliance import attendance_class, within
 from dangjian.meetings.enums import HELD_STATUSES, AgendaStatus, AttendeeRole, MeetingType
 from dangjian.meetings.rules import VoteRule
 from dangjian.models import AgendaItem, Meeting, MeetingAttendee, Organization, Resolution
@@ -97,8 +98,8 @@ def _row(
         elif a.excluded is None:  # R: MTG-07 — excluded with consent: not expected
             names[attendance_class(a.attendance, a.leave_status)].append(a.name)
     present, excused, absent = names["present"], names["excused"], names["absent"]
-    starts = m.starts_at.astimezone(LOCAL_TZ)
-    ends = m.ends_at.astimezone(LOCAL_TZ)
+    starts = clock.local(m.starts_at)
+    ends = clock.local(m.ends_at)
     hidden = m.confidential and not show_confidential  # R: MTG-08
     return [
         number,
@@ -227,7 +228,7 @@ async def meeting_ledger(
     note = f"（{hidden} 次保密会议的议题和决议未显示）" if hidden else ""
     heading = (
         f"{title}　{org.name}　{year}年　导出人：{principal.label}"
-        f"　导出时间：{now.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}{note}"
+        f"　导出时间：{clock.local(now):%Y-%m-%d %H:%M}{note}"
     )
     content = await run_cpu(workbook, rows, title=title, heading=heading)
     await audit.record(

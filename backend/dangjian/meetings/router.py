@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from dangjian.core.errors import PROBLEM_RESPONSES, Problem
 from dangjian.core.routing import TransactionalRoute
-from dangjian.deps import FilesDep, PrincipalDep, SessionDep
+from dangjian.deps import FilesDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.meetings import attachments, service
 from dangjian.meetings.enums import AttachmentPurpose, FollowUp, MeetingStatus, MeetingType
 from dangjian.meetings.schemas import (
@@ -286,6 +286,7 @@ async def delete_attachment(
 async def list_resolutions(
     session: SessionDep,
     principal: PrincipalDep,
+    today: TodayDep,
     org_id: int | None = None,
     follow_up: FollowUp | None = None,
     overdue: Annotated[bool, Query(description="只看逾期未落实")] = False,
@@ -299,16 +300,20 @@ async def list_resolutions(
         follow_up=follow_up,
         overdue=overdue,
         mine=mine,
-        today=date.today(),
+        today=today,
     )
 
 
 @resolutions_router.patch("/{resolution_id}", response_model=ResolutionRead)
 async def update_follow_up(
-    resolution_id: int, body: FollowUpUpdate, session: SessionDep, principal: PrincipalDep
+    resolution_id: int,
+    body: FollowUpUpdate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
 ) -> ResolutionRead:
     """更新决议落实：责任人、时限、进展、落实说明、在哪次会议上核实。"""
-    return await service.update_follow_up(session, principal, resolution_id, body, date.today())
+    return await service.update_follow_up(session, principal, resolution_id, body, today)
 
 
 @me_router.get("", response_model=list[MeetingListItem])

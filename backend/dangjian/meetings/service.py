@@ -17,10 +17,10 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import visible_organization
+from dangjian.core import clock
 from dangjian.core.db import utcnow
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.meetings import rules
-from dangjian.meetings.compliance import LOCAL_TZ
 from dangjian.meetings.enums import (
     HELD_BY,
     HELD_STATUSES,
@@ -170,7 +170,7 @@ def vote_rule(mtype: MeetingType, asked: rules.VoteRule | None) -> rules.VoteRul
 
 
 def _local(moment: datetime) -> str:
-    return f"{moment.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"
+    return f"{clock.local(moment):%Y-%m-%d %H:%M}"
 
 
 def _not_in_future(starts_at: datetime, now: datetime) -> None:
@@ -385,7 +385,7 @@ async def _committee(session: AsyncSession, org_id: int, on: date) -> list[User]
 
 def meeting_day(meeting: Meeting) -> date:
     """The local calendar day the meeting is held on: the roster of that day counts."""
-    return meeting.starts_at.astimezone(LOCAL_TZ).date()
+    return clock.local(meeting.starts_at).date()
 
 
 @dataclass(frozen=True)
@@ -660,7 +660,7 @@ async def meeting_read(
         quorum=quorum(meeting, attendees),
         attendees=[_attendee_read(a) for a in attendees],
         agenda=await _agenda(session, meeting.id),
-        resolutions=await _resolutions(session, meeting.id, date.today()),
+        resolutions=await _resolutions(session, meeting.id, clock.today()),
         materials_attachments=await _attachments(session, meeting.id, "material"),
         minutes=await _minutes(session, meeting) if visible else None,
         minutes_hidden=not visible,
@@ -766,7 +766,7 @@ async def notify(session: AsyncSession, principal: Principal, meeting_id: int) -
             code="meeting_start_past",
         )
     required = await policies.value(
-        session, org, f"meetings.notice_days.{meeting.type.value}", now.date()
+        session, org, f"meetings.notice_days.{meeting.type.value}", clock.local(now).date()
     )
     meeting.notified_at = now
     meeting.notice_days_required = int(required)
@@ -778,7 +778,7 @@ async def notify(session: AsyncSession, principal: Principal, meeting_id: int) -
     ]
     body = "\n".join(
         [
-            f"时间：{meeting.starts_at.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}",
+            f"时间：{clock.local(meeting.starts_at):%Y-%m-%d %H:%M}",
             f"地点：{meeting.place or '另行通知'}",
             "议程：" + ("；".join(agenda) if agenda else "另行通知"),
             f"材料：{meeting.materials}" if meeting.materials else "",
@@ -1173,7 +1173,7 @@ async def my_meeting(session: AsyncSession, principal: Principal, meeting_id: in
         me=_attendee_read(mine),
         materials_attachments=await _attachments(session, meeting.id, "material"),
         check_in_open=meeting.status in CHANGEABLE and opens <= now <= closes,
-        resolutions=await _resolutions(session, meeting.id, date.today())
+        resolutions=await _resolutions(session, meeting.id, clock.today())
         if meeting.status in HELD_STATUSES
         else [],
         minutes=await _minutes(session, meeting) if visible else None,
@@ -1257,7 +1257,7 @@ async def propose_topic(
     _require_state(meeting, CHANGEABLE, "提出议题")
     decides = principal.can(Cap.meeting_agenda, org.path)
     if not decides and not can_manage(principal, meeting.type, org.path):
-        committee = {u.id for u in await _committee(session, org.id, date.today())}
+        committee = {u.id for u in await _committee(session, org.id, clock.today())}
         if principal.user is None or principal.user.id not in committee:
             raise Forbidden("议题由委员提出")
     position = (
@@ -1435,7 +1435,7 @@ async def carry_emergency_decisions(session: AsyncSession, org_id: int) -> None:
             AgendaItem(
                 meeting_id=target.id,
                 title=f"报告紧急决定：{r.title}",
-                description=f"{origin.starts_at.date().isoformat()} 在到会不足半数时作出，"
+                description=f"{clock.local(origin.starts_at):%Y-%m-%d} 在到会不足半数时作出，"
                 "须向本次会议报告",
                 status=AgendaStatus.accepted,
                 proposed_by="系统（MTG-06）",

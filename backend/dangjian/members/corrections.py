@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone
 from dangjian.authz.principal import Principal, scope_clause
+from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -213,7 +214,7 @@ async def decide(
         )
     correction.status = CorrectionStatus.approved if body.approve else CorrectionStatus.refused
     correction.decided_by = principal.label
-    correction.decided_at = datetime.now(UTC)
+    correction.decided_at = clock.now()
     correction.decision_note = body.note
     await session.flush()
     await audit.record(
@@ -252,7 +253,7 @@ async def self_export(
         organization_path=org.path if org else None,
     )
     payload = {
-        "exported_at": datetime.now(UTC).isoformat(),
+        "exported_at": clock.now().isoformat(),
         "member": record.model_dump(mode="json"),
         "events": [
             {

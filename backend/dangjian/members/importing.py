@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -19,6 +19,7 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
 from dangjian.authz.principal import Principal, scope_clause
+from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Forbidden, Unprocessable
@@ -278,7 +279,7 @@ async def _apply(
     created: list[xlsx.ParsedRow],
     updated: list[tuple[xlsx.ParsedRow, Member]],
 ) -> dict[str, list[int]]:
-    now = datetime.now(UTC)
+    now = clock.now()
     new_rows = await run_cpu(_new_rows, cipher, created, now)  # AES-GCM and HMAC per row
     for start in range(0, len(new_rows), 2000):
         await session.execute(insert(Member), new_rows[start : start + 2000])
@@ -376,7 +377,7 @@ async def export_roster(
         out,
         title="党员花名册",
         exported_by=principal.label,
-        exported_at=datetime.now(UTC),
+        exported_at=clock.local(clock.now()),
         masked=masked_any,
     )
     read_paths = principal.paths_with(Cap.roster_read)

@@ -14,7 +14,7 @@ from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
 from dangjian.core.exports import XLSX
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
-from dangjian.deps import CipherDep, FilesDep, PrincipalDep, SessionDep
+from dangjian.deps import CipherDep, FilesDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.members import corrections, importing, photos, service, xlsx
 from dangjian.members.enums import Category
 from dangjian.members.schemas import (
@@ -50,6 +50,7 @@ async def list_members(
     principal: PrincipalDep,
     cipher: CipherDep,
     page: PageDep,
+    today: TodayDep,
     org_id: Annotated[int | None, Query(description="党组织（含下级）")] = None,
     kind: MemberKind | None = None,
     category: Category | None = None,
@@ -79,7 +80,7 @@ async def list_members(
         sort=sort,
     )
     items, total = await service.list_members(
-        session, principal, cipher, filters, offset=page.offset, limit=page.size, today=date.today()
+        session, principal, cipher, filters, offset=page.offset, limit=page.size, today=today
     )
     return Page(items=items, total=total, page=page.page, size=page.size)
 
@@ -91,9 +92,10 @@ async def create_member(
     session: SessionDep,
     principal: PrincipalDep,
     cipher: CipherDep,
+    today: TodayDep,
 ) -> MemberRead:
     """登记建卡：新增党员（身份证号校验，出生日期与性别自动推导）。"""
-    read, tag = await service.create_member(session, principal, cipher, body, date.today())
+    read, tag = await service.create_member(session, principal, cipher, body, today)
     response.headers["ETag"] = tag
     return read
 
@@ -135,6 +137,7 @@ async def export_members(
     session: SessionDep,
     principal: PrincipalDep,
     cipher: CipherDep,
+    today: TodayDep,
     org_id: int | None = None,
     kind: MemberKind | None = None,
     category: Category | None = None,
@@ -149,18 +152,22 @@ async def export_members(
         org_id=org_id, kind=kind, category=category, status=status_, gender=gender, q=q, list=list_
     )
     content, _ = await importing.export_roster(
-        session, principal, cipher, filters, full=full, today=date.today()
+        session, principal, cipher, filters, full=full, today=today
     )
-    return _xlsx(content, f"党员花名册_{date.today():%Y%m%d}.xlsx")
+    return _xlsx(content, f"党员花名册_{today:%Y%m%d}.xlsx")
 
 
 @router.get("/statistics", response_model=MemberStatistics)
 async def member_statistics(
-    org_id: int, session: SessionDep, principal: PrincipalDep, on: date | None = None
+    org_id: int,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    on: date | None = None,
 ) -> MemberStatistics:
     """党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）；
     `on` 为过去某日时按当日在册情况统计。"""
-    return await service.statistics(session, principal, org_id, on or date.today())
+    return await service.statistics(session, principal, org_id, on or today)
 
 
 @router.get("/corrections", response_model=list[CorrectionRead])
@@ -193,9 +200,10 @@ async def get_member(
     session: SessionDep,
     principal: PrincipalDep,
     cipher: CipherDep,
+    today: TodayDep,
 ) -> MemberRead:
     """党员详情（响应头 ETag 用于修改时的 If-Match）。"""
-    read, tag = await service.get_member(session, principal, cipher, member_id, date.today())
+    read, tag = await service.get_member(session, principal, cipher, member_id, today)
     response.headers["ETag"] = tag
     return read
 
@@ -212,11 +220,12 @@ async def update_member(
     session: SessionDep,
     principal: PrincipalDep,
     cipher: CipherDep,
+    today: TodayDep,
     if_match: Annotated[str | None, Header()] = None,
 ) -> MemberRead:
     """修改党员信息（须带 If-Match；数据已被他人修改时返回 412）。"""
     read, tag = await service.update_member(
-        session, principal, cipher, member_id, body, if_match, date.today()
+        session, principal, cipher, member_id, body, if_match, today
     )
     response.headers["ETag"] = tag
     return read
@@ -232,10 +241,10 @@ async def list_member_events(
 
 @router.post("/{member_id}/events", response_model=EventRead, status_code=status.HTTP_201_CREATED)
 async def add_member_event(
-    member_id: int, body: EventCreate, session: SessionDep, principal: PrincipalDep
+    member_id: int, body: EventCreate, session: SessionDep, principal: PrincipalDep, today: TodayDep
 ) -> EventRead:
     """登记状态事件（转出、死亡、失联、留党察看……），当前状态随之推导。"""
-    return await service.add_event(session, principal, member_id, body, date.today())
+    return await service.add_event(session, principal, member_id, body, today)
 
 
 @router.post("/{member_id}/reveal", response_model=RevealRead, responses={429: {"model": Problem}})
@@ -280,9 +289,11 @@ async def delete_member_photo(
 
 
 @me_router.get("/member", response_model=MemberRead)
-async def my_member(session: SessionDep, principal: PrincipalDep, cipher: CipherDep) -> MemberRead:
+async def my_member(
+    session: SessionDep, principal: PrincipalDep, cipher: CipherDep, today: TodayDep
+) -> MemberRead:
     """本人的党员信息（不脱敏）。"""
-    return await service.my_member(session, principal, cipher, date.today())
+    return await service.my_member(session, principal, cipher, today)
 
 
 @me_router.get("/member/corrections", response_model=list[CorrectionRead])
@@ -309,10 +320,10 @@ async def request_correction(
     response_class=Response,
 )
 async def export_my_data(
-    session: SessionDep, principal: PrincipalDep, cipher: CipherDep
+    session: SessionDep, principal: PrincipalDep, cipher: CipherDep, today: TodayDep
 ) -> Response:
     """导出本人的全部个人信息（个人信息保护法）。"""
-    content = await corrections.self_export(session, principal, cipher, date.today())
+    content = await corrections.self_export(session, principal, cipher, today)
     return Response(
         content,
         media_type="application/json",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, update
@@ -16,7 +16,7 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, visible_organization
-from dangjian.core import idcard
+from dangjian.core import clock, idcard
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
 from dangjian.members import roster, rules
@@ -458,7 +458,7 @@ async def apply_changes(
         result = await session.execute(
             update(Member)
             .where(Member.id == m.id, Member.version == m.version)
-            .values(**values, version=Member.version + 1, updated_at=datetime.now(UTC))
+            .values(**values, version=Member.version + 1, updated_at=clock.now())
             .execution_options(synchronize_session=False)
         )
     except IntegrityError as exc:  # a concurrent registration of the same number (anywhere)
@@ -733,7 +733,7 @@ async def add_event(
     await session.execute(
         update(Member)
         .where(Member.id == m.id)
-        .values(status=status, version=Member.version + 1, updated_at=datetime.now(UTC))
+        .values(status=status, version=Member.version + 1, updated_at=clock.now())
     )
     read = EventRead.model_validate(event)
     await audit.record(

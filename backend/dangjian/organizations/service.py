@@ -14,6 +14,7 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, scoped_organizations, visible_organization
+from dangjian.core import clock
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.models import Member, Organization, OrganizationTerm, Post, User
 from dangjian.models.enums import LABELS, MemberKind, OrgKind, PostKind
@@ -275,7 +276,7 @@ async def move(
 
 
 def _active(post: Post, today: date | None = None) -> bool:
-    d = today or date.today()
+    d = today or clock.today()
     return post.start_date <= d and (post.end_date is None or post.end_date >= d)
 
 
@@ -432,7 +433,7 @@ def term_read(term: OrganizationTerm, today: date | None = None) -> TermRead:
         term_years=term.term_years,
         ends_on=term.ends_on,
         approval_document=term.approval_document,
-        status=rules.term_status(term.ends_on, today or date.today()),
+        status=rules.term_status(term.ends_on, today or clock.today()),
     )
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.authz.capabilities import POST_CAPABILITIES, Cap
 from dangjian.authz.principal import Principal
+from dangjian.core import clock
 from dangjian.core.errors import AppError, Forbidden, Unprocessable
 from dangjian.models import AuditLog, Organization, Post, User
 from dangjian.models.enums import PostKind
@@ -169,7 +170,7 @@ async def held_posts(
     ids = sorted(set(user_ids))
     if not ids:
         return {}
-    d = today or date.today()
+    d = today or clock.today()
     rows = await session.execute(
         select(Post.user_id, Post.kind, Organization.path)
         .join(Organization, Organization.id == Post.organization_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,10 +12,9 @@ from dangjian.auth import service as auth_service
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, visible_organization
-from dangjian.core import security
+from dangjian.core import clock, security
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, NotFound
-from dangjian.meetings.compliance import LOCAL_TZ
 from dangjian.models import Member, Organization, User
 from dangjian.notifications import service as notifications
 from dangjian.users.authority import (
@@ -194,7 +192,7 @@ async def reset_password(
     user.must_change_password = True
     await auth_service.revoke_user_sessions(session, user.id, "password_reset")
     await auth_service.clear_failures(session, user.username)
-    at = datetime.now(LOCAL_TZ)
+    at = clock.local(clock.now())
     await notifications.send(
         session,
         [user.id],

@@ -154,7 +154,7 @@ export function noticePreview(
   return { title: `会议通知：${typeLabel}「${m.title}」`, lines }
 }
 
-/** The platform's time zone (backend meetings/compliance.py LOCAL_TZ): UTC+8, no daylight saving. */
+/** The platform's time zone (backend core/clock.py, DANGJIAN_TIMEZONE, default Asia/Shanghai): UTC+8, no daylight saving. */
 const CST_OFFSET_MS = 8 * 3_600_000
 
 /** An API timestamp as the server prints it in notices: China Standard Time, "YYYY-MM-DD HH:MM". */
