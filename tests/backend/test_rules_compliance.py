@@ -11,10 +11,10 @@ from typing import Any
 
 from conftest import Ctx
 
+from dangjian.core import clock
 from dangjian.meetings.compliance import (
     Regime,
     counted_periods,
-    local_today,
     month_index,
     parse_period,
     policy_periods,
@@ -26,7 +26,7 @@ C = "/api/v1/compliance"
 COMMITTEE = "meetings.frequency.committee"
 ASSEMBLY = "meetings.frequency.branch_assembly"
 GROUP = "meetings.frequency.group_meeting"
-TODAY = local_today()
+TODAY = clock.today()
 NEXT_YEAR = TODAY.year + 1
 
 

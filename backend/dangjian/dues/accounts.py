@@ -106,7 +106,9 @@ async def grid(
         f = facts[r.id]
         cells = ledger.month_cells(f, range(first, last + 1), current)
         all_cells.append(cells)
-        now_due, _ = ledger.due_in(f, current)
+        # 每月应交 as of the ledger's year: this month, or the year's last month for a past
+        # year (a later event never changes a closed year's ledger, DUES-10)
+        now_due, _ = ledger.due_in(f, min(current, last))
         out_rows.append(
             LedgerRow(
                 member_id=r.id,

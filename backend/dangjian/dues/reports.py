@@ -412,7 +412,7 @@ async def register(
     out: list[list[Any]] = []
     for n, r in enumerate(rows, start=1):
         cells = ledger.month_cells(facts[r.id], range(first, last + 1), current)
-        now_due, _ = ledger.due_in(facts[r.id], current)
+        now_due, _ = ledger.due_in(facts[r.id], min(current, last))  # as in the ledger
         out.append(
             [
                 n,
