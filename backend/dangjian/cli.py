@@ -21,8 +21,15 @@ from dangjian.core.config import REPO_ROOT, get_settings
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
 
+def alembic_ini() -> Path:
+    """backend/alembic.ini of the source tree; a non-editable install (deploy/Dockerfile, the
+    systemd unit) carries no migrations in the package and names the file in
+    DANGJIAN_ALEMBIC_INI."""
+    return Path(os.environ.get("DANGJIAN_ALEMBIC_INI") or ALEMBIC_INI)
+
+
 def alembic_config(url: str | None = None) -> Config:
-    cfg = Config(str(ALEMBIC_INI))
+    cfg = Config(str(alembic_ini()))
     cfg.attributes["database_url"] = url or get_settings().resolved_database_url()
     return cfg
 
