@@ -2,8 +2,23 @@
 # Browser end-to-end tests (Node's test runner + playwright-core from frontend/node_modules,
 # driving Debian's /usr/bin/chromium). Each suite starts its own backend on a free port with a
 # fresh SQLite database and serves frontend/dist — build it first (`make frontend`).
-# Without Chromium the suites are skipped with a message; with CI=true that is a failure.
+# scripts/ensure-browser.sh installs Chromium and CJK fonts when it can. When it cannot, the suites
+# are skipped with its one-line reason (also appended to $DANGJIAN_TEST_NOTES, which the
+# `make test` summary reads); with CI=true that is a failure.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+here="${BASH_SOURCE[0]%/*}"
+[ "$here" != "${BASH_SOURCE[0]}" ] || here=.
+cd "$here/../.." || exit 1
+rc=0
+out=$("$BASH" scripts/ensure-browser.sh 2>&1) || rc=$?
+[ -z "$out" ] || printf '%s\n' "$out" >&2
+case $rc in
+  0) ;;
+  3)
+    if [ -n "${DANGJIAN_TEST_NOTES:-}" ]; then printf 'browser\t%s\n' "${out##*$'\n'}" >>"$DANGJIAN_TEST_NOTES"; fi
+    exit 0
+    ;;
+  *) exit "$rc" ;;
+esac
 test -f frontend/node_modules/playwright-core/package.json || { echo "frontend dependencies missing: cd frontend && npm ci" >&2; exit 1; }
 exec node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/
