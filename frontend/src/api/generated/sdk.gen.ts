@@ -1036,9 +1036,10 @@ export const membersImportTemplate = <ThrowOnError extends boolean = true>(optio
 });
 
 /**
- * 党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）。
+ * 党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）；
  *
- * 党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）。
+ * 党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）；
+ * `on` 为过去某日时按当日在册情况统计。
  */
 export const membersMemberStatistics = <ThrowOnError extends boolean = true>(options: Options<MembersMemberStatisticsData, ThrowOnError>) => (options.client ?? client).get<MembersMemberStatisticsResponses, MembersMemberStatisticsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -1216,6 +1216,12 @@ export type DuesCategory = 'salaried' | 'annual_salary' | 'self_employed' | 'ret
  */
 export type DuesPolicyRead = {
     /**
+     * Deduction Keys
+     *
+     * 同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键，DUES-01）
+     */
+    deduction_keys?: Array<string>;
+    /**
      * Deductions
      *
      * 计算税后收入时另行扣除的项目（中文）
@@ -2785,6 +2791,12 @@ export type MemberStatistics = {
      */
     minority: number;
     /**
+     * On
+     *
+     * 统计日期：按当日在册情况（之后的事件不影响）
+     */
+    on: string;
+    /**
      * Organization Id
      */
     organization_id: number;
@@ -2967,7 +2979,7 @@ export type MonthCell = {
 /**
  * MonthState
  */
-export type MonthState = 'not_member' | 'no_basis' | 'exempt' | 'paid' | 'partial' | 'unpaid' | 'upcoming';
+export type MonthState = 'not_member' | 'off_roster' | 'no_basis' | 'exempt' | 'paid' | 'partial' | 'unpaid' | 'upcoming';
 
 /**
  * MonthlyCollection
@@ -10225,6 +10237,10 @@ export type MembersMemberStatisticsData = {
          * Org Id
          */
         org_id: number;
+        /**
+         * On
+         */
+        on?: string | null;
     };
     url: '/api/v1/members/statistics';
 };
