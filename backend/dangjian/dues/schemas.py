@@ -112,7 +112,6 @@ class DuesPolicyRead(BaseModel):
     mode_label: str
     deductions: list[str] = Field(description="计算税后收入时另行扣除的项目（中文）")
     deduction_keys: list[str] = Field(
-        default_factory=list,
         description=(
             "同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键，DUES-01）"
         ),

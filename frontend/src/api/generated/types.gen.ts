@@ -1220,7 +1220,7 @@ export type DuesPolicyRead = {
      *
      * 同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键，DUES-01）
      */
-    deduction_keys?: Array<string>;
+    deduction_keys: Array<string>;
     /**
      * Deductions
      *
