@@ -132,3 +132,43 @@ async def test_dues01_without_deductions_the_calculation_is_unchanged(ctx: Ctx) 
     assert r.json()["monthly_amount"] == "15.00" and r.json()["calculation_basis"] == "3000.00"
     fixed = await ctx.post(CALC, "member", json={"category": "student"})
     assert fixed.json()["calculation_basis"] is None and fixed.json()["deducted"] == []
+
+
+async def test_dues01_a_member_calculates_by_their_own_organisations_deductions(ctx: Ctx) -> None:
+    # The calculator is for every user: a member without a post may name their own organisation
+    # (whose policy they see on their 党费 tab), and no other.
+    me = await ctx.get("/api/v1/auth/me", "member")
+    assert me.status_code == 200, me.text
+    own_org = me.json()["member"]["organization_id"]
+    r = await ctx.client.put(
+        f"/api/v1/organizations/{own_org}/policy",
+        headers=ctx.auth("secretary"),
+        json={"values": {"dues.deductions": ["pension", "housing_fund"]}},
+    )
+    assert r.status_code == 200, r.text
+    body = {"category": "salaried", "basis": "5200.00", "organization_id": own_org}
+    counted = await ctx.post(CALC, "member", json={**body, "deductions": {"pension": "200"}})
+    assert counted.status_code == 200, counted.text
+    out = counted.json()
+    # R: DUES-01/02 — 5200 − 200 = 5000: the 1 % bracket
+    assert out["calculation_basis"] == "5000.00" and out["monthly_amount"] == "50.00"
+    assert out["deducted"] == ["个人缴纳的养老保险"]
+    other = ctx.ids["sibling"] if own_org != ctx.ids["sibling"] else ctx.ids["outside"]
+    hidden = await ctx.post(CALC, "member", json={**body, "organization_id": other})
+    assert hidden.status_code == 404
+
+
+async def test_dues01_the_basis_form_policy_names_the_deduction_keys(ctx: Ctx) -> None:
+    own = ctx.ids["own"]
+    r = await ctx.client.put(
+        f"/api/v1/organizations/{own}/policy",
+        headers=ctx.auth("secretary"),
+        json={"values": {"dues.deductions": ["pension", "housing_fund"]}},
+    )
+    assert r.status_code == 200, r.text
+    m = await member(ctx, since=now() - 1)
+    listed = await ctx.get(f"/api/v1/members/{m.id}/dues-bases", "zuzhi")
+    assert listed.status_code == 200, listed.text
+    policy = listed.json()["policy"]
+    assert policy["deduction_keys"] == ["pension", "housing_fund"]
+    assert policy["deductions"] == ["个人缴纳的养老保险", "个人缴纳的住房公积金"]

@@ -111,6 +111,11 @@ class DuesPolicyRead(BaseModel):
     mode: str = Field(description="核定方式：monthly_basis 按月 / annual_fixed 年初核定")
     mode_label: str
     deductions: list[str] = Field(description="计算税后收入时另行扣除的项目（中文）")
+    deduction_keys: list[str] = Field(
+        description=(
+            "同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键，DUES-01）"
+        ),
+    )
     farmer_min: str
     farmer_max: str
     reminder_months: int

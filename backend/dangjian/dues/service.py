@@ -97,6 +97,7 @@ async def dues_policy(session: AsyncSession, org: Organization, on: date) -> Due
         mode=values["dues.mode"],
         mode_label=(mode.options or {}).get(values["dues.mode"], values["dues.mode"]),
         deductions=[deductions[d] for d in values["dues.deductions"] if d in deductions],
+        deduction_keys=[d for d in values["dues.deductions"] if d in deductions],
         farmer_min=low,
         farmer_max=high,
         reminder_months=values["dues.reminder_months"],
@@ -117,7 +118,15 @@ async def counted_deductions(
     if org_id is None:
         keys = param.default
     else:
-        org = await visible_organization(session, principal, org_id, Cap.dues_read)
+        member = principal.member
+        if member is not None and member.organization_id == org_id:
+            # A member may calculate by the policy of their own organisation (the calculator is
+            # for every user; the same policy is shown on their own 党费 tab).
+            org = await session.get(Organization, org_id)
+            if org is None:
+                raise NotFound()
+        else:
+            org = await visible_organization(session, principal, org_id, Cap.dues_read)
         keys = (await resolve(session, org, on, ["dues.deductions"]))["dues.deductions"].value
     return {k: labels[k] for k in keys if k in labels}
 

@@ -149,10 +149,23 @@ describe('exemption application form', () => {
 })
 
 describe('basis form hints from the dues policy', () => {
-  const policy = { mode_label: '按月：收入变化的当月起按新基数计算', deductions: ['个人缴纳的养老保险', '个人缴纳的住房公积金'] }
+  const policy = {
+    mode_label: '按月：收入变化的当月起按新基数计算',
+    deductions: ['个人缴纳的养老保险', '个人缴纳的住房公积金'],
+    deduction_keys: ['pension', 'housing_fund'],
+  }
 
   it('shows the deductions for wage-type categories only, and the range for farmers', () => {
-    expect(basisPolicyHints(policy, 'salaried')).toEqual({ modeLabel: policy.mode_label, afterTax: true, deductions: policy.deductions, farmer: false })
+    expect(basisPolicyHints(policy, 'salaried')).toEqual({
+      modeLabel: policy.mode_label,
+      afterTax: true,
+      deductions: policy.deductions,
+      items: [
+        { key: 'pension', label: '个人缴纳的养老保险' },
+        { key: 'housing_fund', label: '个人缴纳的住房公积金' },
+      ],
+      farmer: false,
+    })
     expect(basisPolicyHints(policy, 'annual_salary').afterTax).toBe(true)
     expect(basisPolicyHints(policy, 'retired').afterTax).toBe(false)
     expect(basisPolicyHints(policy, 'farmer')).toMatchObject({ afterTax: false, farmer: true })

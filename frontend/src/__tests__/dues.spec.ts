@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
+import { createPinia, setActivePinia } from 'pinia'
 import { installAuth, setupApiClient } from '@/api/client'
 import type { DuesCategory } from '@/api'
 import { i18n } from '@/locales'
@@ -10,6 +11,7 @@ import { DUES_CATEGORIES, canonicalYuan, fenToYuan, inputKind, normaliseMoney, p
 import { calculateBody, PREVIEW_DEBOUNCE_MS } from '@/modules/dues/api'
 import { duesRoutes } from '@/modules/dues/routes'
 import DuesCalculatorView from '@/modules/dues/views/DuesCalculatorView.vue'
+import { useSessionStore } from '@/stores/session'
 import { json, mockFetch, pathOf } from './helpers'
 
 describe('money input normalisation (the basis is sent as a decimal string)', () => {
@@ -145,6 +147,32 @@ describe('what each category asks for (DUES-02)', () => {
     expect(calculateBody('student', '3')).toEqual({ category: 'student' })
   })
 
+  it('dues01: sends the deductions with the organisation whose policy counts them, with a basis only', () => {
+    const amounts = { pension: '200', housing_fund: '300.5' }
+    expect(calculateBody('salaried', '5200', { organizationId: 7, amounts })).toEqual({
+      category: 'salaried',
+      basis: '5200',
+      organization_id: 7,
+      deductions: { pension: '200', housing_fund: '300.5' },
+    })
+    // no organisation: the platform default decides (the server refuses what it does not count)
+    expect(calculateBody('salaried', '5200', { organizationId: null, amounts: { pension: '200' } })).toEqual({
+      category: 'salaried',
+      basis: '5200',
+      deductions: { pension: '200' },
+    })
+    // nothing deducted: the plain body (one cache entry whatever the organisation)
+    expect(calculateBody('salaried', '5200', { organizationId: 7, amounts: {} })).toEqual({ category: 'salaried', basis: '5200' })
+    expect(calculateBody('salaried', '5200', { organizationId: 7, amounts: null })).toEqual({ category: 'salaried', basis: '5200' })
+    // no basis yet, a farmer's amount or a fixed category: never any deduction
+    expect(calculateBody('salaried', null, { organizationId: 7, amounts })).toBeNull()
+    expect(calculateBody('farmer', '0.5', { organizationId: 7, amounts })).toEqual({ category: 'farmer', fixed_amount: '0.5' })
+    expect(calculateBody('student', null, { organizationId: 7, amounts })).toEqual({ category: 'student' })
+    // the body does not share the caller's object
+    const body = calculateBody('salaried', '5200', { organizationId: 7, amounts })
+    expect(body?.deductions).not.toBe(amounts)
+  })
+
   it('has a Chinese label and an explanation of the basis for every category, in both languages', () => {
     for (const c of DUES_CATEGORIES) {
       expect(zhCN.dues.categories[c], c).toMatch(/[\u4e00-\u9fff]/)
@@ -174,9 +202,22 @@ describe('党费计算器 page', () => {
     '3000': { category: 'salaried', category_label: '在职（按月领取工资）', rate: '0.005', monthly_amount: '15.00', bracket: '3000元（含）以下' },
   }
 
-  const mountView = () => {
+  /** The calculator for a signed-in user; `me` is what /auth/me gave (nothing: no organisation). */
+  const mountView = (me: unknown = null) => {
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
-    return mount(DuesCalculatorView, { global: { plugins: [i18n, [VueQueryPlugin, { queryClient }]] }, attachTo: document.body })
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useSessionStore().me = me as never
+    return mount(DuesCalculatorView, { global: { plugins: [i18n, pinia, [VueQueryPlugin, { queryClient }]] }, attachTo: document.body })
+  }
+  const memberMe = {
+    principal_kind: 'member',
+    user: { id: 9, username: 'member', display_name: '李建国', is_admin: false, must_change_password: false, totp_enabled: false, organization_id: null },
+    member: { id: 31, name: '李建国', organization_id: 5, organization_name: '第一党支部', kind: 'formal' },
+    posts: [],
+    organizations: [],
+    global_capabilities: [],
+    restricted: false,
   }
 
   beforeEach(() => {
@@ -246,6 +287,77 @@ describe('党费计算器 page', () => {
     await vi.advanceTimersByTimeAsync(150) // Element Plus shows a form item's message 100 ms late
     expect(w.find('.el-form-item__error').text()).toBe('农民党员每月交纳金额应在0.20元至1.00元之间（收到 1.50 元）')
     expect(w.find('[data-testid=dues-amount]').exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('dues01: sends the deductions with the member’s own organisation and shows what was deducted', async () => {
+    const { calls } = mockFetch(async (req) => {
+      const body = (await req.json()) as { deductions?: Record<string, string> }
+      if (body.deductions?.medical) {
+        return json(422, { status: 422, code: 'dues_input', title: '提交的数据不符合要求', detail: '本组织计算税后收入时不扣除「个人缴纳的医疗保险」，请不要填写该项' })
+      }
+      return json(200, {
+        category: 'salaried',
+        category_label: '在职（按月领取工资）',
+        rate: '0.01',
+        monthly_amount: '50.00',
+        bracket: '3000元以上至5000元（含）',
+        calculation_basis: body.deductions ? '5000.00' : '5200.00',
+        deducted: body.deductions ? ['个人缴纳的养老保险'] : [],
+      })
+    })
+    const w = mountView(memberMe)
+    await flushPromises()
+    const section = w.find('[data-testid=dues-deductions]')
+    expect(section.text()).toContain('扣除项目（可选）')
+    expect(w.find('[data-testid=dues-deductions-note]').text()).toContain('按「第一党支部」的规定扣除')
+    for (const key of ['pension', 'medical', 'unemployment', 'housing_fund', 'annuity']) expect(w.find(`input[name=dues-deduction-${key}]`).exists(), key).toBe(true)
+
+    await w.find('input[name=dues-amount]').setValue('5200')
+    await w.find('input[name=dues-deduction-pension]').setValue('200')
+    await settle()
+    expect(calls).toHaveLength(1)
+    expect(await calls[0].json()).toEqual({ category: 'salaried', basis: '5200', organization_id: 5, deductions: { pension: '200' } })
+    expect(w.find('[data-testid=dues-amount]').text()).toBe('50.00')
+    expect(w.find('[data-testid=dues-calculation-basis]').text()).toBe('5000.00')
+    expect(w.find('[data-testid=dues-deducted]').text()).toContain('已扣除：个人缴纳的养老保险')
+
+    // a bad amount is named where it was typed, kept as typed, and nothing is asked
+    const medical = w.find('input[name=dues-deduction-medical]')
+    await medical.setValue('1OO')
+    await settle()
+    await vi.advanceTimersByTimeAsync(150)
+    expect(calls).toHaveLength(1)
+    expect((medical.element as HTMLInputElement).value).toBe('1OO')
+    expect(w.find('.dues__deductions .el-form-item__error').text()).toBe('请输入数字金额，如 3000.00')
+
+    // an item the organisation does not count: the server's refusal, by the deductions
+    await medical.setValue('100')
+    await settle()
+    await vi.advanceTimersByTimeAsync(150)
+    expect(calls).toHaveLength(2)
+    expect(w.find('[data-testid=dues-deductions-error]').text()).toBe('本组织计算税后收入时不扣除「个人缴纳的医疗保险」，请不要填写该项')
+
+    // more deducted than earned: said here, not asked
+    await medical.setValue('')
+    await w.find('input[name=dues-deduction-housing_fund]').setValue('5100')
+    await settle()
+    expect(calls).toHaveLength(2)
+    expect(w.find('[data-testid=dues-deductions-error]').text()).toBe('扣除项合计不能超过月缴费基数')
+    w.unmount()
+  })
+
+  it('dues01: without an organisation the platform default applies and nothing is deducted', async () => {
+    mockFetch(() => json(500, {}))
+    const w = mountView(null)
+    await flushPromises()
+    expect(w.find('[data-testid=dues-deductions-note]').text()).toBe('您的账号未关联党组织，按平台默认规定计算：除个人所得税外不另行扣除。')
+    expect(w.find('input[name=dues-deduction-pension]').exists()).toBe(false)
+    // retired: no deductions section at all
+    const vm = w.vm as unknown as { category: DuesCategory }
+    vm.category = 'retired'
+    await flushPromises()
+    expect(w.find('[data-testid=dues-deductions]').exists()).toBe(false)
     w.unmount()
   })
 })

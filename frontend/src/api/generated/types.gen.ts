@@ -1216,6 +1216,12 @@ export type DuesCategory = 'salaried' | 'annual_salary' | 'self_employed' | 'ret
  */
 export type DuesPolicyRead = {
     /**
+     * Deduction Keys
+     *
+     * 同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键，DUES-01）
+     */
+    deduction_keys: Array<string>;
+    /**
      * Deductions
      *
      * 计算税后收入时另行扣除的项目（中文）

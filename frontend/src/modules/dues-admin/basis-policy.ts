@@ -4,6 +4,7 @@
  * categories, and the farmers' range. Pure, no Vue.
  */
 import type { DuesCategory, DuesPolicyRead } from '@/api'
+import { takesDeductions } from '@/modules/dues/deductions'
 
 export interface BasisPolicyHints {
   modeLabel: string
@@ -11,18 +12,21 @@ export interface BasisPolicyHints {
   afterTax: boolean
   /** The items deducted besides income tax (Chinese, as the server names them). */
   deductions: string[]
+  /** The same items with their keys (the keys of the calculation's `deductions`). */
+  items: { key: string; label: string }[]
   /** Show the farmers' range. */
   farmer: boolean
 }
 
-/** The categories whose basis is "after-tax" pay (DUES-01): salaried and annual-salary members. */
-const AFTER_TAX: readonly DuesCategory[] = ['salaried', 'annual_salary']
-
-export function basisPolicyHints(policy: Pick<DuesPolicyRead, 'mode_label' | 'deductions'>, category: DuesCategory): BasisPolicyHints {
+export function basisPolicyHints(
+  policy: Pick<DuesPolicyRead, 'mode_label' | 'deductions' | 'deduction_keys'>,
+  category: DuesCategory,
+): BasisPolicyHints {
   return {
     modeLabel: policy.mode_label,
-    afterTax: AFTER_TAX.includes(category),
+    afterTax: takesDeductions(category),
     deductions: [...policy.deductions],
+    items: policy.deduction_keys.map((key, i) => ({ key, label: policy.deductions[i] ?? key })),
     farmer: category === 'farmer',
   }
 }

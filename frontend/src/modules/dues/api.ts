@@ -13,12 +13,30 @@ export const duesKeys = {
   bases: (memberId: number) => ['dues', 'bases', memberId] as const,
 }
 
-/** The request body for a category and a normalised amount, or null when there is nothing to ask yet. */
-export function calculateBody(category: DuesCategory, amount: string | null): DuesCalculateIn | null {
+/** The deductions to send with a basis (R: DUES-01), and whose policy counts them. */
+export interface CalculateDeductions {
+  /** The organisation whose policy says which items count; none: the platform default. */
+  organizationId?: number | null
+  /** Key → normalised yuan; empty or absent: nothing deducted besides income tax. */
+  amounts?: Readonly<Record<string, string>> | null
+}
+
+/**
+ * The request body for a category and a normalised amount, or null when there is nothing to ask
+ * yet. Deductions go only with a basis, together with the organisation whose policy counts them.
+ */
+export function calculateBody(category: DuesCategory, amount: string | null, deductions?: CalculateDeductions): DuesCalculateIn | null {
   const kind = inputKind(category)
   if (kind === 'none') return { category }
   if (amount === null) return null
-  return kind === 'basis' ? { category, basis: amount } : { category, fixed_amount: amount }
+  if (kind === 'amount') return { category, fixed_amount: amount }
+  const body: DuesCalculateIn = { category, basis: amount }
+  const amounts = deductions?.amounts ?? {}
+  if (Object.keys(amounts).length) {
+    if (deductions?.organizationId != null) body.organization_id = deductions.organizationId
+    body.deductions = { ...amounts }
+  }
+  return body
 }
 
 /** A ref that follows `source` after it has stayed unchanged for `ms` milliseconds. */
