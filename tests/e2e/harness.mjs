@@ -20,6 +20,15 @@ export const DEMO_PASSWORD = 'Dangjian#2026'
 const DANGJIAN = process.env.DANGJIAN_BIN ?? join(REPO, '.venv', 'bin', 'dangjian')
 
 /**
+ * The platform's zone (backend core/clock.py, DANGJIAN_TIMEZONE). The people who use the SPA are
+ * in it, so the browser runs in it and so does this process: a date the test computes
+ * (`new Date()`) is the day the server calls today, whatever zone the machine running CI is in.
+ * Without this a run between 16:00 and 24:00 UTC saw the browser one day behind the server.
+ */
+export const PLATFORM_ZONE = process.env.DANGJIAN_TIMEZONE ?? 'Asia/Shanghai'
+process.env.TZ = PLATFORM_ZONE
+
+/**
  * Why the browser tests cannot run here, or null when they can. Without Chromium they are
  * skipped with this message — except under CI=true, where a missing browser is a failure.
  */
@@ -116,6 +125,7 @@ export async function launchBrowser(base, { viewport = { width: 1366, height: 86
     headless: true,
     viewport,
     locale: 'zh-CN',
+    timezoneId: PLATFORM_ZONE,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
   const events = { dialogs: [], cspViolations: [], pageErrors: [], foreignRequests: [], apiResponses: [] }
