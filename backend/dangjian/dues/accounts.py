@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core.schemas import PageParams
 from dangjian.dues import ledger, rules
@@ -57,8 +58,8 @@ def roster_query(org: Organization, principal: Principal, year: int | None = Non
         )
         .join(Organization, Organization.id == Member.organization_id)
         .where(
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
+            subtree(Organization.path, org),
+            principal.readable(Organization.path, Cap.dues_read),
             on_roster,
         )
     )

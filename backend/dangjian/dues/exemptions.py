@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core.db import utcnow
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -50,12 +51,7 @@ def actor_key(principal: Principal) -> str:
 
 def can_approve(principal: Principal, branch: Organization) -> bool:
     """R: DUES-03 — approval by the next-higher committee: a grant strictly above the branch."""
-    if Cap.dues_exempt_approve in principal.global_capabilities:
-        return True
-    return any(
-        branch.path.startswith(p) and branch.path != p
-        for p in principal.paths_with(Cap.dues_exempt_approve)
-    )
+    return principal.can_below(Cap.dues_exempt_approve, branch.path)
 
 
 async def _read(
@@ -172,8 +168,8 @@ def _visible(principal: Principal) -> ColumnElement[bool]:
     """Applications the caller may see: in its dues subtree, its own, or awaiting approval from
     a committee above (the approver sees the subtree through its approval grant)."""
     clauses = [
-        scope_clause(principal, Cap.dues_read, Organization.path),
-        scope_clause(principal, Cap.dues_exempt_approve, Organization.path),
+        principal.readable(Organization.path, Cap.dues_read),
+        principal.readable(Organization.path, Cap.dues_exempt_approve),
     ]
     if principal.member is not None:
         clauses.append(Member.id == principal.member.id)
@@ -285,7 +281,7 @@ async def list_exemptions(
             org = await visible_organization(session, principal, org_id, Cap.dues_read)
         except NotFound:
             org = await visible_organization(session, principal, org_id, Cap.dues_exempt_approve)
-        stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(subtree(Organization.path, org))
     if status is not None:
         stmt = stmt.where(DuesExemption.status == status)
     if member_id is not None:

@@ -22,7 +22,8 @@ from sqlalchemy.orm import aliased
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.core.schemas import Page, PageParams
@@ -477,14 +478,14 @@ def _payment_scope(principal: Principal, cap: Cap) -> ColumnElement[bool]:
         select(collecting.id)
         .where(
             collecting.id == DuesPayment.organization_id,
-            scope_clause(principal, cap, collecting.path),
+            principal.readable(collecting.path, cap),
         )
         .exists()
     )
     in_member_org = (
         select(Member.id)
         .join(member_org, member_org.id == Member.organization_id)
-        .where(Member.id == DuesPayment.member_id, scope_clause(principal, cap, member_org.path))
+        .where(Member.id == DuesPayment.member_id, principal.readable(member_org.path, cap))
         .exists()
     )
     own = (
@@ -537,7 +538,7 @@ async def list_payments(
             select(Organization.id)
             .where(
                 Organization.id == DuesPayment.organization_id,
-                Organization.path.startswith(org.path, autoescape=True),
+                subtree(Organization.path, org),
             )
             .exists()
         )

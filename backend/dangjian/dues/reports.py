@@ -21,7 +21,8 @@ from sqlalchemy.orm import aliased
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
@@ -129,8 +130,8 @@ async def _subtree(
         (
             await session.scalars(
                 select(Organization).where(
-                    Organization.path.startswith(org.path, autoescape=True),
-                    scope_clause(principal, Cap.dues_read, Organization.path),
+                    subtree(Organization.path, org),
+                    principal.readable(Organization.path, Cap.dues_read),
                 )
             )
         ).all()
@@ -159,8 +160,8 @@ async def _per_org(
     # The derived net per member and month (kept with the allocations, see payments.allocate).
     paid_q = aliased(DuesMonthPaid, name="paid")
     where = (
-        Organization.path.startswith(org.path, autoescape=True),
-        scope_clause(principal, Cap.dues_read, Organization.path),
+        subtree(Organization.path, org),
+        principal.readable(Organization.path, Cap.dues_read),
         # R: MEM-06, DUES-10 — the roster as it stood in the month, not as it stands today
         roster.on_roster_during(month_start(month), _month_end(month)),
     )
@@ -211,8 +212,8 @@ async def _voluntary(
             DuesPayment.id.not_in(reversed_ids),
             DuesPayment.paid_on >= first,
             DuesPayment.paid_on <= last,
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
+            subtree(Organization.path, org),
+            principal.readable(Organization.path, Cap.dues_read),
         )
         .group_by(DuesPayment.organization_id)
     )
@@ -344,8 +345,8 @@ async def published(
             DuesPayment.remit_required.is_(True),
             DuesPayment.remitted_on >= date(year, 1, 1),
             DuesPayment.remitted_on <= date(year, 12, 31),
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
+            subtree(Organization.path, org),
+            principal.readable(Organization.path, Cap.dues_read),
         )
     )
     exempted = await session.scalar(
@@ -356,8 +357,8 @@ async def published(
             DuesExemption.status == ExemptionStatus.approved,
             DuesExemption.first_month <= date(year, 12, 1),
             DuesExemption.last_month >= date(year, 1, 1),
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
+            subtree(Organization.path, org),
+            principal.readable(Organization.path, Cap.dues_read),
         )
     )
     members = max((m.members for m in months), default=0)

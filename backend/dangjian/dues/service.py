@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core.errors import Forbidden, NotFound, Unprocessable
 from dangjian.dues import rules
@@ -56,7 +56,7 @@ async def dues_member(
             .join(Organization, Organization.id == Member.organization_id)
             .where(
                 Member.id == member_id,
-                scope_clause(principal, Cap.dues_read, Organization.path),
+                principal.readable(Organization.path, Cap.dues_read),
             )
         )
     ).first()

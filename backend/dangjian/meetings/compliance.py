@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import is_within, subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock
 from dangjian.core.errors import Forbidden, Unprocessable
@@ -418,8 +419,8 @@ async def meeting_compliance(
     org = await _stats_org(session, principal, org_id)
     report = _period(period, today)
     in_subtree = and_(
-        Organization.path.startswith(org.path, autoescape=True),
-        scope_clause(principal, Cap.stats_export, Organization.path),
+        subtree(Organization.path, org),
+        principal.readable(Organization.path, Cap.stats_export),
     )
     holding_kinds = {kind for kinds in HELD_BY.values() for kind in kinds}
     orgs = (
@@ -493,7 +494,7 @@ async def _formal_members(
     as the roster stood then (MEM-06), from one aggregate per organisation of the subtrees."""
     if not branches:
         return {}
-    under = or_(*(Organization.path.startswith(b.path, autoescape=True) for b in branches))
+    under = or_(*(subtree(Organization.path, b) for b in branches))
     stmt = (
         select(Organization.path, func.count(Member.id))
         .join(Member, Member.organization_id == Organization.id)
@@ -505,7 +506,7 @@ async def _formal_members(
         .group_by(Organization.path)
     )
     by_path = [(path, int(n)) for path, n in (await session.execute(stmt)).all()]
-    return {b.id: sum(n for path, n in by_path if path.startswith(b.path)) for b in branches}
+    return {b.id: sum(n for path, n in by_path if is_within(path, b)) for b in branches}
 
 
 async def _held_counts(
@@ -566,8 +567,8 @@ async def attendance(
         .join(Member, Member.id == MeetingAttendee.member_id)
         .join(member_org, member_org.id == Member.organization_id)
         .where(
-            member_org.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.roster_read, member_org.path),
+            subtree(member_org.path, org),
+            principal.readable(member_org.path, Cap.roster_read),
             _COUNTED,
             _held_meeting(),
             within(Meeting.starts_at, report.starts_on, report.ends_on),
@@ -699,8 +700,8 @@ async def absences(
         .join(Member, Member.id == MeetingAttendee.member_id)
         .join(member_org, member_org.id == Member.organization_id)
         .where(
-            member_org.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.roster_read, member_org.path),
+            subtree(member_org.path, org),
+            principal.readable(member_org.path, Cap.roster_read),
             # R: MEM-07 — a member whose organisation life is suspended is no absence case
             Member.status.in_(list(ON_ROSTER - {MemberStatus.suspended})),
             _COUNTED,

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
@@ -186,7 +186,7 @@ async def meeting_ledger(
             .join(Organization, Organization.id == Meeting.organization_id)
             .where(
                 Meeting.organization_id == org.id,
-                scope_clause(principal, Cap.stats_export, Organization.path),
+                principal.readable(Organization.path, Cap.stats_export),
                 Meeting.type == MeetingType(book.value),
                 Meeting.status.in_(list(HELD_STATUSES)),
                 within(Meeting.starts_at, date(year, 1, 1), date(year, 12, 31)),

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.audit import service as audit
 from dangjian.auth import service as auth_service
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock, security
 from dangjian.core.cpu import run_cpu
@@ -73,7 +73,7 @@ def _scoped_users(principal: Principal):  # type: ignore[no-untyped-def]
     return (
         select(User)
         .outerjoin(Organization, Organization.id == User.organization_id)
-        .where(scope_clause(principal, Cap.users_manage, Organization.path))
+        .where(principal.readable(Organization.path, Cap.users_manage))
     )
 
 
@@ -121,7 +121,7 @@ async def create(session: AsyncSession, principal: Principal, body: UserCreate) 
             .join(Organization, Organization.id == Member.organization_id)
             .where(
                 Member.id == body.member_id,
-                scope_clause(principal, Cap.users_manage, Organization.path),
+                principal.readable(Organization.path, Cap.users_manage),
             )
         )
         if member is None:
