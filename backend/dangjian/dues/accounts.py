@@ -16,6 +16,7 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
+from dangjian.core.calendar import index_of, month_index, month_label
 from dangjian.core.schemas import PageParams
 from dangjian.dues import ledger, rules
 from dangjian.dues.payments import payments_of
@@ -30,7 +31,6 @@ from dangjian.dues.schemas import (
     RemindResult,
 )
 from dangjian.dues.service import dues_member, dues_policy
-from dangjian.meetings.compliance import month_index, month_label
 from dangjian.members import roster
 from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Member, Notification, Organization, User
@@ -99,7 +99,7 @@ async def grid(
         )
     ).all()
     first, last = month_index(year, 1), month_index(year, 12)
-    current = ledger.index_of(today)
+    current = index_of(today)
     facts = await roster_facts(session, rows, first, last)
     policy = await dues_policy(session, org, today)
     out_rows, all_cells = [], []
@@ -159,7 +159,7 @@ async def statement(
     assert org is not None
     modes = (await ledger.annual_timelines(session, [org]))[org.id]
     facts = (await ledger.load_facts(session, [(member.id, member.joined_on, modes)]))[member.id]
-    current = ledger.index_of(today)
+    current = index_of(today)
     first, last = month_index(year, 1), month_index(year, 12)
     cells = ledger.month_cells(facts, range(first, last + 1), current)
     owed = ledger.arrears(facts, current)
@@ -226,7 +226,7 @@ async def _arrears_rows(
 ) -> list[tuple[ArrearsRow, ledger.Arrears]]:
     rows = (await session.execute(roster_query(org, principal))).all()
     facts = await roster_facts(session, rows)
-    current = ledger.index_of(today)
+    current = index_of(today)
     found = {r.id: (r, a) for r in rows if (a := ledger.arrears(facts[r.id], current)).owed_months}
     if not found:
         return []
@@ -272,7 +272,7 @@ async def arrears_report(
     rows = await _arrears_rows(session, principal, org, today)
     return ArrearsReport(
         organization_id=org.id,
-        as_of=month_label(ledger.index_of(today) - 1),
+        as_of=month_label(index_of(today) - 1),
         rows=[r for r, _ in rows],
     )
 

@@ -15,6 +15,7 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
+from dangjian.core.calendar import index_of, month_label, month_start, parse_month
 from dangjian.core.db import utcnow
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.dues import ledger
@@ -26,7 +27,6 @@ from dangjian.dues.enums import (
 )
 from dangjian.dues.schemas import ExemptionCreate, ExemptionDecision, ExemptionRead
 from dangjian.dues.service import dues_member
-from dangjian.meetings.compliance import month_label, month_start
 from dangjian.models import DuesExemption, Member, Organization
 from dangjian.models.enums import OrgKind
 
@@ -66,8 +66,8 @@ async def _read(
         kind=e.kind,
         kind_label=EXEMPTION_KIND_LABELS[e.kind],
         monthly_amount=None if e.monthly_amount is None else ledger.money(e.monthly_amount),
-        first_month=month_label(ledger.index_of(e.first_month)),
-        last_month=month_label(ledger.index_of(e.last_month)),
+        first_month=month_label(index_of(e.first_month)),
+        last_month=month_label(index_of(e.last_month)),
         reason=e.reason,
         status=e.status,
         status_label=EXEMPTION_STATUS_LABELS[e.status],
@@ -95,7 +95,7 @@ async def apply(
     own = principal.member is not None and principal.member.id == member.id
     if not own and not principal.can(Cap.dues_manage, path):
         raise Forbidden()
-    first, last = ledger.parse_month(body.first_month), ledger.parse_month(body.last_month)
+    first, last = parse_month(body.first_month), parse_month(body.last_month)
     if last < first:
         raise Unprocessable("截止月份不能早于起始月份", code="dues_exemption")
     if last - first + 1 > MAX_MONTHS:

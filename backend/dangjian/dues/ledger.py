@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dangjian.core.calendar import ONE_DAY, index_of, month_label, month_start
 from dangjian.dues.enums import MONTH_STATE_LABELS, ExemptionKind, ExemptionStatus, MonthState
 from dangjian.dues.schemas import MonthCell
-from dangjian.meetings.compliance import month_index, month_label, month_start
 from dangjian.members.enums import EventType
 from dangjian.members.rules import EventFact, on_roster_during
 from dangjian.models import (
@@ -37,19 +37,6 @@ from dangjian.policies.params import PARAMS
 ZERO = Decimal("0.00")
 MODE_KEY = "dues.mode"
 ANNUAL = "annual_fixed"
-
-
-def index_of(day: date) -> int:
-    return month_index(day.year, day.month)
-
-
-def parse_month(text: str) -> int:
-    """ "2026-11" → a month index (the schemas have checked the pattern)."""
-    year, month = (int(x) for x in text.split("-"))
-    return month_index(year, month)
-
-
-ONE_DAY = timedelta(days=1)
 
 
 def money(value: Decimal) -> str:

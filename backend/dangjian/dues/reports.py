@@ -10,7 +10,7 @@ one member (a test holds the two to the same figures).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,14 @@ from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
+from dangjian.core.calendar import (
+    index_of,
+    month_end,
+    month_index,
+    month_label,
+    month_start,
+    parse_month,
+)
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, Forbidden, Unprocessable
 from dangjian.dues import ledger, rules
@@ -41,7 +49,6 @@ from dangjian.dues.schemas import (
     YearlyCollectionMonth,
 )
 from dangjian.dues.service import dues_policy
-from dangjian.meetings.compliance import month_index, month_label, month_start
 from dangjian.meetings.ledgers import workbook
 from dangjian.members import roster
 from dangjian.models import (
@@ -163,7 +170,7 @@ async def _per_org(
         subtree(Organization.path, org),
         principal.readable(Organization.path, Cap.dues_read),
         # R: MEM-06, DUES-10 — the roster as it stood in the month, not as it stands today
-        roster.on_roster_during(month_start(month), _month_end(month)),
+        roster.on_roster_during(month_start(month), month_end(month)),
     )
     due, joins = due_expression(month, annual)
     stmt_members = (
@@ -254,10 +261,10 @@ async def monthly(
     """R: DUES-10 — the month's collection per direct child organisation, with the total."""
     org, orgs = await _subtree(session, principal, org_id)
     await _report_settings(session)
-    month = ledger.parse_month(month_text)
+    month = parse_month(month_text)
     annual = await ledger.annual_orgs(session, orgs, month_start(month))
     figures = await _per_org(session, principal, org, annual, month)
-    vol = await _voluntary(session, principal, org, month_start(month), _month_end(month))
+    vol = await _voluntary(session, principal, org, month_start(month), month_end(month))
     child = _child_of(org, orgs)
     grouped: dict[int, list[tuple[int, int, Decimal, Decimal, Decimal]]] = defaultdict(list)
     grouped_vol: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -292,7 +299,7 @@ async def _year_months(
     for month in range(month_index(year, 1), month_index(year, 12) + 1):
         annual = await ledger.annual_orgs(session, orgs, month_start(month))
         figures = list((await _per_org(session, principal, org, annual, month)).values())
-        vol = await _voluntary(session, principal, org, month_start(month), _month_end(month))
+        vol = await _voluntary(session, principal, org, month_start(month), month_end(month))
         r = _row(None, "", figures, ledger.sum_money(vol.values()))
         out.append(
             YearlyCollectionMonth(
@@ -377,10 +384,6 @@ async def published(
     )
 
 
-def _month_end(month: int) -> date:
-    return month_start(month + 1) - timedelta(days=1)
-
-
 # ---------------------------------------------------------------- 党费收缴登记册 (LEDG-01)
 
 REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
@@ -409,7 +412,7 @@ async def register(
     ).all()
     first, last = month_index(year, 1), month_index(year, 12)
     facts = await roster_facts(session, rows, first, last)
-    current = ledger.index_of(today)
+    current = index_of(today)
     out: list[list[Any]] = []
     for n, r in enumerate(rows, start=1):
         cells = ledger.month_cells(facts[r.id], range(first, last + 1), current)

@@ -12,9 +12,10 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
+from dangjian.core.calendar import index_of, month_start, parse_month
 from dangjian.core.errors import Forbidden, NotFound, Unprocessable
 from dangjian.dues import rules
-from dangjian.dues.ledger import basis_in_force, index_of
+from dangjian.dues.ledger import basis_in_force
 from dangjian.dues.schemas import DuesBasisCreate, DuesBasisList, DuesBasisRead, DuesPolicyRead
 from dangjian.models import DuesBasis, Member, Organization
 from dangjian.organizations.rules import add_years
@@ -35,11 +36,6 @@ MONTHS_AHEAD = 12
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
-
-
-def _month_start(text: str) -> date:
-    year, month = (int(x) for x in text.split("-"))
-    return date(year, month, 1)
 
 
 async def dues_member(
@@ -193,7 +189,7 @@ async def add_basis(
     member, path = await dues_member(session, principal, member_id)
     if not principal.can(Cap.dues_manage, path):
         raise Forbidden()
-    start = _month_start(body.effective_month)
+    start = month_start(parse_month(body.effective_month))
     if start > add_years(today.replace(day=1), 1):
         raise Unprocessable(f"起算月份不能晚于 {MONTHS_AHEAD} 个月以后", code="dues_month")
     if member.joined_on is not None and start < member.joined_on.replace(day=1):
