@@ -35,6 +35,7 @@ from dangjian.core.calendar import (
 )
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, Forbidden, Unprocessable
+from dangjian.core.exports import workbook
 from dangjian.dues import ledger, rules
 from dangjian.dues.accounts import roster_facts, roster_query
 from dangjian.dues.enums import ExemptionStatus, PaymentKind
@@ -49,7 +50,6 @@ from dangjian.dues.schemas import (
     YearlyCollectionMonth,
 )
 from dangjian.dues.service import dues_policy
-from dangjian.meetings.ledgers import workbook
 from dangjian.members import roster
 from dangjian.models import (
     DuesAssessment,
@@ -433,9 +433,7 @@ async def register(
     heading = (
         f"{org.name} {year}年{title}（导出：{principal.label}，{clock.local(now):%Y-%m-%d %H:%M}）"
     )
-    content = await run_cpu(
-        workbook, out, title=title, heading=heading, columns=REGISTER_COLUMNS, wrapped=set()
-    )
+    content = await run_cpu(workbook, out, title=title, heading=heading, columns=REGISTER_COLUMNS)
     await audit.record(
         session,
         actor=principal,
