@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit.service import security_action_clause
@@ -17,6 +17,7 @@ from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
+from dangjian.core.pagination import paginate
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import OutputModel, Page, PageDep, PageParams
 from dangjian.deps import PrincipalDep, SessionDep
@@ -90,12 +91,7 @@ def _filtered(
 
 
 async def _page(session: AsyncSession, stmt: Select[AuditLog], page: PageParams) -> Page[AuditRead]:
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (
-        await session.scalars(
-            stmt.order_by(AuditLog.seq.desc()).offset(page.offset).limit(page.size)
-        )
-    ).all()
+    rows, total = await paginate(session, stmt, order_by=[AuditLog.seq.desc()], page=page)
     return Page(items=[audit_read(r) for r in rows], total=total, page=page.page, size=page.size)
 
 

@@ -17,6 +17,7 @@ from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core.calendar import index_of, month_index, month_label
+from dangjian.core.pagination import paginate_rows
 from dangjian.core.schemas import PageParams
 from dangjian.dues import ledger, rules
 from dangjian.dues.payments import payments_of
@@ -90,14 +91,8 @@ async def grid(
     """R: DUES-10 — members × the twelve months of a year, with totals per row and column."""
     org = await visible_organization(session, principal, org_id, Cap.dues_read)
     stmt = roster_query(org, principal, year)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (
-        await session.execute(
-            stmt.order_by(Organization.path, Member.name, Member.id)
-            .offset(page.offset)
-            .limit(page.size)
-        )
-    ).all()
+    order = [Organization.path, Member.name, Member.id]
+    rows, total = await paginate_rows(session, stmt, order_by=order, page=page)
     first, last = month_index(year, 1), month_index(year, 12)
     current = index_of(today)
     facts = await roster_facts(session, rows, first, last)

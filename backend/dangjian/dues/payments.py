@@ -13,7 +13,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,7 @@ from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core.calendar import index_of, month_label, month_start, parse_month
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from dangjian.core.pagination import paginate
 from dangjian.core.schemas import Page, PageParams
 from dangjian.dues import ledger
 from dangjian.dues.enums import (
@@ -561,14 +562,10 @@ async def list_payments(
         )
     if kind is not None:
         stmt = stmt.where(DuesPayment.kind == kind)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = await session.scalars(
-        stmt.order_by(DuesPayment.paid_on.desc(), DuesPayment.id.desc())
-        .offset(page.offset)
-        .limit(page.size)
-    )
+    order = [DuesPayment.paid_on.desc(), DuesPayment.id.desc()]
+    rows, total = await paginate(session, stmt, order_by=order, page=page)
     return Page(
-        items=await _read_many(session, list(rows.all())),
+        items=await _read_many(session, rows),
         total=total,
         page=page.page,
         size=page.size,

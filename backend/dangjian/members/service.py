@@ -20,6 +20,8 @@ from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock, idcard
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
+from dangjian.core.pagination import paginate_rows
+from dangjian.core.schemas import PageParams
 from dangjian.members import roster, rules
 from dangjian.members.enums import ETHNICITIES, EventType
 from dangjian.members.schemas import (
@@ -220,8 +222,7 @@ async def list_members(
     cipher: PersonalDataCipher,
     f: ListFilters,
     *,
-    offset: int,
-    limit: int,
+    page: PageParams,
     today: date,
 ) -> tuple[list[MemberListItem], int]:
     stmt = await _filtered(session, principal, f, today)
@@ -232,7 +233,6 @@ async def list_members(
         Organization.path,
         *_timeline_columns(),
     )
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = {
         MemberSort.name: (Member.name, Member.id),
         MemberSort.id: (Member.id,),
@@ -241,7 +241,7 @@ async def list_members(
         MemberSort.birth_date: (Member.birth_date, Member.id),
         MemberSort.birth_date_desc: (Member.birth_date.desc(), Member.id),
     }[f.sort]
-    rows = (await session.execute(listed.order_by(*order).offset(offset).limit(limit))).all()
+    rows, total = await paginate_rows(session, listed, order_by=order, page=page)
     items = [
         _list_item(principal, cipher, r, r.org_name, r.path, _timeline(r), today) for r in rows
     ]

@@ -17,6 +17,8 @@ from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, scoped_organizations, visible_organization
 from dangjian.core import clock
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from dangjian.core.pagination import paginate
+from dangjian.core.schemas import PageParams
 from dangjian.models import Member, Organization, OrganizationTerm, Post, User
 from dangjian.models.enums import LABELS, MemberKind, OrgKind, PostKind
 from dangjian.organizations import rules
@@ -93,8 +95,7 @@ async def list_organizations(
     q: str | None,
     kind: OrgKind | None,
     parent_id: int | None,
-    offset: int,
-    limit: int,
+    page: PageParams,
 ) -> tuple[list[Organization], int]:
     stmt = scoped_organizations(principal)
     if q:
@@ -106,11 +107,7 @@ async def list_organizations(
         stmt = stmt.where(Organization.kind == kind)
     if parent_id is not None:
         stmt = stmt.where(Organization.parent_id == parent_id)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (
-        await session.scalars(stmt.order_by(Organization.path).offset(offset).limit(limit))
-    ).all()
-    return list(rows), total
+    return await paginate(session, stmt, order_by=[Organization.path], page=page)
 
 
 def _in_unit(parent: Organization | None, kind: OrgKind) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
@@ -15,6 +15,8 @@ from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock, security
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, NotFound
+from dangjian.core.pagination import paginate
+from dangjian.core.schemas import PageParams
 from dangjian.models import Member, Organization, User
 from dangjian.notifications import service as notifications
 from dangjian.users.authority import (
@@ -83,8 +85,7 @@ async def list_users(
     *,
     q: str | None,
     organization_id: int | None,
-    offset: int,
-    limit: int,
+    page: PageParams,
 ) -> tuple[list[User], int]:
     stmt = _scoped_users(principal)
     if q:
@@ -94,9 +95,7 @@ async def list_users(
         )
     if organization_id is not None:
         stmt = stmt.where(User.organization_id == organization_id)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (await session.scalars(stmt.order_by(User.id).offset(offset).limit(limit))).all()
-    return list(rows), total
+    return await paginate(session, stmt, order_by=[User.id], page=page)
 
 
 async def get_user(
