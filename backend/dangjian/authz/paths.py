@@ -58,6 +58,11 @@ def minimal(paths: Iterable[str]) -> list[str]:
     return out
 
 
+def ancestor_ids(path: str) -> list[int]:
+    """The organisation at `path` and its ancestors, nearest first."""
+    return [int(part) for part in reversed(path.strip("/").split("/"))]
+
+
 def common_ancestor(a: str, b: str) -> str | None:
     """The deepest organisation path above both (None: no common organisation)."""
     shared: list[str] = []

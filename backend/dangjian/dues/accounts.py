@@ -31,7 +31,7 @@ from dangjian.dues.schemas import (
     RemindRequest,
     RemindResult,
 )
-from dangjian.dues.service import dues_member, dues_policy
+from dangjian.dues.service import dues_member, dues_policies, dues_policy
 from dangjian.members import roster
 from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Member, Notification, Organization, User
@@ -183,13 +183,9 @@ async def statement(
 async def _thresholds(
     session: AsyncSession, org_ids: set[int], today: date
 ) -> dict[int, tuple[int, int]]:
-    out = {}
-    for o in (
-        await session.scalars(select(Organization).where(Organization.id.in_(org_ids)))
-    ).all():
-        p = await dues_policy(session, o, today)
-        out[o.id] = (p.reminder_months, p.lapse_months)
-    return out
+    orgs = (await session.scalars(select(Organization).where(Organization.id.in_(org_ids)))).all()
+    policies = await dues_policies(session, orgs, today)
+    return {oid: (p.reminder_months, p.lapse_months) for oid, p in policies.items()}
 
 
 async def _last_reminded(session: AsyncSession, member_ids: list[int]) -> dict[int, datetime]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +22,7 @@ from dangjian.dues.schemas import DuesBasisCreate, DuesBasisList, DuesBasisRead,
 from dangjian.models import DuesBasis, Member, Organization
 from dangjian.organizations.rules import add_years
 from dangjian.policies.params import PARAMS
-from dangjian.policies.service import resolve
+from dangjian.policies.service import resolve, resolve_many
 
 DUES_KEYS = (
     "dues.mode",
@@ -85,7 +87,21 @@ def _read(b: DuesBasis, show_basis: bool) -> DuesBasisRead:
 
 async def dues_policy(session: AsyncSession, org: Organization, on: date) -> DuesPolicyRead:
     """The dues parameters in force for an organisation (policies: DUES-01/02/08)."""
-    values = {k: r.value for k, r in (await resolve(session, org, on, list(DUES_KEYS))).items()}
+    return (await dues_policies(session, [org], on))[org.id]
+
+
+async def dues_policies(
+    session: AsyncSession, orgs: Iterable[Organization], on: date
+) -> dict[int, DuesPolicyRead]:
+    """`dues_policy` for many organisations at once (organisation id → policy) — one query."""
+    resolved = await resolve_many(session, orgs, on, list(DUES_KEYS))
+    return {
+        org_id: _policy_read({k: r.value for k, r in by_key.items()})
+        for org_id, by_key in resolved.items()
+    }
+
+
+def _policy_read(values: dict[str, Any]) -> DuesPolicyRead:
     mode = PARAMS["dues.mode"]
     deductions = PARAMS["dues.deductions"].options or {}
     low, high = values["dues.farmer_range"]

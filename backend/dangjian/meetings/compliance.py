@@ -56,7 +56,7 @@ from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Meeting, MeetingAttendee, Member, MemberEvent, Organization
 from dangjian.models.enums import MemberStatus, OrgKind
 from dangjian.policies.params import PERIOD_LABELS, Period
-from dangjian.policies.service import history, resolve
+from dangjian.policies.service import history, resolve_many
 
 # R: MTG-02 — policy periods are calendar-aligned from January (two_months: Jan–Feb, Mar–Apr …).
 POLICY_MONTHS: dict[Period, int] = {
@@ -661,8 +661,8 @@ async def absences(
         ).all()
     }
     thresholds: dict[int, tuple[int, int, int]] = {}
-    for oid, o in orgs.items():
-        value = (await resolve(session, o, today, [ABSENCE_KEY]))[ABSENCE_KEY].value
+    for oid, by_key in (await resolve_many(session, orgs.values(), today, [ABSENCE_KEY])).items():
+        value = by_key[ABSENCE_KEY].value
         first, second, third = (int(v) for v in value) if value else ABSENCE_THRESHOLDS
         thresholds[oid] = (first, second, third)
     names: dict[int, str] = {
