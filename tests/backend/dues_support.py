@@ -11,7 +11,7 @@ from conftest import Ctx, fresh_member
 from sqlalchemy import func, select
 
 from dangjian.core import clock
-from dangjian.meetings.compliance import month_index, month_label, month_start
+from dangjian.core.calendar import month_index, month_label, month_start
 from dangjian.models import AuditLog, Member
 
 API = "/api/v1/dues"

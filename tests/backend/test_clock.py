@@ -22,8 +22,9 @@ from sqlalchemy import select
 
 from dangjian import cli
 from dangjian.core import clock
+from dangjian.core.calendar import month_index
 from dangjian.core.config import Settings, get_settings
-from dangjian.meetings.compliance import _local_year_month, month_index, within
+from dangjian.meetings.compliance import _local_year_month, within
 from dangjian.meetings.enums import MeetingStatus, MeetingType
 from dangjian.models import Meeting
 

@@ -9,7 +9,7 @@ from dues_support import API, basis, count, member, now, paid, statement, ym
 from sqlalchemy import select
 
 from dangjian.core import clock
-from dangjian.meetings.compliance import month_start
+from dangjian.core.calendar import month_start
 from dangjian.models import AuditLog, Member, MemberEvent, Notification, User
 
 _seq = itertools.count(1)

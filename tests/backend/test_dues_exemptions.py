@@ -11,7 +11,7 @@ from conftest import Ctx
 from dues_support import API, audit_actions, cell, member, now, statement, ym
 from sqlalchemy import select
 
-from dangjian.meetings.compliance import month_start
+from dangjian.core.calendar import month_start
 from dangjian.models import User
 
 

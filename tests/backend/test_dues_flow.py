@@ -8,7 +8,7 @@ from datetime import date
 from conftest import Ctx, fresh_member
 
 from dangjian.core import clock
-from dangjian.meetings.compliance import month_index, month_label
+from dangjian.core.calendar import month_index, month_label
 
 API = "/api/v1/dues"
 

@@ -7,11 +7,11 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
+from dangjian.core.calendar import month_index
 from dangjian.dues import ledger
 from dangjian.dues.enums import ExemptionKind, MonthState
 from dangjian.dues.ledger import Exemption, MemberFacts, arrears, due_in, month_cells, year_basis
 from dangjian.dues.rules import DuesCategory
-from dangjian.meetings.compliance import month_index
 from dangjian.models import DuesBasis
 
 _ids = itertools.count(1)

@@ -24,8 +24,8 @@ from dues_support import (
 from sqlalchemy import select
 
 from dangjian.core import clock
+from dangjian.core.calendar import month_start
 from dangjian.dues.enums import ExemptionKind, ExemptionStatus
-from dangjian.meetings.compliance import month_start
 from dangjian.models import (
     DuesExemption,
     DuesPayment,

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from dangjian.core import clock
+from dangjian.core.calendar import month_index, month_start
 from dangjian.dues.reports import REGISTER_COLUMNS
-from dangjian.meetings.compliance import month_index, month_start
 from dangjian.models import AuditLog, DuesAssessment, PolicyValue
 
 D = Decimal

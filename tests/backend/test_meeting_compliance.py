@@ -20,13 +20,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from dangjian.core import clock
-from dangjian.meetings.compliance import (
-    Window,
-    absence_run,
-    month_index,
-    parse_period,
-    policy_window,
-)
+from dangjian.core.calendar import month_index, parse_period
+from dangjian.meetings.compliance import Window, absence_run, policy_window
 from dangjian.meetings.enums import (
     AgendaStatus,
     Attendance,

@@ -12,13 +12,8 @@ from typing import Any
 from conftest import Ctx
 
 from dangjian.core import clock
-from dangjian.meetings.compliance import (
-    Regime,
-    counted_periods,
-    month_index,
-    parse_period,
-    policy_periods,
-)
+from dangjian.core.calendar import month_index, parse_period
+from dangjian.meetings.compliance import Regime, counted_periods, policy_periods
 from dangjian.models import PolicyValue
 from dangjian.policies.params import Period
 

@@ -14,7 +14,7 @@ from test_dues_reports import _org
 from test_meeting_compliance import Att, held_meeting, month_shift
 
 from dangjian.core import clock
-from dangjian.meetings.compliance import month_start
+from dangjian.core.calendar import month_start
 from dangjian.meetings.enums import Attendance, MeetingType
 from dangjian.members import rules
 from dangjian.members.enums import EventType

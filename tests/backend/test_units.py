@@ -20,7 +20,9 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone
-from dangjian.authz.principal import Grant, Principal, PrincipalKind, _minimal, scope_clause
+from dangjian.authz.paths import common_ancestor, is_strictly_within, is_within
+from dangjian.authz.paths import minimal as minimal_paths
+from dangjian.authz.principal import Grant, Principal, PrincipalKind
 from dangjian.core import idcard
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.security import (
@@ -316,10 +318,27 @@ def test_global_capability_covers_everything() -> None:
     assert not p.can(Cap.org_read, "/99/")
 
 
+def test_is_within_counts_the_organisation_itself_and_not_look_alikes() -> None:
+    assert is_within("/1/2/", "/1/2/") and is_within("/1/2/3/", "/1/2/")
+    assert not is_within("/1/20/", "/1/2/") and not is_within("/1/", "/1/2/")
+    assert is_strictly_within("/1/2/3/", "/1/2/") and not is_strictly_within("/1/2/", "/1/2/")
+    assert not is_strictly_within("/1/20/", "/1/2/")
+
+
+def test_common_ancestor_is_the_deepest_shared_organisation() -> None:
+    assert common_ancestor("/1/2/3/", "/1/2/9/") == "/1/2/"
+    assert common_ancestor("/1/2/", "/1/20/") == "/1/"
+    assert common_ancestor("/1/", "/5/") is None
+
+
 def test_minimal_drops_covered_paths() -> None:
-    assert _minimal(["/1/2/3/", "/1/2/", "/1/20/", "/1/2/", "/5/"]) == ["/5/", "/1/2/", "/1/20/"]
-    assert _minimal(["/1/2/3/", "/1/", "/1/2/"]) == ["/1/"]
-    assert _minimal([]) == []
+    assert minimal_paths(["/1/2/3/", "/1/2/", "/1/20/", "/1/2/", "/5/"]) == [
+        "/5/",
+        "/1/2/",
+        "/1/20/",
+    ]
+    assert minimal_paths(["/1/2/3/", "/1/", "/1/2/"]) == ["/1/"]
+    assert minimal_paths([]) == []
 
 
 @pytest.fixture(scope="module")
@@ -342,7 +361,7 @@ def sql_scope(
     with engine.begin() as conn:  # type: ignore[attr-defined]
         conn.execute(table.delete())
         conn.execute(insert(table), [{"id": i, "path": path} for i, path in enumerate(paths, 1)])
-        return set(conn.scalars(select(table.c.path).where(scope_clause(p, cap, table.c.path))))
+        return set(conn.scalars(select(table.c.path).where(p.readable(table.c.path, cap))))
 
 
 DEMO_PATHS = [
@@ -359,7 +378,7 @@ DEMO_PATHS = [
 ]
 
 
-def test_scope_clause_selects_the_subtree_only(org_table: tuple[object, Table]) -> None:
+def test_readable_selects_the_subtree_only(org_table: tuple[object, Table]) -> None:
     assert sql_scope(org_table, principal("/1/2/"), Cap.org_read, DEMO_PATHS) == {
         "/1/2/",
         "/1/2/3/",
@@ -375,7 +394,7 @@ def test_scope_clause_selects_the_subtree_only(org_table: tuple[object, Table]) 
     }
 
 
-def test_scope_clause_without_grants_selects_nothing_and_global_selects_all(
+def test_readable_without_grants_selects_nothing_and_global_selects_all(
     org_table: tuple[object, Table],
 ) -> None:
     assert sql_scope(org_table, principal("/1/2/"), Cap.org_manage, DEMO_PATHS) == set()
@@ -388,7 +407,7 @@ def test_scope_clause_without_grants_selects_nothing_and_global_selects_all(
     assert sql_scope(org_table, admin, Cap.org_read, DEMO_PATHS) == set(DEMO_PATHS)
 
 
-def test_scope_clause_treats_like_wildcards_literally(org_table: tuple[object, Table]) -> None:
+def test_readable_treats_like_wildcards_literally(org_table: tuple[object, Table]) -> None:
     assert sql_scope(org_table, principal("/1_/"), Cap.org_read, ["/1_/", "/12/", "/1_/3/"]) == {
         "/1_/",
         "/1_/3/",
@@ -411,7 +430,7 @@ def trees(draw: st.DrawFn) -> tuple[list[str], list[str]]:
 
 @settings(max_examples=150, deadline=None)
 @given(trees())
-def test_scope_clause_equals_path_prefix_semantics(
+def test_readable_equals_path_prefix_semantics(
     org_table: tuple[object, Table], tree: tuple[list[str], list[str]]
 ) -> None:
     paths, granted = tree
@@ -419,7 +438,7 @@ def test_scope_clause_equals_path_prefix_semantics(
     expected = {path for path in paths if any(path.startswith(g) for g in granted)}
     assert sql_scope(org_table, p, Cap.org_read, paths) == expected
     assert {path for path in paths if p.can(Cap.org_read, path)} == expected
-    minimal = _minimal(granted)
+    minimal = minimal_paths(granted)
     assert {path for path in paths if any(path.startswith(g) for g in minimal)} == expected
     assert all(not a.startswith(b) for a in minimal for b in minimal if a != b)
 

@@ -7,15 +7,17 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit.service import security_action_clause
 from dangjian.authz.capabilities import Cap, is_root_path
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
+from dangjian.core.pagination import paginate
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import OutputModel, Page, PageDep, PageParams
 from dangjian.deps import PrincipalDep, SessionDep
@@ -89,12 +91,7 @@ def _filtered(
 
 
 async def _page(session: AsyncSession, stmt: Select[AuditLog], page: PageParams) -> Page[AuditRead]:
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (
-        await session.scalars(
-            stmt.order_by(AuditLog.seq.desc()).offset(page.offset).limit(page.size)
-        )
-    ).all()
+    rows, total = await paginate(session, stmt, order_by=[AuditLog.seq.desc()], page=page)
     return Page(items=[audit_read(r) for r in rows], total=total, page=page.page, size=page.size)
 
 
@@ -110,12 +107,10 @@ async def list_audit(
     date_to: ToQ = None,
 ) -> Page[AuditRead]:
     """审计日志（本人可查阅范围内，按时间倒序）：可按党组织、操作、操作者、日期筛选。"""
-    stmt = select(AuditLog).where(
-        scope_clause(principal, Cap.audit_read, AuditLog.organization_path)
-    )
+    stmt = select(AuditLog).where(principal.readable(AuditLog.organization_path, Cap.audit_read))
     if organization_id is not None:
         org = await visible_organization(session, principal, organization_id, Cap.audit_read)
-        stmt = stmt.where(AuditLog.organization_path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(subtree(AuditLog.organization_path, org))
     return await _page(session, _filtered(stmt, action, person, date_from, date_to), page)
 
 
@@ -128,7 +123,7 @@ def security_scope(principal: Principal) -> ColumnElement[bool]:
     paths = principal.paths_with(Cap.audit_security)
     if not paths:
         return false()
-    in_subtree = scope_clause(principal, Cap.audit_security, AuditLog.subject_path)
+    in_subtree = principal.readable(AuditLog.subject_path, Cap.audit_security)
     if any(is_root_path(p) for p in paths):  # "/1/": a root organisation
         return or_(in_subtree, AuditLog.subject_path.is_(None))
     return in_subtree
@@ -150,7 +145,7 @@ async def list_security_events(
     stmt = select(AuditLog).where(security_action_clause(), security_scope(principal))
     if organization_id is not None:
         org = await visible_organization(session, principal, organization_id, Cap.audit_security)
-        stmt = stmt.where(AuditLog.subject_path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(subtree(AuditLog.subject_path, org))
     if ip:
         stmt = stmt.where(AuditLog.ip == ip.strip())
     return await _page(session, _filtered(stmt, action, person, date_from, date_to), page)

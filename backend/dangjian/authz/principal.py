@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, or_, true
-from sqlalchemy.sql.elements import SQLCoreOperations
+from sqlalchemy import ColumnElement, true
 
 from dangjian.authz.capabilities import Cap
+from dangjian.authz.paths import PathColumn, any_subtree, strictly_within_any, within_any
 from dangjian.models import ApiClient, Member, User
 
 
@@ -67,33 +67,23 @@ class Principal:
         """May the caller do `cap` at the organisation with materialised path `path`?"""
         if cap in self.global_capabilities:
             return True
-        return any(path.startswith(p) for p in self.paths_with(cap))
+        return within_any(path, self.paths_with(cap))
+
+    def can_below(self, cap: Cap, path: str) -> bool:
+        """Does the caller hold `cap` strictly above `path` (over a higher organisation)?"""
+        if cap in self.global_capabilities:
+            return True
+        return strictly_within_any(path, self.paths_with(cap))
 
     def can_anywhere(self, cap: Cap) -> bool:
         return cap in self.global_capabilities or bool(self.paths_with(cap))
 
+    def readable(self, path_column: PathColumn, cap: Cap) -> ColumnElement[bool]:
+        """SQL condition: the rows whose `path_column` lies in a subtree where the caller holds
+        `cap` — the readable statement of a domain (polar's `get_readable_statement`).
 
-def scope_clause(
-    principal: Principal,
-    cap: Cap,
-    path_column: SQLCoreOperations[str] | SQLCoreOperations[str | None],
-) -> ColumnElement[bool]:
-    """SQL condition: `path_column` lies in a subtree where the caller holds `cap`.
-
-    Paths end in "/", so "/1/2/" never matches "/1/20/" (rule of access 1).
-    """
-    if cap in principal.global_capabilities:
-        return true()
-    paths = principal.paths_with(cap)
-    if not paths:
-        return false()
-    return or_(*(path_column.startswith(p, autoescape=True) for p in _minimal(paths)))
-
-
-def _minimal(paths: list[str]) -> list[str]:
-    """Drop paths already covered by a shorter one."""
-    out: list[str] = []
-    for p in sorted(set(paths), key=len):
-        if not any(p.startswith(q) for q in out):
-            out.append(p)
-    return out
+        Every list and look-up of a domain filters with it, so what lies outside answers 404
+        (STYLE habit 3; ROLES.md, rules of access 1–3)."""
+        if cap in self.global_capabilities:
+            return true()
+        return any_subtree(path_column, self.paths_with(cap))

@@ -7,13 +7,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.principal import Principal
 from dangjian.core.errors import Forbidden, NotFound
 from dangjian.models import Organization
 
 
 def scoped_organizations(principal: Principal, cap: Cap = Cap.org_read) -> Select[Organization]:
-    return select(Organization).where(scope_clause(principal, cap, Organization.path))
+    return select(Organization).where(principal.readable(Organization.path, cap))
 
 
 async def visible_organization(

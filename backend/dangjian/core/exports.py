@@ -12,12 +12,16 @@ edited). Numbers, dates and ordinary strings are written as they are.
 from __future__ import annotations
 
 import gc
+import io
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -49,6 +53,56 @@ def safe_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> li
 def append_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """Append one row of an export (normal or write-only worksheet) without formulas."""
     sheet.append(safe_row(sheet, values))
+
+
+# ---------------------------------------------------------------- one-sheet books
+
+
+def workbook(
+    rows: list[list[Any]],
+    *,
+    title: str,
+    heading: str,
+    columns: Sequence[tuple[str, int]],
+    wrapped: Collection[str] = frozenset(),
+) -> bytes:
+    """A one-sheet book (the ledgers of LEDG-01): a line naming who exported it and when, the
+    headers (bold, `columns` gives each header and its width), then the rows, every cell through
+    `append_row`; columns named in `wrapped` wrap their text, the first two rows stay in view.
+
+    CPU-bound (openpyxl): call it through `run_cpu`."""
+    with without_full_gc_pauses():
+        return _workbook(rows, title, heading, columns, wrapped)
+
+
+def _workbook(
+    rows: list[list[Any]],
+    title: str,
+    heading: str,
+    columns: Sequence[tuple[str, int]],
+    wrapped: Collection[str],
+) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title
+    append_row(ws, [heading])
+    append_row(ws, [header for header, _ in columns])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for row in rows:
+        append_row(ws, row)  # typed-in titles, places and names are text, never formulas
+    for index, (header, width) in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = width
+        for cell in ws[letter][2:]:
+            cell.alignment = wrap if header in wrapped else top
+    ws.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- garbage collection pauses

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from dangjian.audit.router import AuditRead, audit_read
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import scope_clause
+from dangjian.authz.paths import subtree
 from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import OutputModel
@@ -81,7 +81,7 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
                     select(Member.kind, func.count())
                     .join(Organization, Organization.id == Member.organization_id)
                     .where(
-                        Organization.path.startswith(org.path, autoescape=True),
+                        subtree(Organization.path, org),
                         Member.status.in_(ACTIVE_STATUSES),
                     )
                     .group_by(Member.kind)
@@ -114,7 +114,7 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
             )
             .join(Organization, Organization.id == OrganizationTerm.organization_id)
             .where(
-                scope_clause(principal, Cap.org_read, Organization.path),
+                principal.readable(Organization.path, Cap.org_read),
                 OrganizationTerm.ends_on <= rules.add_months(today, rules.TERM_WARNING_MONTHS),
             )
             .order_by(OrganizationTerm.ends_on)
@@ -136,7 +136,7 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
         rows = (
             await session.scalars(
                 select(AuditLog)
-                .where(scope_clause(principal, Cap.audit_read, AuditLog.organization_path))
+                .where(principal.readable(AuditLog.organization_path, Cap.audit_read))
                 .order_by(AuditLog.seq.desc())
                 .limit(10)
             )

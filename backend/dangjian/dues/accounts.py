@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
+from dangjian.core.calendar import index_of, month_index, month_label
+from dangjian.core.pagination import paginate_rows
 from dangjian.core.schemas import PageParams
 from dangjian.dues import ledger, rules
 from dangjian.dues.payments import payments_of
@@ -28,8 +31,7 @@ from dangjian.dues.schemas import (
     RemindRequest,
     RemindResult,
 )
-from dangjian.dues.service import dues_member, dues_policy
-from dangjian.meetings.compliance import month_index, month_label
+from dangjian.dues.service import dues_member, dues_policies, dues_policy
 from dangjian.members import roster
 from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Member, Notification, Organization, User
@@ -57,8 +59,8 @@ def roster_query(org: Organization, principal: Principal, year: int | None = Non
         )
         .join(Organization, Organization.id == Member.organization_id)
         .where(
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
+            subtree(Organization.path, org),
+            principal.readable(Organization.path, Cap.dues_read),
             on_roster,
         )
     )
@@ -89,16 +91,10 @@ async def grid(
     """R: DUES-10 — members × the twelve months of a year, with totals per row and column."""
     org = await visible_organization(session, principal, org_id, Cap.dues_read)
     stmt = roster_query(org, principal, year)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (
-        await session.execute(
-            stmt.order_by(Organization.path, Member.name, Member.id)
-            .offset(page.offset)
-            .limit(page.size)
-        )
-    ).all()
+    order = [Organization.path, Member.name, Member.id]
+    rows, total = await paginate_rows(session, stmt, order_by=order, page=page)
     first, last = month_index(year, 1), month_index(year, 12)
-    current = ledger.index_of(today)
+    current = index_of(today)
     facts = await roster_facts(session, rows, first, last)
     policy = await dues_policy(session, org, today)
     out_rows, all_cells = [], []
@@ -158,7 +154,7 @@ async def statement(
     assert org is not None
     modes = (await ledger.annual_timelines(session, [org]))[org.id]
     facts = (await ledger.load_facts(session, [(member.id, member.joined_on, modes)]))[member.id]
-    current = ledger.index_of(today)
+    current = index_of(today)
     first, last = month_index(year, 1), month_index(year, 12)
     cells = ledger.month_cells(facts, range(first, last + 1), current)
     owed = ledger.arrears(facts, current)
@@ -187,13 +183,9 @@ async def statement(
 async def _thresholds(
     session: AsyncSession, org_ids: set[int], today: date
 ) -> dict[int, tuple[int, int]]:
-    out = {}
-    for o in (
-        await session.scalars(select(Organization).where(Organization.id.in_(org_ids)))
-    ).all():
-        p = await dues_policy(session, o, today)
-        out[o.id] = (p.reminder_months, p.lapse_months)
-    return out
+    orgs = (await session.scalars(select(Organization).where(Organization.id.in_(org_ids)))).all()
+    policies = await dues_policies(session, orgs, today)
+    return {oid: (p.reminder_months, p.lapse_months) for oid, p in policies.items()}
 
 
 async def _last_reminded(session: AsyncSession, member_ids: list[int]) -> dict[int, datetime]:
@@ -225,7 +217,7 @@ async def _arrears_rows(
 ) -> list[tuple[ArrearsRow, ledger.Arrears]]:
     rows = (await session.execute(roster_query(org, principal))).all()
     facts = await roster_facts(session, rows)
-    current = ledger.index_of(today)
+    current = index_of(today)
     found = {r.id: (r, a) for r in rows if (a := ledger.arrears(facts[r.id], current)).owed_months}
     if not found:
         return []
@@ -271,7 +263,7 @@ async def arrears_report(
     rows = await _arrears_rows(session, principal, org, today)
     return ArrearsReport(
         organization_id=org.id,
-        as_of=month_label(ledger.index_of(today) - 1),
+        as_of=month_label(index_of(today) - 1),
         rows=[r for r, _ in rows],
     )
 

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.core import clock
+from dangjian.core.calendar import index_of, month_start
 from dangjian.core.db import utcnow
 from dangjian.dues import ledger, rules
 from dangjian.dues.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
 from dangjian.dues.payments import allocate
 from dangjian.dues.rules import DuesCategory
-from dangjian.meetings.compliance import month_start
 from dangjian.models import (
     DuesBasis,
     DuesExemption,
@@ -53,7 +53,7 @@ async def seed_dues(session: AsyncSession, seed: int = 2026) -> int:
     """Returns the number of payments written."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     today = clock.today()
-    current = ledger.index_of(today)
+    current = index_of(today)
     start = current - HISTORY_MONTHS
     members = (
         await session.execute(
@@ -69,7 +69,7 @@ async def seed_dues(session: AsyncSession, seed: int = 2026) -> int:
     for member in members:
         retired = "retired" in (member.categories or [])
         category, basis = _category(rng, retired)
-        first = max(start, ledger.index_of(member.joined_on or today))
+        first = max(start, index_of(member.joined_on or today))
         amount = rules.monthly_dues(category, basis).monthly_amount
         row = DuesBasis(
             member_id=member.id,

@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
+from dangjian.core.calendar import index_of, month_label, month_start, parse_month
 from dangjian.core.db import utcnow
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.dues import ledger
@@ -25,7 +27,6 @@ from dangjian.dues.enums import (
 )
 from dangjian.dues.schemas import ExemptionCreate, ExemptionDecision, ExemptionRead
 from dangjian.dues.service import dues_member
-from dangjian.meetings.compliance import month_label, month_start
 from dangjian.models import DuesExemption, Member, Organization
 from dangjian.models.enums import OrgKind
 
@@ -50,12 +51,7 @@ def actor_key(principal: Principal) -> str:
 
 def can_approve(principal: Principal, branch: Organization) -> bool:
     """R: DUES-03 — approval by the next-higher committee: a grant strictly above the branch."""
-    if Cap.dues_exempt_approve in principal.global_capabilities:
-        return True
-    return any(
-        branch.path.startswith(p) and branch.path != p
-        for p in principal.paths_with(Cap.dues_exempt_approve)
-    )
+    return principal.can_below(Cap.dues_exempt_approve, branch.path)
 
 
 async def _read(
@@ -70,8 +66,8 @@ async def _read(
         kind=e.kind,
         kind_label=EXEMPTION_KIND_LABELS[e.kind],
         monthly_amount=None if e.monthly_amount is None else ledger.money(e.monthly_amount),
-        first_month=month_label(ledger.index_of(e.first_month)),
-        last_month=month_label(ledger.index_of(e.last_month)),
+        first_month=month_label(index_of(e.first_month)),
+        last_month=month_label(index_of(e.last_month)),
         reason=e.reason,
         status=e.status,
         status_label=EXEMPTION_STATUS_LABELS[e.status],
@@ -99,7 +95,7 @@ async def apply(
     own = principal.member is not None and principal.member.id == member.id
     if not own and not principal.can(Cap.dues_manage, path):
         raise Forbidden()
-    first, last = ledger.parse_month(body.first_month), ledger.parse_month(body.last_month)
+    first, last = parse_month(body.first_month), parse_month(body.last_month)
     if last < first:
         raise Unprocessable("截止月份不能早于起始月份", code="dues_exemption")
     if last - first + 1 > MAX_MONTHS:
@@ -172,8 +168,8 @@ def _visible(principal: Principal) -> ColumnElement[bool]:
     """Applications the caller may see: in its dues subtree, its own, or awaiting approval from
     a committee above (the approver sees the subtree through its approval grant)."""
     clauses = [
-        scope_clause(principal, Cap.dues_read, Organization.path),
-        scope_clause(principal, Cap.dues_exempt_approve, Organization.path),
+        principal.readable(Organization.path, Cap.dues_read),
+        principal.readable(Organization.path, Cap.dues_exempt_approve),
     ]
     if principal.member is not None:
         clauses.append(Member.id == principal.member.id)
@@ -285,7 +281,7 @@ async def list_exemptions(
             org = await visible_organization(session, principal, org_id, Cap.dues_read)
         except NotFound:
             org = await visible_organization(session, principal, org_id, Cap.dues_exempt_approve)
-        stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(subtree(Organization.path, org))
     if status is not None:
         stmt = stmt.where(DuesExemption.status == status)
     if member_id is not None:

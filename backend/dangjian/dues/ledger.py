@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dangjian.core.calendar import ONE_DAY, index_of, month_label, month_start
 from dangjian.dues.enums import MONTH_STATE_LABELS, ExemptionKind, ExemptionStatus, MonthState
 from dangjian.dues.schemas import MonthCell
-from dangjian.meetings.compliance import month_index, month_label, month_start
 from dangjian.members.enums import EventType
 from dangjian.members.rules import EventFact, on_roster_during
 from dangjian.models import (
@@ -29,27 +29,14 @@ from dangjian.models import (
     Member,
     MemberEvent,
     Organization,
-    PolicyValue,
 )
 from dangjian.models.enums import MemberStatus
 from dangjian.policies.params import PARAMS
+from dangjian.policies.service import history
 
 ZERO = Decimal("0.00")
 MODE_KEY = "dues.mode"
 ANNUAL = "annual_fixed"
-
-
-def index_of(day: date) -> int:
-    return month_index(day.year, day.month)
-
-
-def parse_month(text: str) -> int:
-    """ "2026-11" → a month index (the schemas have checked the pattern)."""
-    year, month = (int(x) for x in text.split("-"))
-    return month_index(year, month)
-
-
-ONE_DAY = timedelta(days=1)
 
 
 def money(value: Decimal) -> str:
@@ -225,42 +212,12 @@ def arrears(facts: MemberFacts, current: int) -> Arrears:
 # ---------------------------------------------------------------- loading the facts
 
 
-async def _mode_settings(
-    session: AsyncSession, orgs: Sequence[Organization]
-) -> dict[int, list[tuple[date, object]]]:
-    """The dues-mode settings of `orgs` and their ancestors: organisation → (from, value), in
-    order (value None: the setting was cleared and the question passes upward)."""
-    ancestors = {int(p) for o in orgs for p in o.path.strip("/").split("/")}
-    out: dict[int, list[tuple[date, object]]] = defaultdict(list)
-    rows = await session.execute(
-        select(PolicyValue.organization_id, PolicyValue.effective_from, PolicyValue.value)
-        .where(PolicyValue.key == MODE_KEY, PolicyValue.organization_id.in_(ancestors))
-        .order_by(PolicyValue.effective_from, PolicyValue.id)
-    )
-    for org_id, start, value in rows.all():
-        out[org_id].append((start, value))
-    return out
-
-
-def _annual_on(settings: dict[int, list[tuple[date, object]]], path: str, on: date) -> bool:
-    """The mode of the organisation at `path` on `on`: the nearest organisation whose latest
-    setting by then is a value decides; the default in code otherwise (policies.service)."""
-    for part in reversed(path.strip("/").split("/")):
-        latest = None
-        for start, value in settings.get(int(part), []):
-            if start <= on:
-                latest = value
-        if latest is not None:
-            return latest == ANNUAL
-    return bool(PARAMS[MODE_KEY].default == ANNUAL)
-
-
 async def annual_orgs(session: AsyncSession, orgs: Iterable[Organization], on: date) -> set[int]:
     """The organisations among `orgs` whose dues mode on `on` is annual-fixed (inherited from
     the nearest organisation that set it; the default in code otherwise) — one query."""
     orgs = list(orgs)
-    settings = await _mode_settings(session, orgs)
-    return {o.id for o in orgs if _annual_on(settings, o.path, on)}
+    modes = await history(session, orgs, [MODE_KEY], until=on)
+    return {o.id for o in orgs if modes.value_on(o.path, MODE_KEY, on) == ANNUAL}
 
 
 async def annual_timelines(
@@ -271,18 +228,17 @@ async def annual_timelines(
     after its date and the months before keep what was due then (the SQL reports judge the same
     way, `annual_orgs(…, month_start(m))`) — one query."""
     orgs = list(orgs)
-    settings = await _mode_settings(session, orgs)
+    modes = await history(session, orgs, [MODE_KEY])
     out: dict[int, Timeline] = {}
     for o in orgs:
         starts = sorted(
             {
                 index_of(start) + (0 if start.day == 1 else 1)
-                for part in o.path.strip("/").split("/")
-                for start, _ in settings.get(int(part), [])
+                for start in modes.change_dates(o.path, MODE_KEY)
             }
         )
         default = (0, bool(PARAMS[MODE_KEY].default == ANNUAL))  # before any setting
-        changes = [(m, _annual_on(settings, o.path, month_start(m))) for m in starts]
+        changes = [(m, modes.value_on(o.path, MODE_KEY, month_start(m)) == ANNUAL) for m in starts]
         out[o.id] = (default, *changes)
     return out
 

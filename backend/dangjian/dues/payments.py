@@ -13,7 +13,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -22,9 +22,12 @@ from sqlalchemy.orm import aliased
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
+from dangjian.core.calendar import index_of, month_label, month_start, parse_month
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from dangjian.core.pagination import paginate
 from dangjian.core.schemas import Page, PageParams
 from dangjian.dues import ledger
 from dangjian.dues.enums import (
@@ -43,7 +46,6 @@ from dangjian.dues.schemas import (
     RemittanceUpdate,
 )
 from dangjian.dues.service import dues_member
-from dangjian.meetings.compliance import month_label, month_start
 from dangjian.models import (
     DuesMonthPaid,
     DuesPayment,
@@ -102,9 +104,7 @@ async def _read_many(session: AsyncSession, payments: list[DuesPayment]) -> list
             .order_by(DuesPaymentMonth.payment_id, DuesPaymentMonth.month)
         )
     ).all():
-        months[pid].append(
-            PaymentMonthRead(month=month_label(ledger.index_of(m)), amount=ledger.money(a))
-        )
+        months[pid].append(PaymentMonthRead(month=month_label(index_of(m)), amount=ledger.money(a)))
     reversed_by = dict(
         (
             await session.execute(
@@ -274,7 +274,7 @@ async def create_payment(
         raise Unprocessable("自愿多交不对应月份，请不要选择月份", code="dues_payment")
     if body.kind is PaymentKind.regular and not body.months:
         raise Unprocessable("请选择交纳的月份", code="dues_payment")
-    months = sorted({ledger.parse_month(m) for m in body.months})
+    months = sorted({parse_month(m) for m in body.months})
     if len(months) != len(body.months):
         raise Unprocessable("月份有重复", code="dues_payment")
 
@@ -282,7 +282,7 @@ async def create_payment(
     # kept in the payment's note and in the audit trail.
     reason = (body.reason or "").strip() or None
     note = body.note
-    if body.kind is PaymentKind.regular and _back_payment(months, ledger.index_of(paid_on)):
+    if body.kind is PaymentKind.regular and _back_payment(months, index_of(paid_on)):
         if reason is None:
             raise Unprocessable(
                 f"补交{BACK_PAYMENT_MONTHS}个月以前的党费，须填写补交原因",
@@ -362,17 +362,17 @@ async def _warned(session: AsyncSession, member: Member, read: PaymentRead) -> P
     the collector (the arrears count is not reset by it: `ledger.arrears`)."""
     if read.kind is not PaymentKind.regular or not read.months:
         return read
-    earliest = ledger.parse_month(read.months[0].month)
+    earliest = parse_month(read.months[0].month)
     member_org = await _org_by_id(session, member.organization_id)
     modes = (await ledger.annual_timelines(session, [member_org]))[member_org.id]
     facts = (await ledger.load_facts(session, [(member.id, member.joined_on, modes)]))[member.id]
-    starts = [ledger.index_of(b.effective_from) for b in facts.bases]
+    starts = [index_of(b.effective_from) for b in facts.bases]
     if not starts:
         return read
     first = min(starts)
     if member.joined_on is not None:
-        first = max(first, ledger.index_of(member.joined_on))
-    current = ledger.index_of(read.paid_on)
+        first = max(first, index_of(member.joined_on))
+    current = index_of(read.paid_on)
     older = [
         month_label(c.month)
         for c in ledger.month_cells(facts, range(first, earliest), current)
@@ -405,7 +405,7 @@ async def _insert(
     written: tuple[str | None, str, str | None],
 ) -> DuesPayment:
     key, digest, note = written
-    current = ledger.index_of(paid_on)
+    current = index_of(paid_on)
     allocations: list[tuple[int, Decimal]] = []
     if body.kind is PaymentKind.regular:
         if months[-1] > current + ADVANCE_MONTHS:
@@ -477,14 +477,14 @@ def _payment_scope(principal: Principal, cap: Cap) -> ColumnElement[bool]:
         select(collecting.id)
         .where(
             collecting.id == DuesPayment.organization_id,
-            scope_clause(principal, cap, collecting.path),
+            principal.readable(collecting.path, cap),
         )
         .exists()
     )
     in_member_org = (
         select(Member.id)
         .join(member_org, member_org.id == Member.organization_id)
-        .where(Member.id == DuesPayment.member_id, scope_clause(principal, cap, member_org.path))
+        .where(Member.id == DuesPayment.member_id, principal.readable(member_org.path, cap))
         .exists()
     )
     own = (
@@ -537,7 +537,7 @@ async def list_payments(
             select(Organization.id)
             .where(
                 Organization.id == DuesPayment.organization_id,
-                Organization.path.startswith(org.path, autoescape=True),
+                subtree(Organization.path, org),
             )
             .exists()
         )
@@ -562,14 +562,10 @@ async def list_payments(
         )
     if kind is not None:
         stmt = stmt.where(DuesPayment.kind == kind)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = await session.scalars(
-        stmt.order_by(DuesPayment.paid_on.desc(), DuesPayment.id.desc())
-        .offset(page.offset)
-        .limit(page.size)
-    )
+    order = [DuesPayment.paid_on.desc(), DuesPayment.id.desc()]
+    rows, total = await paginate(session, stmt, order_by=order, page=page)
     return Page(
-        items=await _read_many(session, list(rows.all())),
+        items=await _read_many(session, rows),
         total=total,
         page=page.page,
         size=page.size,

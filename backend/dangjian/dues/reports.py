@@ -10,7 +10,7 @@ one member (a test holds the two to the same figures).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,11 +21,21 @@ from sqlalchemy.orm import aliased
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
+from dangjian.core.calendar import (
+    index_of,
+    month_end,
+    month_index,
+    month_label,
+    month_start,
+    parse_month,
+)
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, Forbidden, Unprocessable
+from dangjian.core.exports import workbook
 from dangjian.dues import ledger, rules
 from dangjian.dues.accounts import roster_facts, roster_query
 from dangjian.dues.enums import ExemptionStatus, PaymentKind
@@ -40,8 +50,6 @@ from dangjian.dues.schemas import (
     YearlyCollectionMonth,
 )
 from dangjian.dues.service import dues_policy
-from dangjian.meetings.compliance import month_index, month_label, month_start
-from dangjian.meetings.ledgers import workbook
 from dangjian.members import roster
 from dangjian.models import (
     DuesAssessment,
@@ -129,8 +137,8 @@ async def _subtree(
         (
             await session.scalars(
                 select(Organization).where(
-                    Organization.path.startswith(org.path, autoescape=True),
-                    scope_clause(principal, Cap.dues_read, Organization.path),
+                    subtree(Organization.path, org),
+                    principal.readable(Organization.path, Cap.dues_read),
                 )
             )
         ).all()
@@ -159,10 +167,10 @@ async def _per_org(
     # The derived net per member and month (kept with the allocations, see payments.allocate).
     paid_q = aliased(DuesMonthPaid, name="paid")
     where = (
-        Organization.path.startswith(org.path, autoescape=True),
-        scope_clause(principal, Cap.dues_read, Organization.path),
+        subtree(Organization.path, org),
+        principal.readable(Organization.path, Cap.dues_read),
         # R: MEM-06, DUES-10 — the roster as it stood in the month, not as it stands today
-        roster.on_roster_during(month_start(month), _month_end(month)),
+        roster.on_roster_during(month_start(month), month_end(month)),
     )
     due, joins = due_expression(month, annual)
     stmt_members = (
@@ -211,8 +219,8 @@ async def _voluntary(
             DuesPayment.id.not_in(reversed_ids),
             DuesPayment.paid_on >= first,
             DuesPayment.paid_on <= last,
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
+            subtree(Organization.path, org),
+            principal.readable(Organization.path, Cap.dues_read),
         )
         .group_by(DuesPayment.organization_id)
     )
@@ -253,10 +261,10 @@ async def monthly(
     """R: DUES-10 — the month's collection per direct child organisation, with the total."""
     org, orgs = await _subtree(session, principal, org_id)
     await _report_settings(session)
-    month = ledger.parse_month(month_text)
+    month = parse_month(month_text)
     annual = await ledger.annual_orgs(session, orgs, month_start(month))
     figures = await _per_org(session, principal, org, annual, month)
-    vol = await _voluntary(session, principal, org, month_start(month), _month_end(month))
+    vol = await _voluntary(session, principal, org, month_start(month), month_end(month))
     child = _child_of(org, orgs)
     grouped: dict[int, list[tuple[int, int, Decimal, Decimal, Decimal]]] = defaultdict(list)
     grouped_vol: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -291,7 +299,7 @@ async def _year_months(
     for month in range(month_index(year, 1), month_index(year, 12) + 1):
         annual = await ledger.annual_orgs(session, orgs, month_start(month))
         figures = list((await _per_org(session, principal, org, annual, month)).values())
-        vol = await _voluntary(session, principal, org, month_start(month), _month_end(month))
+        vol = await _voluntary(session, principal, org, month_start(month), month_end(month))
         r = _row(None, "", figures, ledger.sum_money(vol.values()))
         out.append(
             YearlyCollectionMonth(
@@ -344,8 +352,8 @@ async def published(
             DuesPayment.remit_required.is_(True),
             DuesPayment.remitted_on >= date(year, 1, 1),
             DuesPayment.remitted_on <= date(year, 12, 31),
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
+            subtree(Organization.path, org),
+            principal.readable(Organization.path, Cap.dues_read),
         )
     )
     exempted = await session.scalar(
@@ -356,8 +364,8 @@ async def published(
             DuesExemption.status == ExemptionStatus.approved,
             DuesExemption.first_month <= date(year, 12, 1),
             DuesExemption.last_month >= date(year, 1, 1),
-            Organization.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.dues_read, Organization.path),
+            subtree(Organization.path, org),
+            principal.readable(Organization.path, Cap.dues_read),
         )
     )
     members = max((m.members for m in months), default=0)
@@ -374,10 +382,6 @@ async def published(
         remitted_to_central=ledger.money(Decimal(remitted or 0)),
         exemptions=int(exempted or 0),
     )
-
-
-def _month_end(month: int) -> date:
-    return month_start(month + 1) - timedelta(days=1)
 
 
 # ---------------------------------------------------------------- 党费收缴登记册 (LEDG-01)
@@ -408,7 +412,7 @@ async def register(
     ).all()
     first, last = month_index(year, 1), month_index(year, 12)
     facts = await roster_facts(session, rows, first, last)
-    current = ledger.index_of(today)
+    current = index_of(today)
     out: list[list[Any]] = []
     for n, r in enumerate(rows, start=1):
         cells = ledger.month_cells(facts[r.id], range(first, last + 1), current)
@@ -429,9 +433,7 @@ async def register(
     heading = (
         f"{org.name} {year}年{title}（导出：{principal.label}，{clock.local(now):%Y-%m-%d %H:%M}）"
     )
-    content = await run_cpu(
-        workbook, out, title=title, heading=heading, columns=REGISTER_COLUMNS, wrapped=set()
-    )
+    content = await run_cpu(workbook, out, title=title, heading=heading, columns=REGISTER_COLUMNS)
     await audit.record(
         session,
         actor=principal,

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
+from dangjian.core.calendar import index_of, month_start, parse_month
 from dangjian.core.errors import Forbidden, NotFound, Unprocessable
 from dangjian.dues import rules
-from dangjian.dues.ledger import basis_in_force, index_of
+from dangjian.dues.ledger import basis_in_force
 from dangjian.dues.schemas import DuesBasisCreate, DuesBasisList, DuesBasisRead, DuesPolicyRead
 from dangjian.models import DuesBasis, Member, Organization
 from dangjian.organizations.rules import add_years
 from dangjian.policies.params import PARAMS
-from dangjian.policies.service import resolve
+from dangjian.policies.service import resolve, resolve_many
 
 DUES_KEYS = (
     "dues.mode",
@@ -37,11 +40,6 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def _month_start(text: str) -> date:
-    year, month = (int(x) for x in text.split("-"))
-    return date(year, month, 1)
-
-
 async def dues_member(
     session: AsyncSession, principal: Principal, member_id: int
 ) -> tuple[Member, str]:
@@ -56,7 +54,7 @@ async def dues_member(
             .join(Organization, Organization.id == Member.organization_id)
             .where(
                 Member.id == member_id,
-                scope_clause(principal, Cap.dues_read, Organization.path),
+                principal.readable(Organization.path, Cap.dues_read),
             )
         )
     ).first()
@@ -89,7 +87,21 @@ def _read(b: DuesBasis, show_basis: bool) -> DuesBasisRead:
 
 async def dues_policy(session: AsyncSession, org: Organization, on: date) -> DuesPolicyRead:
     """The dues parameters in force for an organisation (policies: DUES-01/02/08)."""
-    values = {k: r.value for k, r in (await resolve(session, org, on, list(DUES_KEYS))).items()}
+    return (await dues_policies(session, [org], on))[org.id]
+
+
+async def dues_policies(
+    session: AsyncSession, orgs: Iterable[Organization], on: date
+) -> dict[int, DuesPolicyRead]:
+    """`dues_policy` for many organisations at once (organisation id → policy) — one query."""
+    resolved = await resolve_many(session, orgs, on, list(DUES_KEYS))
+    return {
+        org_id: _policy_read({k: r.value for k, r in by_key.items()})
+        for org_id, by_key in resolved.items()
+    }
+
+
+def _policy_read(values: dict[str, Any]) -> DuesPolicyRead:
     mode = PARAMS["dues.mode"]
     deductions = PARAMS["dues.deductions"].options or {}
     low, high = values["dues.farmer_range"]
@@ -193,7 +205,7 @@ async def add_basis(
     member, path = await dues_member(session, principal, member_id)
     if not principal.can(Cap.dues_manage, path):
         raise Forbidden()
-    start = _month_start(body.effective_month)
+    start = month_start(parse_month(body.effective_month))
     if start > add_years(today.replace(day=1), 1):
         raise Unprocessable(f"起算月份不能晚于 {MONTHS_AHEAD} 个月以后", code="dues_month")
     if member.joined_on is not None and start < member.joined_on.replace(day=1):

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.authz.principal import Principal
 from dangjian.core.db import utcnow
 from dangjian.core.errors import NotFound, Unprocessable
+from dangjian.core.exports import XLSX
 from dangjian.core.files import FileStore
 from dangjian.meetings import service
 from dangjian.meetings.enums import AttachmentPurpose, MeetingStatus
@@ -28,7 +29,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 KINDS: dict[str, tuple[str, bytes | None]] = {
     "pdf": ("application/pdf", b"%PDF-"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    "xlsx": (XLSX, _ZIP),
     "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", _ZIP),
     "doc": ("application/msword", _OLE),
     "xls": ("application/vnd.ms-excel", _OLE),

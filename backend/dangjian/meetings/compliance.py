@@ -11,11 +11,10 @@ it took place in.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -25,9 +24,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import is_within, subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock
+from dangjian.core.calendar import (
+    ONE_DAY,
+    ReportPeriod,
+    index_of,
+    month_end,
+    month_index,
+    month_label,
+    month_start,
+    parse_period,
+)
 from dangjian.core.errors import Forbidden, Unprocessable
 from dangjian.core.schemas import OutputModel
 from dangjian.meetings.enums import (
@@ -46,9 +56,7 @@ from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Meeting, MeetingAttendee, Member, MemberEvent, Organization
 from dangjian.models.enums import MemberStatus, OrgKind
 from dangjian.policies.params import PERIOD_LABELS, Period
-from dangjian.policies.service import history, resolve
-
-ONE_DAY = timedelta(days=1)
+from dangjian.policies.service import history, resolve_many
 
 # R: MTG-02 — policy periods are calendar-aligned from January (two_months: Jan–Feb, Mar–Apr …).
 POLICY_MONTHS: dict[Period, int] = {
@@ -165,79 +173,6 @@ class AbsenceReport(OutputModel):
     org_id: int
     on: date
     rows: list[AbsenceCase] = Field(description="每一项都由组织研究处理，平台不自动处置")
-
-
-# ---------------------------------------------------------------- periods (pure)
-
-
-def month_index(year: int, month: int) -> int:
-    return year * 12 + month - 1
-
-
-def month_start(index: int) -> date:
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(index: int) -> date:
-    return month_start(index + 1) - ONE_DAY
-
-
-def month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-@dataclass(frozen=True)
-class ReportPeriod:
-    """A calendar month, quarter, half-year or year (dates inclusive)."""
-
-    label: str
-    starts_on: date
-    ends_on: date
-
-    @property
-    def first_month(self) -> int:
-        return month_index(self.starts_on.year, self.starts_on.month)
-
-    @property
-    def last_month(self) -> int:
-        return month_index(self.ends_on.year, self.ends_on.month)
-
-
-_PERIOD = re.compile(r"(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])|[Hh]([12])))?")
-
-
-def parse_period(text: str | None, today: date) -> ReportPeriod:
-    """`2026-11` month, `2026-Q4` quarter, `2026-H2` half-year, `2026` year; None: this quarter.
-
-    Raises ValueError with a Chinese message."""
-    if text is None or not text.strip():
-        q = (today.month - 1) // 3 + 1
-        return _span(f"{today.year}-Q{q}", today.year, 3 * q - 2, 3)
-    match = _PERIOD.fullmatch(text.strip())
-    if not match:
-        raise ValueError(
-            "报告期格式应为 2026-11（月）、2026-Q4（季度）、2026-H2（半年）或 2026（年）"
-        )
-    year = int(match[1])
-    if not 2000 <= year <= 2100:
-        raise ValueError("报告期年份应在 2000–2100 之间")
-    if match[2] is not None:
-        month = int(match[2])
-        if not 1 <= month <= 12:
-            raise ValueError("月份应为 1–12")
-        return _span(f"{year}-{month:02d}", year, month, 1)
-    if match[3] is not None:
-        q = int(match[3])
-        return _span(f"{year}-Q{q}", year, 3 * q - 2, 3)
-    if match[4] is not None:
-        h = int(match[4])
-        return _span(f"{year}-H{h}", year, 6 * h - 5, 6)
-    return _span(f"{year}", year, 1, 12)
-
-
-def _span(label: str, year: int, first_month: int, months: int) -> ReportPeriod:
-    first = month_index(year, first_month)
-    return ReportPeriod(label, month_start(first), month_end(first + months - 1))
 
 
 @dataclass(frozen=True)
@@ -418,8 +353,8 @@ async def meeting_compliance(
     org = await _stats_org(session, principal, org_id)
     report = _period(period, today)
     in_subtree = and_(
-        Organization.path.startswith(org.path, autoescape=True),
-        scope_clause(principal, Cap.stats_export, Organization.path),
+        subtree(Organization.path, org),
+        principal.readable(Organization.path, Cap.stats_export),
     )
     holding_kinds = {kind for kinds in HELD_BY.values() for kind in kinds}
     orgs = (
@@ -493,7 +428,7 @@ async def _formal_members(
     as the roster stood then (MEM-06), from one aggregate per organisation of the subtrees."""
     if not branches:
         return {}
-    under = or_(*(Organization.path.startswith(b.path, autoescape=True) for b in branches))
+    under = or_(*(subtree(Organization.path, b) for b in branches))
     stmt = (
         select(Organization.path, func.count(Member.id))
         .join(Member, Member.organization_id == Organization.id)
@@ -505,7 +440,7 @@ async def _formal_members(
         .group_by(Organization.path)
     )
     by_path = [(path, int(n)) for path, n in (await session.execute(stmt)).all()]
-    return {b.id: sum(n for path, n in by_path if path.startswith(b.path)) for b in branches}
+    return {b.id: sum(n for path, n in by_path if is_within(path, b)) for b in branches}
 
 
 async def _held_counts(
@@ -566,8 +501,8 @@ async def attendance(
         .join(Member, Member.id == MeetingAttendee.member_id)
         .join(member_org, member_org.id == Member.organization_id)
         .where(
-            member_org.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.roster_read, member_org.path),
+            subtree(member_org.path, org),
+            principal.readable(member_org.path, Cap.roster_read),
             _COUNTED,
             _held_meeting(),
             within(Meeting.starts_at, report.starts_on, report.ends_on),
@@ -638,10 +573,6 @@ def _local_year_month(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[A
     return extract("year", local), extract("month", local)
 
 
-def _index_of(day: date) -> int:
-    return month_index(day.year, day.month)
-
-
 async def _suspended_months(
     session: AsyncSession, member_ids: list[int], today: date
 ) -> dict[int, set[int]]:
@@ -659,7 +590,7 @@ async def _suspended_months(
     )
     out: dict[int, set[int]] = defaultdict(set)
     since: dict[int, date] = {}
-    last = _index_of(today)
+    last = index_of(today)
     for mid, etype, on in rows.all():
         if etype == EventType.suspension:
             since.setdefault(mid, on)
@@ -699,8 +630,8 @@ async def absences(
         .join(Member, Member.id == MeetingAttendee.member_id)
         .join(member_org, member_org.id == Member.organization_id)
         .where(
-            member_org.path.startswith(org.path, autoescape=True),
-            scope_clause(principal, Cap.roster_read, member_org.path),
+            subtree(member_org.path, org),
+            principal.readable(member_org.path, Cap.roster_read),
             # R: MEM-07 — a member whose organisation life is suspended is no absence case
             Member.status.in_(list(ON_ROSTER - {MemberStatus.suspended})),
             _COUNTED,
@@ -730,8 +661,8 @@ async def absences(
         ).all()
     }
     thresholds: dict[int, tuple[int, int, int]] = {}
-    for oid, o in orgs.items():
-        value = (await resolve(session, o, today, [ABSENCE_KEY]))[ABSENCE_KEY].value
+    for oid, by_key in (await resolve_many(session, orgs.values(), today, [ABSENCE_KEY])).items():
+        value = by_key[ABSENCE_KEY].value
         first, second, third = (int(v) for v in value) if value else ABSENCE_THRESHOLDS
         thresholds[oid] = (first, second, third)
     names: dict[int, str] = {

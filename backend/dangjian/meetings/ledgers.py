@@ -4,26 +4,22 @@ resolutions). Confidential content stays hidden from those who may not read it (
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
-from dangjian.core.exports import append_row, without_full_gc_pauses
+from dangjian.core.exports import workbook
 from dangjian.meetings.compliance import attendance_class, within
 from dangjian.meetings.enums import HELD_STATUSES, AgendaStatus, AttendeeRole, MeetingType
 from dangjian.meetings.rules import VoteRule
@@ -122,51 +118,6 @@ def _row(
     ]
 
 
-def workbook(
-    rows: list[list[Any]],
-    *,
-    title: str,
-    heading: str,
-    columns: Sequence[tuple[str, int]] = COLUMNS,
-    wrapped: frozenset[str] | set[str] = WRAPPED,
-) -> bytes:
-    """A book: a line naming who exported it and when, the headers, then the rows.
-
-    CPU-bound (openpyxl): call it through `run_cpu`."""
-    with without_full_gc_pauses():
-        return _workbook(rows, title, heading, columns, wrapped)
-
-
-def _workbook(
-    rows: list[list[Any]],
-    title: str,
-    heading: str,
-    columns: Sequence[tuple[str, int]],
-    wrapped: frozenset[str] | set[str],
-) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title
-    append_row(ws, [heading])
-    append_row(ws, [header for header, _ in columns])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    for row in rows:
-        append_row(ws, row)  # typed-in titles, places and names are text, never formulas
-    for index, (header, width) in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = width
-        for cell in ws[letter][2:]:
-            cell.alignment = wrap if header in wrapped else top
-    ws.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 async def meeting_ledger(
     session: AsyncSession,
     principal: Principal,
@@ -186,7 +137,7 @@ async def meeting_ledger(
             .join(Organization, Organization.id == Meeting.organization_id)
             .where(
                 Meeting.organization_id == org.id,
-                scope_clause(principal, Cap.stats_export, Organization.path),
+                principal.readable(Organization.path, Cap.stats_export),
                 Meeting.type == MeetingType(book.value),
                 Meeting.status.in_(list(HELD_STATUSES)),
                 within(Meeting.starts_at, date(year, 1, 1), date(year, 12, 31)),
@@ -230,7 +181,9 @@ async def meeting_ledger(
         f"{title}　{org.name}　{year}年　导出人：{principal.label}"
         f"　导出时间：{clock.local(now):%Y-%m-%d %H:%M}{note}"
     )
-    content = await run_cpu(workbook, rows, title=title, heading=heading)
+    content = await run_cpu(
+        workbook, rows, title=title, heading=heading, columns=COLUMNS, wrapped=WRAPPED
+    )
     await audit.record(
         session,
         actor=principal,

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
 from dangjian.core.db import utcnow
@@ -204,7 +205,7 @@ def _scoped(principal: Principal) -> Select[Meeting, Organization]:
     return (
         select(Meeting, Organization)
         .join(Organization, Organization.id == Meeting.organization_id)
-        .where(scope_clause(principal, Cap.meeting_read, Organization.path))
+        .where(principal.readable(Organization.path, Cap.meeting_read))
     )
 
 
@@ -408,7 +409,7 @@ async def _members(
         .join(Organization, Organization.id == Member.organization_id)
         .outerjoin(User, (User.member_id == Member.id) & User.is_active.is_(True))
         .where(
-            Organization.path.startswith(org.path, autoescape=True),
+            subtree(Organization.path, org),
             roster.on_roster_on(on),
         )
         .order_by(Member.name, Member.id)
@@ -521,7 +522,7 @@ async def list_meetings(
     stmt = _scoped(principal)
     if org_id is not None:
         org = await visible_organization(session, principal, org_id, Cap.meeting_read)
-        stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(subtree(Organization.path, org))
     if start is not None:
         stmt = stmt.where(Meeting.starts_at >= start)
     if end is not None:
@@ -988,7 +989,7 @@ async def add_attendee(
             .join(Organization, Organization.id == Member.organization_id)
             .where(
                 Member.id == body.member_id,
-                scope_clause(principal, Cap.roster_read, Organization.path),
+                principal.readable(Organization.path, Cap.roster_read),
             )
         )
         if member is None:
@@ -1470,10 +1471,10 @@ async def list_resolutions(
             return []
         stmt = stmt.where(Resolution.owner_user_id == principal.user.id)
     else:
-        stmt = stmt.where(scope_clause(principal, Cap.meeting_read, Organization.path))
+        stmt = stmt.where(principal.readable(Organization.path, Cap.meeting_read))
     if org_id is not None:
         org = await visible_organization(session, principal, org_id, Cap.meeting_read)
-        stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(subtree(Organization.path, org))
     if follow_up is not None:
         stmt = stmt.where(Resolution.follow_up == follow_up)
     if overdue:
@@ -1498,7 +1499,7 @@ async def update_follow_up(
             .join(Organization, Organization.id == Resolution.organization_id)
             .where(
                 Resolution.id == resolution_id,
-                scope_clause(principal, Cap.meeting_read, Organization.path),
+                principal.readable(Organization.path, Cap.meeting_read),
             )
         )
     ).first()

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.principal import Principal
 from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
@@ -166,7 +166,7 @@ def _scoped(principal: Principal):  # type: ignore[no-untyped-def]
         select(MemberCorrection, Member.name, Organization.path)
         .join(Member, Member.id == MemberCorrection.member_id)
         .join(Organization, Organization.id == Member.organization_id)
-        .where(scope_clause(principal, Cap.roster_read, Organization.path))
+        .where(principal.readable(Organization.path, Cap.roster_read))
     )
 
 

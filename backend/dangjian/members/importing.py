@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import within_any
+from dangjian.authz.principal import Principal
 from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
@@ -69,7 +70,7 @@ async def _writable_orgs(
     orgs = (
         await session.scalars(
             select(Organization).where(
-                scope_clause(principal, Cap.roster_write, Organization.path),
+                principal.readable(Organization.path, Cap.roster_write),
                 Organization.kind.in_(MEMBER_ORG_KINDS),
             )
         )
@@ -106,7 +107,7 @@ async def import_roster(
     refused: list[tuple[int, str]] = []
     for row in parsed:
         found = existing.get(indexes.get(row.row, ""))
-        if found is None or any(found[1].startswith(p) for p in writable_paths):
+        if found is None or within_any(found[1], writable_paths):
             continue
         if principal.can(Cap.roster_read, found[1]):  # a member the caller sees anyway
             message = "该党员已由其他党组织登记，不能在此导入"

@@ -80,7 +80,7 @@ async def list_members(
         sort=sort,
     )
     items, total = await service.list_members(
-        session, principal, cipher, filters, offset=page.offset, limit=page.size, today=today
+        session, principal, cipher, filters, page=page, today=today
     )
     return Page(items=items, total=total, page=page.page, size=page.size)
 

@@ -14,11 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import common_ancestor, subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock, idcard
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
+from dangjian.core.pagination import paginate_rows
+from dangjian.core.schemas import PageParams
 from dangjian.members import roster, rules
 from dangjian.members.enums import ETHNICITIES, EventType
 from dangjian.members.schemas import (
@@ -96,7 +99,7 @@ def _scoped(principal: Principal) -> Select[Member, str, str]:
     return (
         select(Member, Organization.name, Organization.path)
         .join(Organization, Organization.id == Member.organization_id)
-        .where(scope_clause(principal, Cap.roster_read, Organization.path))
+        .where(principal.readable(Organization.path, Cap.roster_read))
     )
 
 
@@ -176,7 +179,7 @@ async def _filtered(
     stmt = _scoped(principal)
     if f.org_id is not None:
         org = await visible_organization(session, principal, f.org_id, Cap.roster_read)
-        stmt = stmt.where(Organization.path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(subtree(Organization.path, org))
     if f.status is not None:
         stmt = stmt.where(status_is(f.status, today))
     elif f.list is not MemberListKind.lost_contact:
@@ -219,8 +222,7 @@ async def list_members(
     cipher: PersonalDataCipher,
     f: ListFilters,
     *,
-    offset: int,
-    limit: int,
+    page: PageParams,
     today: date,
 ) -> tuple[list[MemberListItem], int]:
     stmt = await _filtered(session, principal, f, today)
@@ -231,7 +233,6 @@ async def list_members(
         Organization.path,
         *_timeline_columns(),
     )
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = {
         MemberSort.name: (Member.name, Member.id),
         MemberSort.id: (Member.id,),
@@ -240,7 +241,7 @@ async def list_members(
         MemberSort.birth_date: (Member.birth_date, Member.id),
         MemberSort.birth_date_desc: (Member.birth_date.desc(), Member.id),
     }[f.sort]
-    rows = (await session.execute(listed.order_by(*order).offset(offset).limit(limit))).all()
+    rows, total = await paginate_rows(session, listed, order_by=order, page=page)
     items = [
         _list_item(principal, cipher, r, r.org_name, r.path, _timeline(r), today) for r in rows
     ]
@@ -476,16 +477,6 @@ async def apply_changes(
         before=before,
         after=_audit_view(m),
     )
-
-
-def common_ancestor(a: str, b: str) -> str | None:
-    """The deepest organisation path above both (None: no common organisation)."""
-    shared: list[str] = []
-    for x, y in zip(a.strip("/").split("/"), b.strip("/").split("/"), strict=False):
-        if x != y or not x:
-            break
-        shared.append(x)
-    return "/" + "/".join(shared) + "/" if shared else None
 
 
 async def record_id_number_refusals(
@@ -802,9 +793,7 @@ async def statistics(
         raise Forbidden()
     # R: MEM-02, MEM-06 — the roster as it stood on `today` (a past date asked for with ?on=):
     # status from the events dated up to then, kind from the conversion date.
-    in_subtree = and_(
-        Organization.path.startswith(org.path, autoescape=True), roster.on_roster_on(today)
-    )
+    in_subtree = and_(subtree(Organization.path, org), roster.on_roster_on(today))
     kind = case(
         (roster.formal_on(today), literal(MemberKind.formal.value)),
         else_=literal(MemberKind.probationary.value),
@@ -860,7 +849,7 @@ async def statistics(
             )
             .join(Organization, Organization.id == MemberEvent.organization_id)
             .where(
-                Organization.path.startswith(org.path, autoescape=True),
+                subtree(Organization.path, org),
                 MemberEvent.occurred_on <= today,
             )
             .group_by("y", MemberEvent.type)

@@ -27,9 +27,7 @@ async def list_notifications(
     unread: Annotated[bool, Query(description="只看未读")] = False,
 ) -> Page[NotificationRead]:
     """我的消息（最新在前）。"""
-    rows, total = await service.inbox(
-        session, principal, unread_only=unread, offset=page.offset, limit=page.size
-    )
+    rows, total = await service.inbox(session, principal, unread_only=unread, page=page)
     items = [NotificationRead.model_validate(r) for r in rows]
     return Page(items=items, total=total, page=page.page, size=page.size)
 

@@ -9,6 +9,8 @@ from dangjian.audit import service as audit
 from dangjian.authz.principal import Principal
 from dangjian.core.db import utcnow
 from dangjian.core.errors import Forbidden, NotFound
+from dangjian.core.pagination import paginate
+from dangjian.core.schemas import PageParams
 from dangjian.models import Notification
 
 
@@ -37,18 +39,13 @@ def _user_id(principal: Principal) -> int:
 
 
 async def inbox(
-    session: AsyncSession, principal: Principal, *, unread_only: bool, offset: int, limit: int
+    session: AsyncSession, principal: Principal, *, unread_only: bool, page: PageParams
 ) -> tuple[list[Notification], int]:
     stmt = select(Notification).where(Notification.user_id == _user_id(principal))
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = await session.scalars(
-        stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(rows), total
+    order = [Notification.created_at.desc(), Notification.id.desc()]
+    return await paginate(session, stmt, order_by=order, page=page)
 
 
 async def unread_count(session: AsyncSession, principal: Principal) -> int:

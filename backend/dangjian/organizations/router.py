@@ -51,7 +51,7 @@ async def list_organizations(
 ) -> Page[OrganizationRead]:
     """党组织列表（可按名称、类型、上级筛选）。"""
     rows, total = await service.list_organizations(
-        session, principal, q=q, kind=kind, parent_id=parent_id, offset=page.offset, limit=page.size
+        session, principal, q=q, kind=kind, parent_id=parent_id, page=page
     )
     return Page(
         items=[OrganizationRead.model_validate(r) for r in rows],

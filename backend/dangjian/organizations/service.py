@@ -12,10 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.paths import is_within, subtree
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, scoped_organizations, visible_organization
 from dangjian.core import clock
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from dangjian.core.pagination import paginate
+from dangjian.core.schemas import PageParams
 from dangjian.models import Member, Organization, OrganizationTerm, Post, User
 from dangjian.models.enums import LABELS, MemberKind, OrgKind, PostKind
 from dangjian.organizations import rules
@@ -92,8 +95,7 @@ async def list_organizations(
     q: str | None,
     kind: OrgKind | None,
     parent_id: int | None,
-    offset: int,
-    limit: int,
+    page: PageParams,
 ) -> tuple[list[Organization], int]:
     stmt = scoped_organizations(principal)
     if q:
@@ -105,11 +107,7 @@ async def list_organizations(
         stmt = stmt.where(Organization.kind == kind)
     if parent_id is not None:
         stmt = stmt.where(Organization.parent_id == parent_id)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (
-        await session.scalars(stmt.order_by(Organization.path).offset(offset).limit(limit))
-    ).all()
-    return list(rows), total
+    return await paginate(session, stmt, order_by=[Organization.path], page=page)
 
 
 def _in_unit(parent: Organization | None, kind: OrgKind) -> bool:
@@ -233,7 +231,7 @@ async def move(
     await _parent_for_change(session, principal, org)
     new_parent = await visible_organization(session, principal, new_parent_id)
     require(principal, Cap.org_manage, new_parent)
-    if new_parent.path.startswith(org.path):
+    if is_within(new_parent.path, org):
         raise Conflict("不能移动到本组织或其下级之下", code="organization_move_cycle")
     if not rules.may_stand_under(org.kind, new_parent.kind):
         raise Unprocessable(
@@ -244,7 +242,7 @@ async def move(
     delta = new_parent.depth + 1 - org.depth
     await session.execute(
         update(Organization)
-        .where(Organization.path.startswith(old_path, autoescape=True))
+        .where(subtree(Organization.path, old_path))
         .values(
             path=literal(new_path) + func.substr(Organization.path, len(old_path) + 1),
             depth=Organization.depth + delta,
@@ -381,7 +379,7 @@ async def _assignable_user(session: AsyncSession, principal: Principal, user_id:
         .where(
             User.id == user_id,
             User.is_active.is_(True),
-            scope_clause(principal, Cap.org_manage, Organization.path),
+            principal.readable(Organization.path, Cap.org_manage),
         )
     )
     if user is None:

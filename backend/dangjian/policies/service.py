@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
+from dangjian.authz.paths import ancestor_ids
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core.errors import Unprocessable
@@ -29,86 +30,110 @@ from dangjian.policies.schemas import PolicyItem, PolicyRead, PolicyUpdate
 @dataclass(frozen=True)
 class Resolved:
     value: Any
-    organization: Organization | None  # None: the default in code
+    organization_id: int | None  # the organisation whose setting is in force; None: the default
+    organization_name: str | None
     effective_from: date | None
 
 
-def ancestor_ids(org: Organization) -> list[int]:
-    """O and its ancestors, nearest first, from the materialised path."""
-    return [int(part) for part in reversed(org.path.strip("/").split("/"))]
-
-
-async def resolve(
-    session: AsyncSession, org: Organization, on: date, keys: list[str] | None = None
-) -> dict[str, Resolved]:
-    ids = ancestor_ids(org)
-    stmt = (
-        select(PolicyValue, Organization)
-        .join(Organization, Organization.id == PolicyValue.organization_id)
-        .where(PolicyValue.organization_id.in_(ids), PolicyValue.effective_from <= on)
-        .order_by(PolicyValue.effective_from, PolicyValue.id)
-    )
-    if keys is not None:
-        stmt = stmt.where(PolicyValue.key.in_(keys))
-    # the latest setting per (organisation, key) on that day
-    latest: dict[tuple[int, str], tuple[PolicyValue, Organization]] = {}
-    for row, owner in (await session.execute(stmt)).all():
-        latest[(row.organization_id, row.key)] = (row, owner)
-    out: dict[str, Resolved] = {}
-    for key in keys if keys is not None else list(PARAMS):
-        param = PARAMS[key]
-        out[key] = Resolved(param.default, None, None)
-        for org_id in ids:
-            found = latest.get((org_id, key))
-            if found is not None and found[0].value is not None:
-                out[key] = Resolved(found[0].value, found[1], found[0].effective_from)
-                break
-    return out
+@dataclass(frozen=True)
+class Setting:
+    effective_from: date
+    value: Any  # None: cleared, the question passes upward
+    organization_name: str
 
 
 @dataclass
 class PolicyHistory:
-    """Every setting of some keys for some organisations and their ancestors, in order: the
-    batch form of `resolve` for reports that ask about many organisations and days."""
+    """Every setting of some keys for some organisations and their ancestors, in order (by date,
+    then as recorded). The one place the inheritance rule is applied: `resolve` and the reports
+    that ask about many organisations and days all read through it."""
 
-    settings: dict[tuple[int, str], list[tuple[date, Any]]] = field(default_factory=dict)
+    settings: dict[tuple[int, str], list[Setting]] = field(default_factory=dict)
+
+    def in_force(self, path: str, key: str, on: date) -> tuple[int, Setting] | None:
+        """The setting for the organisation at `path` on `on`: that of the nearest organisation
+        whose latest setting by then is a value (None: none is, the default in code applies)."""
+        for org_id in ancestor_ids(path):
+            latest = None
+            for setting in self.settings.get((org_id, key), ()):
+                if setting.effective_from > on:
+                    break
+                latest = setting
+            if latest is not None and latest.value is not None:
+                return org_id, latest
+        return None
 
     def value_on(self, path: str, key: str, on: date) -> Any:
-        """The value for the organisation at `path` on `on`, as `resolve` finds it: the nearest
-        organisation whose latest setting by then is a value; the default in code otherwise."""
-        for part in reversed(path.strip("/").split("/")):
-            latest = None
-            for start, value in self.settings.get((int(part), key), ()):
-                if start > on:
-                    break
-                latest = value
-            if latest is not None:
-                return latest
-        return PARAMS[key].default
+        found = self.in_force(path, key, on)
+        return PARAMS[key].default if found is None else found[1].value
+
+    def resolved(self, path: str, key: str, on: date) -> Resolved:
+        found = self.in_force(path, key, on)
+        if found is None:
+            return Resolved(PARAMS[key].default, None, None, None)
+        org_id, setting = found
+        return Resolved(setting.value, org_id, setting.organization_name, setting.effective_from)
+
+    def change_dates(self, path: str, key: str) -> set[date]:
+        """Every date a setting of `key` takes effect at the organisation or above it."""
+        return {
+            setting.effective_from
+            for org_id in ancestor_ids(path)
+            for setting in self.settings.get((org_id, key), ())
+        }
 
 
 async def history(
-    session: AsyncSession, orgs: Iterable[Organization], keys: list[str]
+    session: AsyncSession,
+    orgs: Iterable[Organization],
+    keys: Iterable[str],
+    *,
+    until: date | None = None,
 ) -> PolicyHistory:
-    """The settings of `keys` for `orgs` and all their ancestors, past and future-dated — one
-    query, whatever the number of organisations."""
-    ancestors = {int(p) for o in orgs for p in o.path.strip("/").split("/")}
-    out: dict[tuple[int, str], list[tuple[date, Any]]] = defaultdict(list)
+    """The settings of `keys` for `orgs` and all their ancestors, past and future-dated (those
+    effective by `until` only, when given) — one query, whatever the number of organisations."""
+    ancestors = {a for o in orgs for a in ancestor_ids(o.path)}
+    keys = list(keys)
     if not ancestors or not keys:
         return PolicyHistory()
-    rows = await session.execute(
+    stmt = (
         select(
             PolicyValue.organization_id,
             PolicyValue.key,
             PolicyValue.effective_from,
             PolicyValue.value,
+            Organization.name,
         )
+        .join(Organization, Organization.id == PolicyValue.organization_id)
         .where(PolicyValue.organization_id.in_(ancestors), PolicyValue.key.in_(keys))
         .order_by(PolicyValue.effective_from, PolicyValue.id)
     )
-    for org_id, key, start, value in rows.all():
-        out[(org_id, key)].append((start, value))
+    if until is not None:
+        stmt = stmt.where(PolicyValue.effective_from <= until)
+    out: dict[tuple[int, str], list[Setting]] = defaultdict(list)
+    for org_id, key, start, value, name in (await session.execute(stmt)).all():
+        out[(org_id, key)].append(Setting(start, value, name))
     return PolicyHistory(dict(out))
+
+
+async def resolve_many(
+    session: AsyncSession,
+    orgs: Iterable[Organization],
+    on: date,
+    keys: Iterable[str] | None = None,
+) -> dict[int, dict[str, Resolved]]:
+    """The parameters in force on `on` for each of `orgs` (organisation id → key → value) — one
+    query for all of them."""
+    orgs = list(orgs)
+    wanted = list(keys) if keys is not None else list(PARAMS)
+    found = await history(session, orgs, wanted, until=on)
+    return {o.id: {key: found.resolved(o.path, key, on) for key in wanted} for o in orgs}
+
+
+async def resolve(
+    session: AsyncSession, org: Organization, on: date, keys: list[str] | None = None
+) -> dict[str, Resolved]:
+    return (await resolve_many(session, [org], on, keys))[org.id]
 
 
 async def value(session: AsyncSession, org: Organization, key: str, on: date) -> Any:
@@ -123,8 +148,8 @@ async def read(session: AsyncSession, principal: Principal, org_id: int, on: dat
         p = PARAMS[key]
         source = (
             "default"
-            if r.organization is None
-            else ("set" if r.organization.id == org.id else "inherited")
+            if r.organization_id is None
+            else ("set" if r.organization_id == org.id else "inherited")
         )
         items.append(
             PolicyItem(
@@ -137,8 +162,8 @@ async def read(session: AsyncSession, principal: Principal, org_id: int, on: dat
                 value=r.value,
                 default=p.default,
                 source=source,
-                source_organization_id=r.organization.id if r.organization else None,
-                source_organization_name=r.organization.name if r.organization else None,
+                source_organization_id=r.organization_id,
+                source_organization_name=r.organization_name,
                 effective_from=r.effective_from,
             )
         )

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.authz.capabilities import POST_CAPABILITIES, Cap
+from dangjian.authz.paths import strictly_within_any
 from dangjian.authz.principal import Principal
 from dangjian.core import clock
 from dangjian.core.errors import AppError, Forbidden, Unprocessable
@@ -108,10 +109,6 @@ def holds_all(principal: Principal, caps: Iterable[Cap], path: str) -> bool:
     return all(holds(principal, cap, path) for cap in caps)
 
 
-def _strictly_below(path: str, bases: Iterable[str]) -> bool:
-    return any(path != base and path.startswith(base) for base in bases)
-
-
 def _is_admin(principal: Principal) -> bool:
     return principal.user is not None and principal.user.is_admin
 
@@ -130,7 +127,7 @@ def account_refusal(
         return AdminAccountProtected()
     bases = principal.paths_with(Cap.users_manage)
     for post in posts:
-        if not _strictly_below(post.path, bases):
+        if not strictly_within_any(post.path, bases):
             return AccountOutranksYou()
         if not holds_all(principal, POST_CAPABILITIES[post.kind], post.path):
             return AccountOutranksYou()
@@ -147,9 +144,9 @@ def appointment_refusal(
         return CannotAppointSelf()
     if _is_admin(principal):
         return None
-    if not _strictly_below(org_path, principal.paths_with(Cap.org_manage)):
+    if not strictly_within_any(org_path, principal.paths_with(Cap.org_manage)):
         return PostAppointedByHigher()
-    if _strictly_below(org_path, principal.paths_with(Cap.posts_appoint)):
+    if strictly_within_any(org_path, principal.paths_with(Cap.posts_appoint)):
         return None
     if not holds_all(principal, POST_CAPABILITIES[kind], org_path):
         return PostGrantsMore()

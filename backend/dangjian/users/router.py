@@ -38,8 +38,7 @@ async def list_users(
         principal,
         q=q,
         organization_id=organization_id,
-        offset=page.offset,
-        limit=page.size,
+        page=page,
     )
     can = await service.manageable(session, principal, rows)
     return Page(

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.auth import service as auth_service
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.principal import Principal, scope_clause
+from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock, security
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Conflict, NotFound
+from dangjian.core.pagination import paginate
+from dangjian.core.schemas import PageParams
 from dangjian.models import Member, Organization, User
 from dangjian.notifications import service as notifications
 from dangjian.users.authority import (
@@ -73,7 +75,7 @@ def _scoped_users(principal: Principal):  # type: ignore[no-untyped-def]
     return (
         select(User)
         .outerjoin(Organization, Organization.id == User.organization_id)
-        .where(scope_clause(principal, Cap.users_manage, Organization.path))
+        .where(principal.readable(Organization.path, Cap.users_manage))
     )
 
 
@@ -83,8 +85,7 @@ async def list_users(
     *,
     q: str | None,
     organization_id: int | None,
-    offset: int,
-    limit: int,
+    page: PageParams,
 ) -> tuple[list[User], int]:
     stmt = _scoped_users(principal)
     if q:
@@ -94,9 +95,7 @@ async def list_users(
         )
     if organization_id is not None:
         stmt = stmt.where(User.organization_id == organization_id)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = (await session.scalars(stmt.order_by(User.id).offset(offset).limit(limit))).all()
-    return list(rows), total
+    return await paginate(session, stmt, order_by=[User.id], page=page)
 
 
 async def get_user(
@@ -121,7 +120,7 @@ async def create(session: AsyncSession, principal: Principal, body: UserCreate) 
             .join(Organization, Organization.id == Member.organization_id)
             .where(
                 Member.id == body.member_id,
-                scope_clause(principal, Cap.users_manage, Organization.path),
+                principal.readable(Organization.path, Cap.users_manage),
             )
         )
         if member is None:

@@ -1,0 +1,61 @@
+"""One page of a list and the number of rows in the whole list, from one statement.
+
+Every paginated list (STYLE habit 6: `PageDep` → `Page[...]`) goes through `paginate` or
+`paginate_rows`: the page's statement carries `count(*) OVER ()`, so the database counts the
+filtered rows while it reads the page — no second `SELECT count(*) FROM (…)`, and the count
+cannot disagree with the page it came with. Both SQLite (≥ 3.25) and PostgreSQL have window
+functions. Only a page past the end of the list, which has no row to carry the count, costs a
+second statement (a plain count), so `total` is right there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
+
+from dangjian.core.schemas import PageParams
+
+T = TypeVar("T")
+
+_TOTAL = "_page_total"
+
+
+async def paginate_rows(
+    session: AsyncSession,
+    stmt: Select[*tuple[Any, ...]],
+    *,
+    order_by: Sequence[ColumnElement[Any] | Any],
+    page: PageParams,
+) -> tuple[list[Row[*tuple[Any, ...]]], int]:
+    """The rows of `page` of `stmt` in `order_by` order (give a unique last key), and the total.
+
+    Each row keeps the columns and labels of `stmt` (plus the count, under a private label)."""
+    paged = (
+        stmt.add_columns(func.count().over().label(_TOTAL))
+        .order_by(*order_by)
+        .offset(page.offset)
+        .limit(page.size)
+    )
+    rows = list((await session.execute(paged)).all())
+    if rows:
+        return rows, int(rows[0]._mapping[_TOTAL])
+    if page.offset == 0:
+        return [], 0
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return [], int(total or 0)
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[T],
+    *,
+    order_by: Sequence[ColumnElement[Any] | Any],
+    page: PageParams,
+) -> tuple[list[T], int]:
+    """`paginate_rows` for a statement of one entity or column: the entities themselves."""
+    rows, total = await paginate_rows(session, stmt, order_by=order_by, page=page)
+    return [cast(T, row[0]) for row in rows], total
