@@ -91,7 +91,10 @@ def test_settings(url: str, var_dir: Path, **overrides: Any) -> Settings:
         secret_key=TEST_SECRET,
         data_key=TEST_DATA_KEY,
         audit_key=TEST_AUDIT_KEY,
+        # The template's tokens serve every test of a worker: they must outlive a slow run
+        # (the default 15-minute client token expired mid-run on a loaded machine).
         access_token_ttl_seconds=3600,
+        client_token_ttl_seconds=3600,
         session_idle_timeout_seconds=24 * 3600,
         spa_dir=var_dir / "no-spa",
         demo_password=DEMO_PASSWORD,
