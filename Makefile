@@ -50,8 +50,13 @@ dev: $(STAMP) frontend/node_modules/.package-lock.json
 test:
 	bash scripts/test-all.sh
 
+# The backend suite runs in PYTEST_WORKERS processes (pytest-xdist); each builds its own template
+# databases (SQLite files in its own temporary directory, PostgreSQL databases named after its
+# pid). Default: one per CPU, at most 4. PYTEST_WORKERS=0 runs everything in this one process.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
+
 test-backend: $(STAMP)
-	$(BIN)/pytest tests/backend -q -p no:cacheprovider
+	$(BIN)/pytest tests/backend -q -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm run test:unit

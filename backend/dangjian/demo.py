@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.audit import service as audit
 from dangjian.core import clock, idcard, security
 from dangjian.core.config import get_settings
+from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
 from dangjian.dues.demo import seed_dues
@@ -147,6 +148,7 @@ async def seed_demo(extra_members: int = 0) -> int:
                     session,
                     PersonalDataCipher(settings.personal_data_key()),
                     settings.demo_password,
+                    settings.password_hashing,
                 )
                 await seed_dues(session)
         _print_accounts(settings.demo_password)
@@ -190,7 +192,12 @@ def _print_accounts(password: str) -> None:
     print("  接口客户端 unit-demo（在职党员所在单位），密钥同上")
 
 
-async def _seed_base(session: AsyncSession, cipher: PersonalDataCipher, password: str) -> None:
+async def _seed_base(
+    session: AsyncSession,
+    cipher: PersonalDataCipher,
+    password: str,
+    hashing: security.Argon2Parameters,
+) -> None:
     b = DemoBuilder(session, cipher)
     today = b.today
     street = await b.org(
@@ -263,7 +270,7 @@ async def _seed_base(session: AsyncSession, cipher: PersonalDataCipher, password
             )
         )
 
-    pw_hash = security.hash_password(password)
+    pw_hash = await run_cpu(security.hash_password, password, hashing)
     member_user = await b.member_for_user(g1, "李建国", min_age=40, max_age=55)
     leader = await b.member_for_user(g1, "王秀英", min_age=45, max_age=60)
     inservice = await b.member_for_user(
@@ -412,7 +419,9 @@ async def create_user(
             user = User(
                 username=name,
                 display_name=display_name,
-                password_hash=security.hash_password(password),
+                password_hash=await run_cpu(
+                    security.hash_password, password, settings.password_hashing
+                ),
                 is_admin=is_admin,
                 organization_id=organization_id,
             )

@@ -29,6 +29,7 @@ from dangjian.cli import alembic_config
 from dangjian.core.config import Settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
+from dangjian.core.security import Argon2Parameters
 from dangjian.main import create_app
 from dangjian.models import Member, Organization, User
 from dangjian.models.enums import MemberKind, OrgCategory, OrgKind
@@ -39,6 +40,14 @@ TEST_AUDIT_KEY = "test-audit-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 # The audit chain is keyed (dangjian.audit.service.signing_key reads get_settings()): one key for
 # the whole test process and the CLI subprocesses it starts, whatever var_dir a test uses.
 os.environ["DANGJIAN_AUDIT_KEY"] = TEST_AUDIT_KEY
+# The cheapest argon2id there is (1 pass over 8 KiB): the tests hash and verify thousands of
+# passwords, and the parameters are not what they test (test_units covers hashes made with other
+# parameters). Allowed only in development and test (Settings refuses it elsewhere). Set in the
+# environment as well, for get_settings() and the CLI and server subprocesses the tests start.
+TEST_PASSWORD_HASHING = Argon2Parameters(time_cost=1, memory_kib=8, parallelism=1)
+os.environ["DANGJIAN_PASSWORD_HASH_TIME_COST"] = str(TEST_PASSWORD_HASHING.time_cost)
+os.environ["DANGJIAN_PASSWORD_HASH_MEMORY_KIB"] = str(TEST_PASSWORD_HASHING.memory_kib)
+os.environ["DANGJIAN_PASSWORD_HASH_PARALLELISM"] = str(TEST_PASSWORD_HASHING.parallelism)
 DEMO_PASSWORD = "Dangjian#2026"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -82,10 +91,16 @@ def test_settings(url: str, var_dir: Path, **overrides: Any) -> Settings:
         secret_key=TEST_SECRET,
         data_key=TEST_DATA_KEY,
         audit_key=TEST_AUDIT_KEY,
+        # The template's tokens serve every test of a worker: they must outlive a slow run
+        # (the default 15-minute client token expired mid-run on a loaded machine).
         access_token_ttl_seconds=3600,
+        client_token_ttl_seconds=3600,
         session_idle_timeout_seconds=24 * 3600,
         spa_dir=var_dir / "no-spa",
         demo_password=DEMO_PASSWORD,
+        password_hash_time_cost=TEST_PASSWORD_HASHING.time_cost,
+        password_hash_memory_kib=TEST_PASSWORD_HASHING.memory_kib,
+        password_hash_parallelism=TEST_PASSWORD_HASHING.parallelism,
     )
     values.update(overrides)
     return Settings(**values)
@@ -109,7 +124,7 @@ async def _seed_template(url: str, var_dir: Path) -> tuple[dict[str, str], dict[
     db = Database(url)
     cipher = PersonalDataCipher(TEST_DATA_KEY)
     async with db.sessionmaker() as session, session.begin():
-        await _seed_base(session, cipher, DEMO_PASSWORD)
+        await _seed_base(session, cipher, DEMO_PASSWORD, settings.password_hashing)
         c2 = await session.scalar(select(Organization).where(Organization.name == "向阳社区党支部"))
         street = await session.scalar(
             select(Organization).where(Organization.kind == OrgKind.street)

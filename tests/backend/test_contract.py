@@ -118,10 +118,11 @@ def test_passlib_comes_from_libpass() -> None:
 
 
 def test_crypt_context_uses_argon2id_only() -> None:
-    context = security._pwd_context
+    params = security.Argon2Parameters(time_cost=1, memory_kib=8, parallelism=1)
+    context = security.password_hasher(params)._context
     assert context.schemes() == ("argon2",)
     assert context.hash("Hongqi#Shequ-7").startswith("$argon2id$")
-    assert security.hash_password("Hongqi#Shequ-7").startswith("$argon2id$")
+    assert security.hash_password("Hongqi#Shequ-7", params).startswith("$argon2id$")
 
 
 # --- where JWT and password hashing may be used -----------------------------------------------

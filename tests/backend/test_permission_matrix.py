@@ -1763,6 +1763,36 @@ def _in_answer(body: Any, wanted_id: int, key: str = "id") -> bool:
     return False
 
 
+# ROLES.md, rule of access 5: every write is audited. A request other than GET that succeeds must
+# advance the audit chain's head; these are the successful writes that legitimately record nothing,
+# as route -> principals (None: every principal), each with its reason. A new route that writes
+# without an audit record fails the matrix until it records one (or is added here, with a reason).
+UNAUDITED_WRITES: dict[str, set[str] | None] = {
+    # DUES-02: the calculator is arithmetic on the caller's input; it reads and stores nothing.
+    "POST /api/v1/dues/calculate": None,
+    # The matrix imports as a dry run (b_import): it checks the sheet and stores nothing. The
+    # real import is audited (test_member_import).
+    "POST /api/v1/members/import": None,
+    # Without a token there is no session to end: 204, nothing happened. A signed-in caller's
+    # logout ends a session and is audited.
+    "POST /api/v1/auth/logout": {"anonymous"},
+}
+
+
+def _unaudited(route: str, principal: str) -> bool:
+    if route not in UNAUDITED_WRITES:
+        return False
+    who = UNAUDITED_WRITES[route]
+    return who is None or principal in who
+
+
+async def audit_head(ctx: Ctx) -> int:
+    async with ctx.db.sessionmaker() as session:
+        seq = await session.scalar(select(AuditHead.seq).where(AuditHead.id == 1))
+    assert seq is not None
+    return int(seq)
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
 async def test_matrix(ctx: Ctx, route: str) -> None:
     case = MATRIX[route]
@@ -1775,7 +1805,9 @@ async def test_matrix(ctx: Ctx, route: str) -> None:
         expect_id = kw.pop("_expect_id", ctx.ids.get(target))
         who = None if principal == "anonymous" else principal
         denied = expected in {"401", "403", "404"}
-        before = await fingerprint(ctx) if denied and method != "GET" and not case.public else None
+        write = method != "GET"
+        before = await fingerprint(ctx) if denied and write and not case.public else None
+        head = await audit_head(ctx) if write and not denied else None
         headers = {**kw.pop("headers", {}), **ctx.auth(who)}
         response = await ctx.client.request(method, url, headers=headers, **kw)
         status = response.status_code
@@ -1795,4 +1827,11 @@ async def test_matrix(ctx: Ctx, route: str) -> None:
             after = await fingerprint(ctx)
             if after != before:
                 failures.append(f"{principal}@{target}: denied write changed the database")
+        if head is not None and status < 400:
+            audited = await audit_head(ctx) > head
+            if audited == _unaudited(route, principal):
+                failures.append(
+                    f"{principal}@{target}: successful write "
+                    + ("left no audit record" if not audited else "is audited: drop its exemption")
+                )
     assert not failures, "\n".join(failures)

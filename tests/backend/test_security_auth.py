@@ -128,9 +128,9 @@ async def test_password_checks_run_off_the_event_loop(
     threads: list[str] = []
     original = security.verify_password
 
-    def spy(password: str, password_hash: str | None) -> bool:
+    def spy(password: str, password_hash: str | None, params: security.Argon2Parameters) -> bool:
         threads.append(threading.current_thread().name)
-        return original(password, password_hash)
+        return original(password, password_hash, params)
 
     monkeypatch.setattr(security, "verify_password", spy)
     await login(ctx, "deputy", WRONG)
@@ -190,9 +190,11 @@ async def test_parallel_wrong_passwords_check_at_most_the_limit(
     checked: list[str] = []
     original = security.verify_password
 
-    def counting(password: str, password_hash: str | None) -> bool:
+    def counting(
+        password: str, password_hash: str | None, params: security.Argon2Parameters
+    ) -> bool:
         checked.append(password)
-        return original(password, password_hash)
+        return original(password, password_hash, params)
 
     monkeypatch.setattr(security, "verify_password", counting)
     answers = await asyncio.gather(*(login(ctx, "jijian", f"{WRONG}{i}") for i in range(20)))
@@ -367,3 +369,31 @@ def test_dangjian_serve_installs_the_filter() -> None:
     install(name)
     logger = logging.getLogger(name)
     assert sum(isinstance(f, StripQueryFilter) for f in logger.filters) == 1
+
+
+async def test_sign_in_rehashes_a_password_hashed_with_other_parameters(ctx: Ctx) -> None:
+    """A hash records its argon2 parameters: after DANGJIAN_PASSWORD_HASH_* change, old hashes
+    keep verifying and the next successful sign-in replaces each with the configured ones."""
+    older = security.Argon2Parameters(time_cost=2, memory_kib=1024, parallelism=2)
+    old_hash = security.hash_password(DEMO_PASSWORD, older)
+    async with ctx.db.sessionmaker() as s, s.begin():
+        await s.execute(
+            update(User).where(User.username == "member").values(password_hash=old_hash)
+        )
+
+    async def stored() -> str:
+        async with ctx.db.sessionmaker() as s:
+            return str(await s.scalar(select(User.password_hash).where(User.username == "member")))
+
+    assert (await login(ctx, "member", WRONG)).status_code == 401
+    assert await stored() == old_hash  # a failed sign-in leaves it alone
+    assert (await login(ctx, "member")).status_code == 200
+    new_hash = await stored()
+    current = ctx.settings.password_hashing
+    assert new_hash != old_hash
+    assert new_hash.startswith(
+        f"$argon2id$v=19$m={current.memory_kib},t={current.time_cost},p={current.parallelism}$"
+    )
+    assert security.verify_password(DEMO_PASSWORD, new_hash, current)
+    assert (await login(ctx, "member")).status_code == 200
+    assert await stored() == new_hash  # already current: not made again

@@ -121,7 +121,7 @@ def test_postgres_missing_is_a_skip_without_ci_and_a_failure_under_ci(
 
 FAKE_MAKE = r"""#!{bash}
 case "$2" in
-  test-backend) echo "..."; echo "12 passed, 3 skipped in 1.50s" ;;
+  test-backend) printf 'created: 2/2 workers\n2 workers [15 items]\n\n...s..s.s......  [100%%]\n'; echo "12 passed, 3 skipped in 1.50s" ;;
   test-frontend) echo " Test Files  1 failed (4)"; echo "      Tests  1 failed | 20 passed (21)"; exit 1 ;;
   e2e) printf 'browser\tbrowser tests skipped: no chromium here\n' >>"$DANGJIAN_TEST_NOTES" ;;
 esac

@@ -7,29 +7,38 @@ the inputs a handful of examples cannot (every date, every tree shape, every ID 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import string
 import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from conftest import TEST_PASSWORD_HASHING as CHEAP
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jose import jwt
+from pydantic import ValidationError
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
 
+from dangjian import cli
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_id_number, mask_phone
 from dangjian.authz.paths import common_ancestor, is_strictly_within, is_within
 from dangjian.authz.paths import minimal as minimal_paths
 from dangjian.authz.principal import Grant, Principal, PrincipalKind
 from dangjian.core import idcard
+from dangjian.core.config import Settings, get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.security import (
+    ARGON2_MINIMUM,
+    Argon2Parameters,
     create_access_token,
     decode_access_token,
     generate_password,
     hash_password,
+    password_needs_rehash,
     password_problems,
     verify_password,
 )
@@ -181,25 +190,116 @@ def test_generated_passwords_differ() -> None:
 
 
 def test_hash_is_argon2id_and_verifies() -> None:
-    hashed = hash_password("Hongqi#Shequ-7")
+    hashed = hash_password("Hongqi#Shequ-7", CHEAP)
     assert hashed.startswith("$argon2id$")
-    assert verify_password("Hongqi#Shequ-7", hashed)
-    assert not verify_password("Hongqi#Shequ-8", hashed)
-    assert hash_password("Hongqi#Shequ-7") != hashed  # salted
+    assert verify_password("Hongqi#Shequ-7", hashed, CHEAP)
+    assert not verify_password("Hongqi#Shequ-8", hashed, CHEAP)
+    assert hash_password("Hongqi#Shequ-7", CHEAP) != hashed  # salted
 
 
 def test_long_passwords_are_not_truncated() -> None:
     password = "".join(string.ascii_letters[i % 52] for i in range(199)) + "!"
     assert len(password) == 200
-    hashed = hash_password(password)
-    assert verify_password(password, hashed)
-    assert not verify_password(password[:-1] + "?", hashed)
-    assert not verify_password(password[:72], hashed)
+    hashed = hash_password(password, CHEAP)
+    assert verify_password(password, hashed, CHEAP)
+    assert not verify_password(password[:-1] + "?", hashed, CHEAP)
+    assert not verify_password(password[:72], hashed, CHEAP)
 
 
 def test_no_hash_never_verifies() -> None:
-    assert verify_password("anything", None) is False
-    assert verify_password("", None) is False
+    assert verify_password("anything", None, CHEAP) is False
+    assert verify_password("", None, CHEAP) is False
+
+
+def test_hash_uses_the_configured_parameters_and_older_hashes_keep_verifying() -> None:
+    other = Argon2Parameters(time_cost=2, memory_kib=1024, parallelism=2)
+    made = hash_password("Hongqi#Shequ-7", other)
+    assert made.startswith("$argon2id$v=19$m=1024,t=2,p=2$")
+    assert hash_password("Hongqi#Shequ-7", CHEAP).startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    # the hash carries its own parameters: it verifies whatever the configured ones are now
+    assert verify_password("Hongqi#Shequ-7", made, CHEAP)
+    assert not verify_password("Hongqi#Shequ-8", made, CHEAP)
+    # and is due for a rehash (at the next sign-in) when any parameter differs, up or down
+    assert not password_needs_rehash(made, other)
+    for changed in (
+        dataclasses.replace(other, time_cost=1),
+        dataclasses.replace(other, time_cost=3),
+        dataclasses.replace(other, memory_kib=2048),
+        dataclasses.replace(other, parallelism=1),
+        CHEAP,
+    ):
+        assert password_needs_rehash(made, changed), changed
+
+
+def test_hashing_defaults_are_the_library_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    # argon2-cffi's (RFC 9106 low-memory profile), which passlib uses too: 3 passes, 64 MiB, 4 lanes
+    assert Argon2Parameters() == Argon2Parameters(time_cost=3, memory_kib=65536, parallelism=4)
+    for name in ("TIME_COST", "MEMORY_KIB", "PARALLELISM"):  # the test process sets cheap ones
+        monkeypatch.delenv(f"DANGJIAN_PASSWORD_HASH_{name}")
+    assert Settings(environment="production").password_hashing == Argon2Parameters()
+    assert Argon2Parameters().below(ARGON2_MINIMUM) == []
+
+
+def _hashing(environment: str, params: Argon2Parameters) -> Settings:
+    return Settings(
+        environment=environment,
+        password_hash_time_cost=params.time_cost,
+        password_hash_memory_kib=params.memory_kib,
+        password_hash_parallelism=params.parallelism,
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        (
+            CHEAP,
+            "DANGJIAN_PASSWORD_HASH_TIME_COST=1 < 2, DANGJIAN_PASSWORD_HASH_MEMORY_KIB=8 < 19456",
+        ),
+        (
+            dataclasses.replace(ARGON2_MINIMUM, time_cost=1),
+            "DANGJIAN_PASSWORD_HASH_TIME_COST=1 < 2",
+        ),
+        (
+            dataclasses.replace(ARGON2_MINIMUM, memory_kib=19455),
+            "DANGJIAN_PASSWORD_HASH_MEMORY_KIB=19455 < 19456",
+        ),
+    ],
+)
+def test_weak_hashing_is_refused_outside_development_and_test(
+    params: Argon2Parameters, named: str
+) -> None:
+    for environment in ("production", "staging"):
+        with pytest.raises(ValidationError) as refused:
+            _hashing(environment, params)
+        message = str(refused.value)
+        assert (
+            f"password hashing too weak for DANGJIAN_ENVIRONMENT={environment}: {named}." in message
+        )
+        assert "the minimum (OWASP) is TIME_COST 2, MEMORY_KIB 19456, PARALLELISM 1" in message
+    for environment in ("development", "test"):
+        assert _hashing(environment, params).password_hashing == params
+    assert _hashing("production", ARGON2_MINIMUM).password_hashing == ARGON2_MINIMUM
+
+
+def test_hashing_memory_below_what_argon2_needs_is_refused_everywhere() -> None:
+    with pytest.raises(ValidationError, match="at least 8 × DANGJIAN_PASSWORD_HASH_PARALLELISM"):
+        _hashing("test", Argon2Parameters(time_cost=1, memory_kib=8, parallelism=2))
+    with pytest.raises(ValidationError, match="greater than or equal to 1"):
+        _hashing("test", Argon2Parameters(time_cost=0, memory_kib=8, parallelism=1))
+
+
+def test_weak_hashing_stops_the_cli_with_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DANGJIAN_ENVIRONMENT", "production")
+    monkeypatch.setenv("DANGJIAN_PASSWORD_HASH_TIME_COST", "3")
+    monkeypatch.setenv("DANGJIAN_PASSWORD_HASH_MEMORY_KIB", "4096")
+    get_settings.cache_clear()
+    assert cli.main(["export-openapi", "--output", str(tmp_path / "o.json")]) == 2
+    err = capsys.readouterr().err
+    assert "配置有误" in err and "DANGJIAN_PASSWORD_HASH_MEMORY_KIB=4096 < 19456" in err
+    assert not (tmp_path / "o.json").exists()
 
 
 # --- core/security: access tokens (JWT) -----------------------------------------------------

@@ -66,6 +66,11 @@ export async function startBackend({ accessTtl } = {}) {
     DANGJIAN_VAR_DIR: dir,
     DANGJIAN_SPA_DIR: SPA_DIR,
     DANGJIAN_DEMO_PASSWORD: DEMO_PASSWORD,
+    // The cheapest argon2id (as in the backend tests; allowed in development only): the browser
+    // tests sign in many times and do not test the hashing cost.
+    DANGJIAN_PASSWORD_HASH_TIME_COST: '1',
+    DANGJIAN_PASSWORD_HASH_MEMORY_KIB: '8',
+    DANGJIAN_PASSWORD_HASH_PARALLELISM: '1',
     ...(accessTtl ? { DANGJIAN_ACCESS_TOKEN_TTL_SECONDS: String(accessTtl) } : {}),
   }
   for (const args of [['migrate'], ['seed-demo']]) {

@@ -139,7 +139,10 @@ async def login(
     user = await session.scalar(select(User).where(User.username == name))
     await session.commit()
     password_ok = await run_cpu(
-        security.verify_password, password, user.password_hash if user else None
+        security.verify_password,
+        password,
+        user.password_hash if user else None,
+        settings.password_hashing,
     )
     if user is None or not password_ok or not user.is_active:
         reason = "unknown_user" if user is None else "password" if not password_ok else "inactive"
@@ -148,8 +151,8 @@ async def login(
         )
         raise service.InvalidCredentials()
     new_hash = (
-        await run_cpu(security.hash_password, password)
-        if security.password_needs_rehash(user.password_hash)
+        await run_cpu(security.hash_password, password, settings.password_hashing)
+        if security.password_needs_rehash(user.password_hash, settings.password_hashing)
         else None
     )
     if user.totp_enabled:
@@ -351,12 +354,19 @@ async def change_password(
 ) -> None:
     """修改本人密码；其他会话随之失效。"""
     user = _user(principal)
-    if not await run_cpu(security.verify_password, body.current_password, user.password_hash):
+    if not await run_cpu(
+        security.verify_password,
+        body.current_password,
+        user.password_hash,
+        settings.password_hashing,
+    ):
         raise AppError("当前密码不正确", code="current_password_wrong")
     if body.new_password == body.current_password:
         raise AppError("新密码不能与当前密码相同", code="password_unchanged")
     service.check_password_policy(settings, body.new_password, user.username)
-    user.password_hash = await run_cpu(security.hash_password, body.new_password)
+    user.password_hash = await run_cpu(
+        security.hash_password, body.new_password, settings.password_hashing
+    )
     user.must_change_password = False
     user.password_changed_at = service.now()
     await service.revoke_user_sessions(session, user.id, "password_changed", principal.session_id)

@@ -8,10 +8,13 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dangjian.core import clock
+from dangjian.core.security import ARGON2_MINIMUM, Argon2Parameters
+
+_ARGON2_DEFAULT = Argon2Parameters()
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -45,6 +48,12 @@ class Settings(BaseSettings):
     password_min_length: int = 8
     password_min_classes: int = 3
     totp_required_for_staff: bool = False
+    # argon2id cost of a password hash; below ARGON2_MINIMUM only in development and test.
+    password_hash_time_cost: int = Field(_ARGON2_DEFAULT.time_cost, ge=1, description="passes")
+    password_hash_memory_kib: int = Field(
+        _ARGON2_DEFAULT.memory_kib, ge=8, description="memory per hash in KiB"
+    )
+    password_hash_parallelism: int = Field(_ARGON2_DEFAULT.parallelism, ge=1, description="lanes")
 
     cors_origins: list[str] = Field(default_factory=list)
     cookie_secure: bool | None = Field(None, description="default: True outside development")
@@ -73,6 +82,36 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         clock.load_zone(value)  # fails start-up with a clear message on an unknown zone
         return value
+
+    @model_validator(mode="after")
+    def _strong_enough_hashing(self) -> Settings:
+        # argon2 itself needs 8 KiB per lane.
+        if self.password_hash_memory_kib < 8 * self.password_hash_parallelism:
+            raise ValueError(
+                "DANGJIAN_PASSWORD_HASH_MEMORY_KIB must be at least 8 × "
+                "DANGJIAN_PASSWORD_HASH_PARALLELISM"
+            )
+        weak = self.password_hashing.below(ARGON2_MINIMUM)
+        if weak and not self.is_development:
+            floor = ARGON2_MINIMUM
+            raise ValueError(
+                f"password hashing too weak for DANGJIAN_ENVIRONMENT={self.environment}: "
+                + ", ".join(f"DANGJIAN_PASSWORD_HASH_{w.upper()}" for w in weak)
+                + f". Outside development and test the minimum (OWASP) is TIME_COST "
+                f"{floor.time_cost}, MEMORY_KIB {floor.memory_kib}, PARALLELISM "
+                f"{floor.parallelism}; leave them unset for the defaults "
+                f"({_ARGON2_DEFAULT.time_cost}, {_ARGON2_DEFAULT.memory_kib}, "
+                f"{_ARGON2_DEFAULT.parallelism})"
+            )
+        return self
+
+    @property
+    def password_hashing(self) -> Argon2Parameters:
+        return Argon2Parameters(
+            time_cost=self.password_hash_time_cost,
+            memory_kib=self.password_hash_memory_kib,
+            parallelism=self.password_hash_parallelism,
+        )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -22,33 +22,106 @@ from typing import Any
 
 from jose import JWTError, jwt
 from passlib.context import CryptContext
+from passlib.hash import argon2 as argon2_hash
 
 from dangjian.core import clock
 
 ALGORITHM = "HS256"
 ALLOWED_ALGORITHMS = [ALGORITHM]
 
-_pwd_context = CryptContext(schemes=["argon2"], deprecated="auto", argon2__type="ID")
-# A hash of a random password, verified against when the user does not exist, so that an
-# unknown user and a wrong password take the same time.
-_DUMMY_HASH = _pwd_context.hash(secrets.token_urlsafe(16))
+
+@dataclass(frozen=True)
+class Argon2Parameters:
+    """The cost of one argon2id hash (settings `DANGJIAN_PASSWORD_HASH_*`).
+
+    The defaults are argon2-cffi's (RFC 9106's low-memory profile; passlib uses the same):
+    3 passes over 64 MiB with 4 lanes, ~0.3 s of CPU."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 4
+
+    def below(self, floor: Argon2Parameters) -> list[str]:
+        """Which of the parameters are weaker than `floor` (empty when none is)."""
+        return [
+            f"{name}={value} < {minimum}"
+            for name, value, minimum in (
+                ("time_cost", self.time_cost, floor.time_cost),
+                ("memory_kib", self.memory_kib, floor.memory_kib),
+                ("parallelism", self.parallelism, floor.parallelism),
+            )
+            if value < minimum
+        ]
 
 
-# Hashing and verifying take ~0.3 s of CPU each: async callers run them through
-# `dangjian.core.cpu.run_cpu`, never inline.
-def hash_password(password: str) -> str:
-    return _pwd_context.hash(password)
+# The floor outside development and test: OWASP's Password Storage Cheat Sheet, argon2id with
+# 19 MiB of memory and 2 passes (its memory-lighter options trade memory for more passes; this
+# floor requires both). Tests run with far cheaper parameters; production refuses them.
+ARGON2_MINIMUM = Argon2Parameters(time_cost=2, memory_kib=19 * 1024, parallelism=1)
 
 
-def verify_password(password: str, password_hash: str | None) -> bool:
-    if password_hash is None:
-        _pwd_context.verify(password, _DUMMY_HASH)
-        return False
-    return bool(_pwd_context.verify(password, password_hash))
+class PasswordHasher:
+    """argon2id with one set of parameters. A hash records the parameters it was made with, so
+    hashes made with other parameters keep verifying; `needs_rehash` says when to replace one."""
+
+    def __init__(self, params: Argon2Parameters) -> None:
+        self.params = params
+        self._context = CryptContext(
+            schemes=["argon2"],
+            deprecated="auto",
+            argon2__type="ID",
+            argon2__rounds=params.time_cost,
+            argon2__memory_cost=params.memory_kib,
+            argon2__parallelism=params.parallelism,
+        )
+        # A hash of a random password, verified against when the user does not exist, so that
+        # an unknown user and a wrong password take the same time (same parameters). Made on
+        # first use, in the worker thread that verifies.
+        self._dummy_hash: str | None = None
+
+    def hash(self, password: str) -> str:
+        return str(self._context.hash(password))
+
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        if password_hash is None:
+            if self._dummy_hash is None:
+                self._dummy_hash = self.hash(secrets.token_urlsafe(16))
+            self._context.verify(password, self._dummy_hash)
+            return False
+        return bool(self._context.verify(password, password_hash))
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the hash was made with any other parameters, stronger or weaker (passlib's
+        own check looks at the memory cost only), so that a sign-in brings it to the
+        configured ones."""
+        if self._context.needs_update(password_hash):
+            return True
+        made = argon2_hash.from_string(password_hash)
+        return (made.rounds, made.memory_cost, made.parallelism) != (
+            self.params.time_cost,
+            self.params.memory_kib,
+            self.params.parallelism,
+        )
 
 
-def password_needs_rehash(password_hash: str) -> bool:
-    return bool(_pwd_context.needs_update(password_hash))
+@lru_cache(maxsize=8)
+def password_hasher(params: Argon2Parameters) -> PasswordHasher:
+    return PasswordHasher(params)
+
+
+# Hashing and verifying take ~0.3 s of CPU each with the default parameters: async callers run
+# them through `dangjian.core.cpu.run_cpu`, never inline. The parameters come from the settings
+# (`Settings.password_hashing`).
+def hash_password(password: str, params: Argon2Parameters) -> str:
+    return password_hasher(params).hash(password)
+
+
+def verify_password(password: str, password_hash: str | None, params: Argon2Parameters) -> bool:
+    return password_hasher(params).verify(password, password_hash)
+
+
+def password_needs_rehash(password_hash: str, params: Argon2Parameters) -> bool:
+    return password_hasher(params).needs_rehash(password_hash)
 
 
 @lru_cache

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
-from dangjian.deps import PrincipalDep, SessionDep
+from dangjian.deps import PrincipalDep, SessionDep, SettingsDep
 from dangjian.models import User
 from dangjian.users import service
 from dangjian.users.schemas import PasswordReset, UserCreate, UserCreated, UserRead, UserUpdate
@@ -51,10 +51,10 @@ async def list_users(
 
 @router.post("", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
 async def create_user(
-    body: UserCreate, session: SessionDep, principal: PrincipalDep
+    body: UserCreate, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
 ) -> UserCreated:
     """新建账号（返回一次性初始密码，首次登录须修改）。"""
-    user, password = await service.create(session, principal, body)
+    user, password = await service.create(session, principal, body, settings.password_hashing)
     can = await service.manageable(session, principal, [user])
     return UserCreated(user=_read(user, user.id in can), initial_password=password)
 
@@ -80,8 +80,8 @@ async def update_user(
 
 @router.post("/{user_id}/reset-password", response_model=PasswordReset)
 async def reset_password(
-    user_id: int, session: SessionDep, principal: PrincipalDep
+    user_id: int, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
 ) -> PasswordReset:
     """重置密码（返回一次性密码，持有人须修改；原有会话全部失效，持有人收到站内通知）。"""
-    password = await service.reset_password(session, principal, user_id)
+    password = await service.reset_password(session, principal, user_id, settings.password_hashing)
     return PasswordReset(initial_password=password)

@@ -108,7 +108,12 @@ async def get_user(
     return user, org
 
 
-async def create(session: AsyncSession, principal: Principal, body: UserCreate) -> tuple[User, str]:
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    body: UserCreate,
+    hashing: security.Argon2Parameters,
+) -> tuple[User, str]:
     org = await visible_organization(session, principal, body.organization_id)
     require(principal, Cap.users_manage, org)
     username = auth_service.normalise_username(body.username)
@@ -133,7 +138,7 @@ async def create(session: AsyncSession, principal: Principal, body: UserCreate) 
         display_name=body.display_name,
         organization_id=org.id,
         member_id=body.member_id,
-        password_hash=await run_cpu(security.hash_password, password),
+        password_hash=await run_cpu(security.hash_password, password, hashing),
         must_change_password=True,
     )
     session.add(user)
@@ -182,12 +187,13 @@ async def reset_password(
     session: AsyncSession,
     principal: Principal,
     user_id: int,
+    hashing: security.Argon2Parameters,
 ) -> str:
     """A new one-time password; the holder must change it, is signed out everywhere and told."""
     user, org = await get_user(session, principal, user_id)
     await _require_manageable(session, principal, user, org, "user.password_reset")
     password = security.generate_password()
-    user.password_hash = await run_cpu(security.hash_password, password)
+    user.password_hash = await run_cpu(security.hash_password, password, hashing)
     user.must_change_password = True
     await auth_service.revoke_user_sessions(session, user.id, "password_reset")
     await auth_service.clear_failures(session, user.username)
