@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
+from dangjian.authz.masking import mask_phone, may_see_personal_data
 from dangjian.authz.principal import Principal, scope_clause
 from dangjian.authz.service import require, visible_organization
 from dangjian.core import clock, idcard
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
-from dangjian.members import roster, rules
+from dangjian.members import roster, rules, stored
 from dangjian.members.enums import ETHNICITIES, EventType
 from dangjian.members.schemas import (
     CountRow,
@@ -262,6 +262,8 @@ _LIST_COLUMNS = (
     Member.standing_correction_months,
     Member.id_number_enc,
     Member.mobile_enc,
+    Member.id_number_masked,
+    Member.mobile_masked,
 )
 
 
@@ -276,9 +278,13 @@ def _list_item(
 ) -> MemberListItem:
     # Masked by default, also for holders of roster.full: they see full values only through the
     # audited reveal or an audited full export. A member's own record is theirs to see.
+    # The masked forms are stored (members.stored): only a member's own record is decrypted.
     full = principal.member is not None and principal.member.id == m.id
-    id_number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
-    mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
+    if full:
+        id_number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
+        mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
+    else:
+        id_number, mobile = m.id_number_masked, m.mobile_masked
     lost_since = timeline.lost_since
     stop_due, lapse_due = (
         rules.lost_contact_deadlines(lost_since, timeline.stopped_on)
@@ -301,8 +307,8 @@ def _list_item(
         party_standing_years=rules.party_standing_years(
             m.converted_on, m.standing_correction_months, today
         ),
-        id_number=id_number if full else mask_id_number(id_number),
-        mobile=mobile if full else mask_phone(mobile),
+        id_number=id_number,
+        mobile=mobile,
         masked=not full,
         political_birthday=birthday,
         conversion_due=rules.conversion_due(m.joined_on)
@@ -430,20 +436,11 @@ async def apply_changes(
     if (number := changes.pop("id_number", None)) is not None:
         index = cipher.blind_index(number)
         await ensure_id_number_free(session, principal, index, source=action, member_id=m.id)
-        values.update(
-            id_number_enc=cipher.encrypt(number),
-            id_number_index=index,
-            id_number_tail=number[-4:],
-        )
+        values.update(stored.id_number_columns(cipher, number))
         values.setdefault("birth_date", idcard.birth_date_of(number))
         values.setdefault("gender", Gender(idcard.gender_of(number)))
     if "mobile" in changes:
-        mobile = changes.pop("mobile")
-        values.update(
-            mobile_enc=cipher.encrypt(mobile) if mobile else None,
-            mobile_index=cipher.blind_index(mobile) if mobile else None,
-            mobile_tail=mobile[-4:] if mobile else None,
-        )
+        values.update(stored.mobile_columns(cipher, changes.pop("mobile")))
     if "address" in changes:
         address = changes.pop("address")
         values["address_enc"] = cipher.encrypt(address) if address else None
@@ -584,20 +581,14 @@ async def rate_limited_audit(
 
 
 def encrypted_fields(cipher: PersonalDataCipher, values: dict[str, Any]) -> dict[str, Any]:
-    """The stored form of ID number, mobile and address: AES-GCM, blind index, last 4."""
+    """The stored form of ID number, mobile and address: AES-GCM, blind index, last 4, masked."""
     mobile, address, number = values.get("mobile"), values.get("address"), values.get("id_number")
     out: dict[str, Any] = {
-        "mobile_enc": cipher.encrypt(mobile) if mobile else None,
-        "mobile_index": cipher.blind_index(mobile) if mobile else None,
-        "mobile_tail": mobile[-4:] if mobile else None,
+        **stored.mobile_columns(cipher, mobile),
         "address_enc": cipher.encrypt(address) if address else None,
     }
     if number:
-        out.update(
-            id_number_enc=cipher.encrypt(number),
-            id_number_index=cipher.blind_index(number),
-            id_number_tail=number[-4:],
-        )
+        out.update(stored.id_number_columns(cipher, number))
     return out
 
 

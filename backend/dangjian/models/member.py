@@ -40,9 +40,14 @@ class Member(TimestampMixin, Base):
     id_number_tail: Mapped[str | None] = mapped_column(
         String(4), index=True, comment="身份号码后4位"
     )
+    # The masked forms the roster shows by default (not secret): a page decrypts nothing.
+    id_number_masked: Mapped[str | None] = mapped_column(
+        String(32), comment="公民身份号码（脱敏）"
+    )
     mobile_enc: Mapped[str | None] = mapped_column(String(255), comment="手机号码（加密）")
     mobile_index: Mapped[str | None] = mapped_column(String(64), index=True, comment="手机号码索引")
     mobile_tail: Mapped[str | None] = mapped_column(String(4), index=True, comment="手机号码后4位")
+    mobile_masked: Mapped[str | None] = mapped_column(String(32), comment="手机号码（脱敏）")
     landline: Mapped[str | None] = mapped_column(String(32), comment="固定电话")
     ethnicity: Mapped[str | None] = mapped_column(String(16), comment="民族")
     education: Mapped[str | None] = mapped_column(String(32), comment="学历")
