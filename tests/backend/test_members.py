@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from dangjian.core import clock
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.members import rules
-from dangjian.members.stored import id_number_columns
 from dangjian.members.enums import EventType
+from dangjian.members.stored import id_number_columns
 from dangjian.models import AuditLog, Member
 from dangjian.models.enums import MemberKind, MemberStatus
 
@@ -156,9 +156,7 @@ async def test_an_id_number_ending_in_x_is_found_by_its_last_four(ctx: Ctx) -> N
     async with ctx.db.sessionmaker() as s, s.begin():
         cipher = PersonalDataCipher(TEST_DATA_KEY)
         await s.execute(
-            update(Member)
-            .where(Member.id == m.id)
-            .values(**id_number_columns(cipher, number))
+            update(Member).where(Member.id == m.id).values(**id_number_columns(cipher, number))
         )
     for q in (number[-4:], number[-4:].lower()):
         found = (await ctx.get(M, "secretary", params={"q": q})).json()

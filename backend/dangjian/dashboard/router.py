@@ -14,7 +14,7 @@ from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import OutputModel
 from dangjian.deps import PrincipalDep, SessionDep, TodayDep
-from dangjian.models import AuditLog, Member, Organization, OrganizationTerm
+from dangjian.models import AuditLog, MemberCount, Organization, OrganizationTerm
 from dangjian.models.enums import MemberKind, MemberStatus, OrgKind
 from dangjian.organizations import rules
 
@@ -74,17 +74,17 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
         else []
     )
     result = []
-    for org in orgs:  # one grouped count per organisation the caller holds a post in
+    for org in orgs:  # one grouped sum of the trigger-kept counts per organisation held
         counts = dict(
             (
                 await session.execute(
-                    select(Member.kind, func.count())
-                    .join(Organization, Organization.id == Member.organization_id)
+                    select(MemberCount.kind, func.sum(MemberCount.members))
+                    .join(Organization, Organization.id == MemberCount.organization_id)
                     .where(
                         Organization.path.startswith(org.path, autoescape=True),
-                        Member.status.in_(ACTIVE_STATUSES),
+                        MemberCount.status.in_(ACTIVE_STATUSES),
                     )
-                    .group_by(Member.kind)
+                    .group_by(MemberCount.kind)
                 )
             ).all()
         )
@@ -94,8 +94,8 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
                 name=org.name,
                 kind=org.kind,
                 member_counts=MemberCounts(
-                    formal=counts.get(MemberKind.formal, 0),
-                    probationary=counts.get(MemberKind.probationary, 0),
+                    formal=int(counts.get(MemberKind.formal) or 0),
+                    probationary=int(counts.get(MemberKind.probationary) or 0),
                 ),
             )
         )
