@@ -105,23 +105,23 @@ def has_category(category: str) -> Any:
     return cast(Member.categories, String).like(f'%"{category}"%')
 
 
-def _last_on(event_type: EventType) -> Any:
+def _last_on(event_type: EventType, member_id: Any = Member.id) -> Any:
     return (
         select(func.max(MemberEvent.occurred_on))
-        .where(MemberEvent.member_id == Member.id, MemberEvent.type == event_type)
+        .where(MemberEvent.member_id == member_id, MemberEvent.type == event_type)
         .scalar_subquery()
     )
 
 
-def _lost_since() -> Any:
-    return _last_on(EventType.lost_contact)
+def _lost_since(member_id: Any = Member.id) -> Any:
+    return _last_on(EventType.lost_contact, member_id)
 
 
-def _probation_ends_on() -> Any:
+def _probation_ends_on(member_id: Any = Member.id) -> Any:
     """The end date of the member's latest 留党察看 (DISC-03)."""
     return (
         select(MemberEvent.ends_on)
-        .where(MemberEvent.member_id == Member.id, MemberEvent.type == EventType.party_probation)
+        .where(MemberEvent.member_id == member_id, MemberEvent.type == EventType.party_probation)
         .order_by(MemberEvent.occurred_on.desc(), MemberEvent.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -137,11 +137,12 @@ class Timeline:
     probation_ends_on: date | None = None
 
 
-def _timeline_columns() -> tuple[Any, ...]:
+def _timeline_columns(member_id: Any = Member.id) -> tuple[Any, ...]:
+    """The Timeline of the member whose id is `member_id` (a column of Member or of a page)."""
     return (
-        _lost_since().label("lost_since"),
-        _last_on(EventType.stop_membership).label("stopped_on"),
-        _probation_ends_on().label("probation_ends_on"),
+        _lost_since(member_id).label("lost_since"),
+        _last_on(EventType.stop_membership, member_id).label("stopped_on"),
+        _probation_ends_on(member_id).label("probation_ends_on"),
     )
 
 
@@ -224,14 +225,6 @@ async def list_members(
     today: date,
 ) -> tuple[list[MemberListItem], int]:
     stmt = await _filtered(session, principal, f, today)
-    # Plain columns, not ORM entities: a page of rows needs no identity map or change tracking.
-    listed = stmt.with_only_columns(
-        *_LIST_COLUMNS,
-        Organization.name.label("org_name"),
-        Organization.path,
-        *_timeline_columns(),
-    )
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = {
         MemberSort.name: (Member.name, Member.id),
         MemberSort.id: (Member.id,),
@@ -240,7 +233,32 @@ async def list_members(
         MemberSort.birth_date: (Member.birth_date, Member.id),
         MemberSort.birth_date_desc: (Member.birth_date.desc(), Member.id),
     }[f.sort]
-    rows = (await session.execute(listed.order_by(*order).offset(offset).limit(limit))).all()
+    # One statement for the page and the total: plain columns (a page of rows needs no identity
+    # map), the total as a window count over the filtered rows, and the event look-ups only for
+    # the page's rows (in the select list of the inner query PostgreSQL would run them for every
+    # filtered row before sorting).
+    page = (
+        stmt.with_only_columns(
+            *_LIST_COLUMNS,
+            Organization.name.label("org_name"),
+            Organization.path,
+            func.count().over().label("total"),
+            func.row_number().over(order_by=order).label("position"),
+        )
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+    rows = (
+        await session.execute(select(page, *_timeline_columns(page.c.id)).order_by(page.c.position))
+    ).all()
+    if rows:
+        total = rows[0].total
+    elif offset == 0:
+        total = 0
+    else:  # past the last page: the window had no row to count on
+        total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     items = [
         _list_item(principal, cipher, r, r.org_name, r.path, _timeline(r), today) for r in rows
     ]

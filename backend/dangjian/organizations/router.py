@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -35,7 +35,7 @@ router = APIRouter(
 
 
 @router.get("/tree", response_model=list[OrganizationNode])
-async def tree(session: SessionDep, principal: PrincipalDep) -> list[OrganizationNode]:
+async def tree(session: SessionDep, principal: PrincipalDep) -> list[dict[str, Any]]:
     """组织树（本人可见范围，含各组织党员人数）。"""
     return await service.tree(session, principal)
 

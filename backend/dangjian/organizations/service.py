@@ -6,8 +6,8 @@ import uuid
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Enum, String, exists, func, literal, select, type_coerce, update
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
@@ -21,7 +21,6 @@ from dangjian.models.enums import LABELS, MemberKind, OrgKind, PostKind
 from dangjian.organizations import rules
 from dangjian.organizations.schemas import (
     OrganizationCreate,
-    OrganizationNode,
     OrganizationRead,
     OrganizationUpdate,
     PostCreate,
@@ -44,14 +43,25 @@ def snapshot(org: Organization) -> dict[str, Any]:
 
 
 # The columns of an OrganizationRead, read as plain rows: a street's tree is ~2 100 nodes.
-_NODE_COLUMNS = tuple(getattr(Organization, name) for name in OrganizationRead.model_fields)
+# Enum columns come back as their stored strings: the response model makes them enums again.
+_NODE_FIELDS = tuple(OrganizationRead.model_fields)
+_NODE_COLUMNS = tuple(
+    type_coerce(column, String).label(name)
+    if isinstance((column := getattr(Organization, name)).type, Enum)
+    else column
+    for name in _NODE_FIELDS
+)
 
 
-async def tree(session: AsyncSession, principal: Principal) -> list[OrganizationNode]:
-    """The caller's visible organisations as a forest rooted at its scope roots."""
+async def tree(session: AsyncSession, principal: Principal) -> list[dict[str, Any]]:
+    """The caller's visible organisations as a forest rooted at its scope roots.
+
+    Plain dicts in the shape of OrganizationNode, validated and serialised once by the route's
+    response model (ORM objects and a model per node cost more than the query at this size)."""
     scope = scoped_organizations(principal).whereclause
+    conn = await session.connection()
     rows = (
-        await session.execute(
+        await conn.execute(
             select(*_NODE_COLUMNS)
             .where(scope)  # type: ignore[arg-type]
             .order_by(Organization.depth, Organization.sort_order, Organization.id)
@@ -62,7 +72,7 @@ async def tree(session: AsyncSession, principal: Principal) -> list[Organization
     # Direct counts from the trigger-kept member_counts (every kind and status, as before).
     direct: dict[int, int] = dict(
         (
-            await session.execute(
+            await conn.execute(
                 select(MemberCount.organization_id, func.sum(MemberCount.members))
                 .join(Organization, Organization.id == MemberCount.organization_id)
                 .where(scope)  # type: ignore[arg-type]
@@ -70,25 +80,25 @@ async def tree(session: AsyncSession, principal: Principal) -> list[Organization
             )
         ).all()
     )
-    # Trusted values straight from the database: built without re-validating each node (the
-    # response model still serialises them).
-    nodes = {
-        r.id: OrganizationNode.model_construct(**r._mapping, member_count=0, children=[])
-        for r in rows
-    }
-    by_path = {r.path: nodes[r.id] for r in rows}
-    for r in rows:  # subtree totals: add each direct count to every visible ancestor
-        count = int(direct.get(r.id) or 0)
-        if count:
-            segments = r.path.strip("/").split("/")
-            for i in range(1, len(segments) + 1):
-                node = by_path.get("/" + "/".join(segments[:i]) + "/")
-                if node is not None:
-                    node.member_count += count
-    roots: list[OrganizationNode] = []
+    nodes: dict[int, dict[str, Any]] = {}
+    by_path: dict[str, dict[str, Any]] = {}
     for r in rows:
-        parent = nodes.get(r.parent_id) if r.parent_id else None
-        (parent.children if parent else roots).append(nodes[r.id])
+        node = dict(zip(_NODE_FIELDS, r, strict=True))
+        node["member_count"], node["children"] = 0, []
+        nodes[node["id"]] = by_path[node["path"]] = node
+    for org_id, count in direct.items():  # subtree totals: each direct count to every ancestor
+        org = nodes.get(org_id)
+        if org is None or not count:
+            continue
+        segments = org["path"].strip("/").split("/")
+        for i in range(1, len(segments) + 1):
+            ancestor = by_path.get("/" + "/".join(segments[:i]) + "/")
+            if ancestor is not None:
+                ancestor["member_count"] += int(count)
+    roots: list[dict[str, Any]] = []
+    for node in nodes.values():  # insertion order: depth, sort order, id
+        parent = nodes.get(node["parent_id"]) if node["parent_id"] else None
+        (parent["children"] if parent else roots).append(node)
     return roots
 
 
