@@ -11,7 +11,7 @@ from dangjian.audit.router import AuditRead, audit_read
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import scope_clause
 from dangjian.core.errors import PROBLEM_RESPONSES
-from dangjian.core.routing import TransactionalRoute
+from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.core.schemas import OutputModel
 from dangjian.deps import PrincipalDep, SessionDep, TodayDep
 from dangjian.models import AuditLog, MemberCount, Organization, OrganizationTerm
@@ -61,6 +61,7 @@ class DashboardRead(OutputModel):
 
 
 @router.get("", response_model=DashboardRead)
+@read_only
 async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDep) -> DashboardRead:
     """工作台：本人所在组织的党员人数、换届提醒、最近操作。"""
     org_ids = [g.organization_id for g in principal.grants]
