@@ -116,7 +116,6 @@ def bound_parameters(call: Callable[..., Any]) -> None:
 
 
 _READ_ONLY = "__dangjian_read_only__"
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -146,11 +145,10 @@ class TransactionalRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route_handler(request: Request) -> Response:
-            factory = request.app.state.db.sessionmaker
-            async with factory() as session:
+            db = request.app.state.db
+            bind = {"bind": db.autocommit_engine} if self.read_only else {}
+            async with db.sessionmaker(**bind) as session:
                 request.state.db_session = session
-                if self.read_only:
-                    await session.connection(execution_options=_AUTOCOMMIT)
                 try:
                     response = await handler(request)
                 except BaseException:
