@@ -21,6 +21,7 @@ from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
 from dangjian.dues.demo import seed_dues
+from dangjian.members import stored
 from dangjian.members.enums import Education
 from dangjian.models import ApiClient, Member, Organization, OrganizationTerm, Post, User
 from dangjian.models.enums import ClientKind, MemberKind, OrgCategory, OrgKind, PostKind
@@ -103,12 +104,8 @@ class DemoBuilder:
             "name": self.faker.name_male() if male else self.faker.name_female(),
             "gender": "male" if male else "female",
             "birth_date": born,
-            "id_number_enc": self.cipher.encrypt(number),
-            "id_number_index": index,
-            "id_number_tail": number[-4:],
-            "mobile_enc": self.cipher.encrypt(mobile),
-            "mobile_index": self.cipher.blind_index(mobile),
-            "mobile_tail": mobile[-4:],
+            **stored.id_number_columns(self.cipher, number),
+            **stored.mobile_columns(self.cipher, mobile),
             "ethnicity": self.rng.choice(ETHNICITIES),
             "education": self.rng.choice(EDUCATION),
             "kind": MemberKind.probationary if probationary else MemberKind.formal,

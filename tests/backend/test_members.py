@@ -13,6 +13,7 @@ from dangjian.core import clock
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.members import rules
 from dangjian.members.enums import EventType
+from dangjian.members.stored import id_number_columns
 from dangjian.models import AuditLog, Member
 from dangjian.models.enums import MemberKind, MemberStatus
 
@@ -91,6 +92,40 @@ async def test_personal_data_is_masked_by_default_and_revealed_only_on_request(c
     assert all(i["masked"] for i in listed)
 
 
+async def test_the_list_shows_the_stored_masked_forms_and_an_update_rewrites_them(
+    ctx: Ctx,
+) -> None:
+    """ROLES.md rule 3: the list reads the stored masked forms (members.stored) without
+    decrypting; a new mobile or ID number replaces them, so the list never shows a stale one."""
+    m = await fresh_member(ctx, ctx.ids["child"])
+
+    async def listed() -> dict[str, object]:
+        page = (await ctx.get(M, "secretary", params={"q": m.name, "size": 100})).json()
+        return next(i for i in page["items"] if i["id"] == m.id)
+
+    full = (await ctx.post(f"{M}/{m.id}/reveal", "secretary")).json()
+    item = await listed()
+    assert item["id_number"] == full["id_number"][:4] + "*" * 10 + full["id_number"][-4:]
+    assert item["mobile"] == "*" * 7 + full["mobile"][-4:] and item["masked"] is True
+    tag = (await ctx.get(f"{M}/{m.id}", "clerk")).headers["etag"]
+    changed = await ctx.client.patch(
+        f"{M}/{m.id}",
+        json={"mobile": "13912345678", "id_number": "11010519491231002X"},
+        headers={**ctx.auth("clerk"), "If-Match": tag},
+    )
+    assert changed.status_code == 200, changed.text
+    item = await listed()
+    assert item["mobile"] == "*******5678"
+    assert item["id_number"] == "1101**********002X"
+    async with ctx.db.sessionmaker() as s:
+        stored = (
+            await s.execute(
+                select(Member.id_number_masked, Member.mobile_masked).where(Member.id == m.id)
+            )
+        ).one()
+    assert tuple(stored) == ("1101**********002X", "*******5678")
+
+
 async def test_the_roster_is_closed_to_members_and_foreign_secretaries(ctx: Ctx) -> None:
     m = await fresh_member(ctx, ctx.ids["child"])
     assert (await ctx.get(f"{M}/{m.id}", "secretary2")).status_code == 404
@@ -121,13 +156,7 @@ async def test_an_id_number_ending_in_x_is_found_by_its_last_four(ctx: Ctx) -> N
     async with ctx.db.sessionmaker() as s, s.begin():
         cipher = PersonalDataCipher(TEST_DATA_KEY)
         await s.execute(
-            update(Member)
-            .where(Member.id == m.id)
-            .values(
-                id_number_enc=cipher.encrypt(number),
-                id_number_index=cipher.blind_index(number),
-                id_number_tail=number[-4:],
-            )
+            update(Member).where(Member.id == m.id).values(**id_number_columns(cipher, number))
         )
     for q in (number[-4:], number[-4:].lower()):
         found = (await ctx.get(M, "secretary", params={"q": q})).json()

@@ -122,12 +122,12 @@ FOUNDATION = "5f0f10a174c2"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def test_upgrading_a_populated_database_keeps_its_links_and_backfills_search_tails(
+def test_upgrading_a_populated_database_keeps_its_links_and_backfills_derived_columns(
     scratch_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The roster migration rebuilds `members` on SQLite (batch mode): the users' member links
-    must survive it (foreign keys are off while migrating), and the new last-4 search columns
-    are filled from the encrypted values."""
+    must survive it (foreign keys are off while migrating), and the last-4 search columns and
+    the masked forms are filled from the encrypted values."""
     from conftest import TEST_DATA_KEY
 
     from dangjian.core.config import get_settings
@@ -177,9 +177,11 @@ def test_upgrading_a_populated_database_keeps_its_links_and_backfills_search_tai
         scratch_url,
         lambda c: c.execute(
             text(
-                "SELECT u.member_id, m.id_number_tail, m.mobile_tail, m.version FROM users u"
+                "SELECT u.member_id, m.id_number_tail, m.mobile_tail, m.version,"
+                " m.id_number_masked, m.mobile_masked FROM users u"
                 " JOIN members m ON m.id = u.member_id"
             )
         ).one(),
     )
-    assert tuple(link) == (1, "002X", "8000", 1)
+    # The stored masked forms (c0ffee5e0001) are back-filled from the encrypted values too.
+    assert tuple(link) == (1, "002X", "8000", 1, "1101**********002X", "*******8000")

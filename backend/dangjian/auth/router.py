@@ -32,7 +32,7 @@ from dangjian.core import security
 from dangjian.core.config import Settings
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import PROBLEM_RESPONSES, AppError, Forbidden, NotFound, Unauthorized
-from dangjian.core.routing import TransactionalRoute
+from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.deps import (
     AnyPrincipalDep,
     CipherDep,
@@ -264,6 +264,7 @@ async def logout(
 
 
 @router.get("/me", response_model=MeRead)
+@read_only
 async def me(session: SessionDep, principal: AnyPrincipalDep) -> MeRead:
     """当前登录者：账号、关联党员、职务，以及在各党组织的权限。"""
     posts: list[MePost] = []

@@ -7,6 +7,7 @@ tokens are rows, so any number of API processes enforce the same lock-out and re
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -564,6 +565,18 @@ _ACTIVE_POSTS = (
         (Post.end_date.is_(None)) | (Post.end_date >= bindparam("today")),
     )
 )
+# Both in one round trip for a request: a row per active post of the session's user (one row
+# with NULL post columns when there is none, or for an API client's session).
+_SESSION_USER_MEMBER_POSTS = (
+    _SESSION_USER_MEMBER.add_columns(Post.kind, Organization.id, Organization.path)
+    .outerjoin(
+        Post,
+        (Post.user_id == User.id)
+        & (Post.start_date <= bindparam("today"))
+        & ((Post.end_date.is_(None)) | (Post.end_date >= bindparam("today"))),
+    )
+    .outerjoin(Organization, Organization.id == Post.organization_id)
+)
 
 
 async def load_principal(
@@ -572,9 +585,14 @@ async def load_principal(
     claims = security.decode_access_token(token, key=settings.signing_key())
     if claims is None:
         raise Unauthorized("登录已失效，请重新登录", code="token_invalid")
-    # One round trip for the session, its user and the user's member record (the common case).
-    row = (await session.execute(_SESSION_USER_MEMBER, {"session_id": claims.session_id})).first()
-    auth_session, user, member = row if row is not None else (None, None, None)
+    # One round trip for the session, its user, the user's member record and active posts.
+    rows = (
+        await session.execute(
+            _SESSION_USER_MEMBER_POSTS,
+            {"session_id": claims.session_id, "today": clock.today()},
+        )
+    ).all()
+    auth_session, user, member = rows[0][:3] if rows else (None, None, None)
     problem = session_problem(auth_session, settings)
     if problem or auth_session is None:
         if problem == "idle" and auth_session is not None:
@@ -593,8 +611,9 @@ async def load_principal(
             update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now())
         )
         await session.commit()
+    posts = [(kind, org_id, path) for *_, kind, org_id, path in rows if kind is not None]
     return await _user_principal(
-        session, user, member, auth_session.id, ip, restricted=auth_session.restricted
+        session, user, member, auth_session.id, ip, restricted=auth_session.restricted, posts=posts
     )
 
 
@@ -613,12 +632,18 @@ async def _user_principal(
     ip: str | None,
     *,
     restricted: bool,
+    posts: Sequence[tuple[PostKind, int, str]] | None = None,
 ) -> Principal:
-    rows = (
-        await session.execute(_ACTIVE_POSTS, {"user_id": user.id, "today": clock.today()})
-    ).all()
+    """`posts`: the user's active posts (kind, organisation id, path) when already read."""
+    if posts is None:
+        posts = [
+            (kind, org_id, path)
+            for kind, org_id, path in await session.execute(
+                _ACTIVE_POSTS, {"user_id": user.id, "today": clock.today()}
+            )
+        ]
     by_org: dict[tuple[int, str], set[Cap]] = {}
-    for post_kind, org_id, path in rows:
+    for post_kind, org_id, path in posts:
         caps = POST_CAPABILITIES[post_kind]
         if not is_root_path(path):
             caps = caps - ROOT_ONLY_CAPABILITIES

@@ -91,6 +91,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # The same pool, every statement outside a transaction: the sessions of read-only routes
+        # (core/routing.py) bind to it, so none of their connections sends BEGIN or COMMIT.
+        self.autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self.sessionmaker() as session:

@@ -10,18 +10,19 @@ second statement (a plain count), so `total` is right there too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Subquery
 
 from dangjian.core.schemas import PageParams
 
 T = TypeVar("T")
 
 _TOTAL = "_page_total"
+_POSITION = "_page_position"
 
 
 async def paginate_rows(
@@ -30,16 +31,26 @@ async def paginate_rows(
     *,
     order_by: Sequence[ColumnElement[Any] | Any],
     page: PageParams,
+    after: Callable[[Subquery], Sequence[Any]] | None = None,
 ) -> tuple[list[Row[*tuple[Any, ...]]], int]:
     """The rows of `page` of `stmt` in `order_by` order (give a unique last key), and the total.
 
-    Each row keeps the columns and labels of `stmt` (plus the count, under a private label)."""
-    paged = (
-        stmt.add_columns(func.count().over().label(_TOTAL))
-        .order_by(*order_by)
-        .offset(page.offset)
-        .limit(page.size)
-    )
+    Each row keeps the columns and labels of `stmt` (plus the count, under a private label).
+    `after(page)` adds columns computed for the page's rows only — correlated look-ups that,
+    in the select list of the statement itself, PostgreSQL would run for every filtered row
+    before sorting; they are selected from the page as a subquery, in the page's order."""
+    counted = stmt.add_columns(func.count().over().label(_TOTAL))
+    if after is None:
+        paged = counted.order_by(*order_by).offset(page.offset).limit(page.size)
+    else:
+        inner = (
+            counted.add_columns(func.row_number().over(order_by=list(order_by)).label(_POSITION))
+            .order_by(*order_by)
+            .offset(page.offset)
+            .limit(page.size)
+            .subquery("page")
+        )
+        paged = select(inner, *after(inner)).order_by(inner.c[_POSITION])
     rows = list((await session.execute(paged)).all())
     if rows:
         return rows, int(rows[0]._mapping[_TOTAL])

@@ -11,10 +11,10 @@ from dangjian.audit.router import AuditRead, audit_read
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.paths import subtree
 from dangjian.core.errors import PROBLEM_RESPONSES
-from dangjian.core.routing import TransactionalRoute
+from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.core.schemas import OutputModel
 from dangjian.deps import PrincipalDep, SessionDep, TodayDep
-from dangjian.models import AuditLog, Member, Organization, OrganizationTerm
+from dangjian.models import AuditLog, MemberCount, Organization, OrganizationTerm
 from dangjian.models.enums import MemberKind, MemberStatus, OrgKind
 from dangjian.organizations import rules
 
@@ -61,6 +61,7 @@ class DashboardRead(OutputModel):
 
 
 @router.get("", response_model=DashboardRead)
+@read_only
 async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDep) -> DashboardRead:
     """工作台：本人所在组织的党员人数、换届提醒、最近操作。"""
     org_ids = [g.organization_id for g in principal.grants]
@@ -74,17 +75,17 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
         else []
     )
     result = []
-    for org in orgs:  # one grouped count per organisation the caller holds a post in
+    for org in orgs:  # one grouped sum of the trigger-kept counts per organisation held
         counts = dict(
             (
                 await session.execute(
-                    select(Member.kind, func.count())
-                    .join(Organization, Organization.id == Member.organization_id)
+                    select(MemberCount.kind, func.sum(MemberCount.members))
+                    .join(Organization, Organization.id == MemberCount.organization_id)
                     .where(
                         subtree(Organization.path, org),
-                        Member.status.in_(ACTIVE_STATUSES),
+                        MemberCount.status.in_(ACTIVE_STATUSES),
                     )
-                    .group_by(Member.kind)
+                    .group_by(MemberCount.kind)
                 )
             ).all()
         )
@@ -94,8 +95,8 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
                 name=org.name,
                 kind=org.kind,
                 member_counts=MemberCounts(
-                    formal=counts.get(MemberKind.formal, 0),
-                    probationary=counts.get(MemberKind.probationary, 0),
+                    formal=int(counts.get(MemberKind.formal) or 0),
+                    probationary=int(counts.get(MemberKind.probationary) or 0),
                 ),
             )
         )

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
+from dangjian.authz.masking import mask_phone, may_see_personal_data
 from dangjian.authz.paths import within_any
 from dangjian.authz.principal import Principal
 from dangjian.core import clock
@@ -320,13 +320,17 @@ def _export_rows(
     for m, org_name, path in rows:
         show = full and may_see_personal_data(principal, organization_path=path, member_id=m.id)
         masked_any = masked_any or not show
-        number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
-        mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
+        # The masked forms are stored (members.stored): only a shown row is decrypted.
+        if show:
+            number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
+            mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
+        else:
+            number, mobile = m.id_number_masked, m.mobile_masked
         address = cipher.decrypt(m.address_enc) if m.address_enc and show else None
         out.append(
             [
                 m.name,
-                number if show else mask_id_number(number),
+                number,
                 LABELS.get(m.gender, m.gender),
                 m.ethnicity,
                 m.education,
@@ -339,7 +343,7 @@ def _export_rows(
                 m.work_started_on,
                 m.professional_title,
                 m.new_stratum,
-                mobile if show else mask_phone(mobile),
+                mobile,
                 m.landline if show else mask_phone(m.landline),
                 m.registered_residence,
                 address,

@@ -12,7 +12,7 @@ from dangjian.authz.capabilities import Cap
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
 from dangjian.core.exports import XLSX
-from dangjian.core.routing import TransactionalRoute
+from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import CipherDep, FilesDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.members import corrections, importing, photos, service, xlsx
@@ -45,6 +45,7 @@ me_router = APIRouter(
 
 
 @router.get("", response_model=Page[MemberListItem])
+@read_only
 async def list_members(
     session: SessionDep,
     principal: PrincipalDep,

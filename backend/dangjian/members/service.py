@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
-from dangjian.authz.masking import mask_id_number, mask_phone, may_see_personal_data
+from dangjian.authz.masking import mask_phone, may_see_personal_data
 from dangjian.authz.paths import common_ancestor, subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
@@ -22,7 +22,7 @@ from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
 from dangjian.core.pagination import paginate_rows
 from dangjian.core.schemas import PageParams
-from dangjian.members import roster, rules
+from dangjian.members import roster, rules, stored
 from dangjian.members.enums import ETHNICITIES, EventType
 from dangjian.members.schemas import (
     CountRow,
@@ -108,23 +108,23 @@ def has_category(category: str) -> Any:
     return cast(Member.categories, String).like(f'%"{category}"%')
 
 
-def _last_on(event_type: EventType) -> Any:
+def _last_on(event_type: EventType, member_id: Any = Member.id) -> Any:
     return (
         select(func.max(MemberEvent.occurred_on))
-        .where(MemberEvent.member_id == Member.id, MemberEvent.type == event_type)
+        .where(MemberEvent.member_id == member_id, MemberEvent.type == event_type)
         .scalar_subquery()
     )
 
 
-def _lost_since() -> Any:
-    return _last_on(EventType.lost_contact)
+def _lost_since(member_id: Any = Member.id) -> Any:
+    return _last_on(EventType.lost_contact, member_id)
 
 
-def _probation_ends_on() -> Any:
+def _probation_ends_on(member_id: Any = Member.id) -> Any:
     """The end date of the member's latest 留党察看 (DISC-03)."""
     return (
         select(MemberEvent.ends_on)
-        .where(MemberEvent.member_id == Member.id, MemberEvent.type == EventType.party_probation)
+        .where(MemberEvent.member_id == member_id, MemberEvent.type == EventType.party_probation)
         .order_by(MemberEvent.occurred_on.desc(), MemberEvent.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -140,11 +140,12 @@ class Timeline:
     probation_ends_on: date | None = None
 
 
-def _timeline_columns() -> tuple[Any, ...]:
+def _timeline_columns(member_id: Any = Member.id) -> tuple[Any, ...]:
+    """The Timeline of the member whose id is `member_id` (a column of Member or of a page)."""
     return (
-        _lost_since().label("lost_since"),
-        _last_on(EventType.stop_membership).label("stopped_on"),
-        _probation_ends_on().label("probation_ends_on"),
+        _lost_since(member_id).label("lost_since"),
+        _last_on(EventType.stop_membership, member_id).label("stopped_on"),
+        _probation_ends_on(member_id).label("probation_ends_on"),
     )
 
 
@@ -231,7 +232,6 @@ async def list_members(
         *_LIST_COLUMNS,
         Organization.name.label("org_name"),
         Organization.path,
-        *_timeline_columns(),
     )
     order = {
         MemberSort.name: (Member.name, Member.id),
@@ -241,7 +241,10 @@ async def list_members(
         MemberSort.birth_date: (Member.birth_date, Member.id),
         MemberSort.birth_date_desc: (Member.birth_date.desc(), Member.id),
     }[f.sort]
-    rows, total = await paginate_rows(session, listed, order_by=order, page=page)
+    # The event look-ups run for the page's rows only (pagination `after`).
+    rows, total = await paginate_rows(
+        session, listed, order_by=order, page=page, after=lambda p: _timeline_columns(p.c.id)
+    )
     items = [
         _list_item(principal, cipher, r, r.org_name, r.path, _timeline(r), today) for r in rows
     ]
@@ -263,6 +266,8 @@ _LIST_COLUMNS = (
     Member.standing_correction_months,
     Member.id_number_enc,
     Member.mobile_enc,
+    Member.id_number_masked,
+    Member.mobile_masked,
 )
 
 
@@ -277,9 +282,13 @@ def _list_item(
 ) -> MemberListItem:
     # Masked by default, also for holders of roster.full: they see full values only through the
     # audited reveal or an audited full export. A member's own record is theirs to see.
+    # The masked forms are stored (members.stored): only a member's own record is decrypted.
     full = principal.member is not None and principal.member.id == m.id
-    id_number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
-    mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
+    if full:
+        id_number = cipher.decrypt(m.id_number_enc) if m.id_number_enc else None
+        mobile = cipher.decrypt(m.mobile_enc) if m.mobile_enc else None
+    else:
+        id_number, mobile = m.id_number_masked, m.mobile_masked
     lost_since = timeline.lost_since
     stop_due, lapse_due = (
         rules.lost_contact_deadlines(lost_since, timeline.stopped_on)
@@ -302,8 +311,8 @@ def _list_item(
         party_standing_years=rules.party_standing_years(
             m.converted_on, m.standing_correction_months, today
         ),
-        id_number=id_number if full else mask_id_number(id_number),
-        mobile=mobile if full else mask_phone(mobile),
+        id_number=id_number,
+        mobile=mobile,
         masked=not full,
         political_birthday=birthday,
         conversion_due=rules.conversion_due(m.joined_on)
@@ -431,20 +440,11 @@ async def apply_changes(
     if (number := changes.pop("id_number", None)) is not None:
         index = cipher.blind_index(number)
         await ensure_id_number_free(session, principal, index, source=action, member_id=m.id)
-        values.update(
-            id_number_enc=cipher.encrypt(number),
-            id_number_index=index,
-            id_number_tail=number[-4:],
-        )
+        values.update(stored.id_number_columns(cipher, number))
         values.setdefault("birth_date", idcard.birth_date_of(number))
         values.setdefault("gender", Gender(idcard.gender_of(number)))
     if "mobile" in changes:
-        mobile = changes.pop("mobile")
-        values.update(
-            mobile_enc=cipher.encrypt(mobile) if mobile else None,
-            mobile_index=cipher.blind_index(mobile) if mobile else None,
-            mobile_tail=mobile[-4:] if mobile else None,
-        )
+        values.update(stored.mobile_columns(cipher, changes.pop("mobile")))
     if "address" in changes:
         address = changes.pop("address")
         values["address_enc"] = cipher.encrypt(address) if address else None
@@ -575,20 +575,14 @@ async def rate_limited_audit(
 
 
 def encrypted_fields(cipher: PersonalDataCipher, values: dict[str, Any]) -> dict[str, Any]:
-    """The stored form of ID number, mobile and address: AES-GCM, blind index, last 4."""
+    """The stored form of ID number, mobile and address: AES-GCM, blind index, last 4, masked."""
     mobile, address, number = values.get("mobile"), values.get("address"), values.get("id_number")
     out: dict[str, Any] = {
-        "mobile_enc": cipher.encrypt(mobile) if mobile else None,
-        "mobile_index": cipher.blind_index(mobile) if mobile else None,
-        "mobile_tail": mobile[-4:] if mobile else None,
+        **stored.mobile_columns(cipher, mobile),
         "address_enc": cipher.encrypt(address) if address else None,
     }
     if number:
-        out.update(
-            id_number_enc=cipher.encrypt(number),
-            id_number_index=cipher.blind_index(number),
-            id_number_tail=number[-4:],
-        )
+        out.update(stored.id_number_columns(cipher, number))
     return out
 
 

@@ -19,7 +19,7 @@ from dangjian.models.meeting import (
     MeetingAttendee,
     Resolution,
 )
-from dangjian.models.member import Member, MemberCorrection, MemberEvent
+from dangjian.models.member import Member, MemberCorrection, MemberCount, MemberEvent
 from dangjian.models.notification import Notification
 from dangjian.models.organization import Organization, OrganizationTerm
 from dangjian.models.policy import PolicyValue
@@ -46,6 +46,7 @@ __all__ = [
     "MeetingAttendee",
     "Member",
     "MemberCorrection",
+    "MemberCount",
     "MemberEvent",
     "Notification",
     "Organization",

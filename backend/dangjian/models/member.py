@@ -40,9 +40,12 @@ class Member(TimestampMixin, Base):
     id_number_tail: Mapped[str | None] = mapped_column(
         String(4), index=True, comment="身份号码后4位"
     )
+    # The masked forms the roster shows by default (not secret): a page decrypts nothing.
+    id_number_masked: Mapped[str | None] = mapped_column(String(32), comment="公民身份号码（脱敏）")
     mobile_enc: Mapped[str | None] = mapped_column(String(255), comment="手机号码（加密）")
     mobile_index: Mapped[str | None] = mapped_column(String(64), index=True, comment="手机号码索引")
     mobile_tail: Mapped[str | None] = mapped_column(String(4), index=True, comment="手机号码后4位")
+    mobile_masked: Mapped[str | None] = mapped_column(String(32), comment="手机号码（脱敏）")
     landline: Mapped[str | None] = mapped_column(String(32), comment="固定电话")
     ethnicity: Mapped[str | None] = mapped_column(String(16), comment="民族")
     education: Mapped[str | None] = mapped_column(String(32), comment="学历")
@@ -121,3 +124,26 @@ class MemberCorrection(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), comment="审核时间")
     decision_note: Mapped[str | None] = mapped_column(String(500), comment="审核意见")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, comment="申请时间")
+
+
+class MemberCount(Base):
+    """How many members an organisation holds directly, by kind and status.
+
+    Maintained by database triggers on `members` (migration c0ffee5e0002) — every write path, the
+    bulk import and raw SQL included — so subtree totals (the organisation tree, the dashboard)
+    sum a few rows per organisation instead of counting every member of a street.
+    """
+
+    __tablename__ = "member_counts"
+    __table_args__ = {"comment": "各组织直属党员人数（按类别、状态；触发器维护）"}
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True, comment="党组织"
+    )
+    kind: Mapped[MemberKind] = mapped_column(
+        str_enum(MemberKind), primary_key=True, comment="党员类别"
+    )
+    status: Mapped[MemberStatus] = mapped_column(
+        str_enum(MemberStatus), primary_key=True, comment="党籍状态"
+    )
+    members: Mapped[int] = mapped_column(default=0, comment="人数")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 
 from dangjian.authz.service import visible_organization
 from dangjian.core.errors import PROBLEM_RESPONSES
-from dangjian.core.routing import TransactionalRoute
+from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import PrincipalDep, SessionDep
 from dangjian.models.enums import OrgKind
@@ -35,12 +36,15 @@ router = APIRouter(
 
 
 @router.get("/tree", response_model=list[OrganizationNode])
-async def tree(session: SessionDep, principal: PrincipalDep) -> list[OrganizationNode]:
+@read_only
+async def tree(session: SessionDep, principal: PrincipalDep) -> JSONResponse:
     """组织树（本人可见范围，含各组织党员人数）。"""
-    return await service.tree(session, principal)
+    # Serialised directly: see service.tree (the response model documents the shape).
+    return JSONResponse(await service.tree(session, principal))
 
 
 @router.get("", response_model=Page[OrganizationRead])
+@read_only
 async def list_organizations(
     session: SessionDep,
     principal: PrincipalDep,
