@@ -16,7 +16,7 @@ import { crossProblems, formFromMember, idNumberErrorKey, identityFromId, member
 import { EVENT_GROUPS, EVENT_STATUS, eventBody, leavesRoster, needsEndDate, needsRemovalKind, statusAfter } from '@/modules/members/events'
 import { looksMasked, maskIdNumber, maskPhone, personalView } from '@/modules/members/mask'
 import { barOption, flowsOption, labelled, pieOption, topN } from '@/modules/members/charts'
-import { rosterOrgId } from '@/modules/members/scope'
+import { rosterOrgId } from '@/shared/scope'
 import { enumLabel, enumLabels } from '@/locales/enums'
 
 const member = (extra: Partial<MemberRead> = {}): MemberRead => ({
