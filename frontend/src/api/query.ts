@@ -27,7 +27,6 @@ export const qk = {
   terms: (id: number) => ['organizations', id, 'terms'] as const,
   users: (params: Record<string, unknown>) => ['users', params] as const,
   userSearch: (q: string) => ['users', 'search', q] as const,
-  audit: (params: Record<string, unknown>) => ['audit', params] as const,
   members: (params: Record<string, unknown>) => ['members', 'list', params] as const,
   member: (id: number) => ['members', 'detail', id] as const,
   memberEvents: (id: number) => ['members', 'detail', id, 'events'] as const,
