@@ -61,6 +61,8 @@ export default tseslint.config(
       'vue/multiline-html-element-content-newline': 'off',
       'vue/attributes-order': 'off',
       'vue/no-v-html': 'error',
+      // A component used in a template must be imported (an unknown tag renders as a dead custom element).
+      'vue/no-undef-components': ['error', { ignorePatterns: ['^Router(View|Link)$', '^router-(view|link)$'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-syntax': [
