@@ -25,7 +25,6 @@ export const qk = {
   org: (id: number) => ['organizations', id] as const,
   posts: (id: number) => ['organizations', id, 'posts'] as const,
   terms: (id: number) => ['organizations', id, 'terms'] as const,
-  users: (params: Record<string, unknown>) => ['users', params] as const,
   userSearch: (q: string) => ['users', 'search', q] as const,
   members: (params: Record<string, unknown>) => ['members', 'list', params] as const,
   member: (id: number) => ['members', 'detail', id] as const,
