@@ -12,5 +12,8 @@ export default defineConfig({
     { name: '@hey-api/client-fetch', throwOnError: true, baseUrl: false },
     '@hey-api/typescript',
     { name: '@hey-api/sdk' },
+    // Query keys and query options per operation (`organizationsTreeOptions()`,
+    // `organizationsTreeQueryKey()` …): modules use these instead of hand-written keys.
+    '@tanstack/vue-query',
   ],
 })

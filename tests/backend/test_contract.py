@@ -44,6 +44,19 @@ def test_committed_openapi_is_up_to_date(spec: dict[str, Any]) -> None:
     assert generated == committed, "openapi/openapi.json is stale: run `make openapi`"
 
 
+def test_capabilities_are_an_enum_in_the_schema(spec: dict[str, Any]) -> None:
+    """/auth/me returns capabilities as the authz enum, so the SPA's generated type is exactly it."""
+    from dangjian.authz.capabilities import Capability
+
+    schemas = spec["components"]["schemas"]
+    assert schemas["Capability"]["enum"] == [c.value for c in Capability]
+    ref = {"$ref": "#/components/schemas/Capability"}
+    assert schemas["MeOrganization"]["properties"]["capabilities"]["items"] == ref
+    assert schemas["MeRead"]["properties"]["global_capabilities"]["items"] == ref
+    committed = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
+    assert committed["components"]["schemas"]["Capability"] == schemas["Capability"]
+
+
 def test_operation_ids_are_tag_dash_name_and_unique(spec: dict[str, Any]) -> None:
     ops = operations(spec)
     assert ops, "no operations in the OpenAPI document"

@@ -4,22 +4,18 @@
  * Run: node --test tests/e2e/accounts.test.mjs   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, launchBrowser, screenshot, signInToDashboard, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
-describe('accounts and posts', { skip: skip ?? false }, () => {
+describe('accounts and posts', { skip: SKIP }, () => {
   let backend
   let browser
   let page
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+  const suite = browserSuite()
+  before(() => {
+    ({ backend, browser, page } = suite)
   })
 
   beforeEach(async () => {
@@ -27,10 +23,6 @@ describe('accounts and posts', { skip: skip ?? false }, () => {
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   async function findUser(username) {
     await page.locator('[data-menu=users]').click()

@@ -3,33 +3,29 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
+import { before, beforeEach, describe, it } from 'node:test'
 import {
   api,
   apiToken,
+  browserSuite,
   chooseOption,
   launchBrowser,
   screenshot,
   signIn,
   signInToDashboard,
   signOut,
-  startBackend,
-  unavailable,
+  SKIP,
 } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
-describe('社区党建工作平台 in the browser', { skip: skip ?? false }, () => {
+describe('社区党建工作平台 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+  const suite = browserSuite()
+  before(() => {
+    ({ backend, browser, page } = suite)
   })
 
   // Each scenario starts signed out (a failed one must not cascade).
@@ -38,10 +34,6 @@ describe('社区党建工作平台 in the browser', { skip: skip ?? false }, () 
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('shows the sign-in page in Chinese', async () => {
     await page.goto(backend.base + '/')
@@ -256,17 +248,13 @@ describe('社区党建工作平台 in the browser', { skip: skip ?? false }, () 
   })
 })
 
-describe('phone width (390 px)', { skip: skip ?? false }, () => {
+describe('phone width (390 px)', { skip: SKIP }, () => {
   let backend
   let browser
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base, { viewport: { width: 390, height: 844 } })
-  })
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
+  const suite = browserSuite({ browsers: [{ viewport: { width: 390, height: 844 } }], timeout: null })
+  before(() => {
+    ({ backend, browser } = suite)
   })
 
   const noHorizontalScroll = (page) =>

@@ -5,11 +5,9 @@
  * Run: node --test tests/e2e/audit.test.mjs   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { chooseOption, launchBrowser, screenshot, signInToDashboard, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { browserSuite, chooseOption, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const rowsOf = (page, table) => page.locator(`[data-testid=${table}] .el-table__body-wrapper .el-table__row`)
 const totalOf = async (page) => Number((await page.locator('.page-header .sub').innerText()).match(/\d+/)?.[0] ?? NaN)
@@ -24,16 +22,14 @@ async function waitTotal(page, ok) {
   throw new Error(`total never matched (last ${await totalOf(page)})`)
 }
 
-describe('审计日志 and 安全事件 in the browser', { skip: skip ?? false }, () => {
+describe('审计日志 and 安全事件 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+  const suite = browserSuite()
+  before(() => {
+    ({ backend, browser, page } = suite)
   })
 
   beforeEach(async () => {
@@ -41,10 +37,6 @@ describe('审计日志 and 安全事件 in the browser', { skip: skip ?? false }
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('a failed sign-in of the secretary is listed under 安全事件 for the street staff', async () => {
     const res = await fetch(`${backend.base}/api/v1/auth/login`, {

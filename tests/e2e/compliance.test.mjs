@@ -5,11 +5,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { api, apiToken, launchBrowser, screenshot, signInToDashboard, startBackend, unavailable } from './harness.mjs'
+import { before, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const ORG = '东风社区党委'
 const BRANCH = '第一党支部（幸福小区）'
@@ -47,24 +45,18 @@ async function seedAbsences(base, token) {
 }
 const cell = (page, type) => page.locator(`[data-testid=compliance-cell][data-org="${ORG}"][data-type=${type}]`)
 
-describe('三会一课 compliance in the browser', { skip: skip ?? false }, () => {
+describe('三会一课 compliance in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
   let secretary
 
+  const suite = browserSuite()
   before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+    ({ backend, browser, page } = suite)
     secretary = await apiToken(backend.base, 'secretary')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('the 支部委员会 cell turns green once a committee meeting is held this month; drill-down, tabs, ledger', async () => {
     const absentee = await seedAbsences(backend.base, secretary)

@@ -15,11 +15,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/dues-admin.test.mjs   (after building the SPA)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const GROUP2 = '第二党小组'
 
@@ -66,7 +64,7 @@ async function openMenu(page, name, testid) {
   await page.locator(`[data-testid=${testid}]`).waitFor()
 }
 
-describe('党费管理 and 我的党费 in the browser', { skip: skip ?? false }, () => {
+describe('党费管理 and 我的党费 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
@@ -75,11 +73,9 @@ describe('党费管理 and 我的党费 in the browser', { skip: skip ?? false }
   let other // a member without an account
   const since = monthBack(8)
 
+  const suite = browserSuite()
   before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+    ({ backend, browser, page } = suite)
     zuzhi = await apiToken(backend.base, 'zuzhi')
     const me = await api(backend.base, await apiToken(backend.base, 'member'), 'GET', '/auth/me')
     lee = me.body.member
@@ -101,10 +97,6 @@ describe('党费管理 and 我的党费 in the browser', { skip: skip ?? false }
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('欠交党费: both members are 自行脱党 cases; reminders — one sent, one to remind in person', async () => {
     await signInToDashboard(page, backend.base, 'zuzhi')

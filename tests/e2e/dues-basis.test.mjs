@@ -9,11 +9,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const GROUP = '第一党小组'
 
@@ -58,17 +56,15 @@ async function openDuesTab(page, member) {
   await page.locator('[data-testid=dues-bases]').waitFor()
 }
 
-describe('党费基数 in the member detail', { skip: skip ?? false }, () => {
+describe('党费基数 in the member detail', { skip: SKIP }, () => {
   let backend
   let browser
   let page
   let target
 
+  const suite = browserSuite()
   before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+    ({ backend, browser, page } = suite)
     target = await uniqueMember(backend.base, await apiToken(backend.base, 'zuzhi'), GROUP)
   })
 
@@ -77,10 +73,6 @@ describe('党费基数 in the member detail', { skip: skip ?? false }, () => {
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('zuzhi records 在职 3000.01 from this month: preview 30.00, confirm, in force and in the history', async () => {
     const month = thisMonth()

@@ -8,11 +8,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/dues-ledger.test.mjs   (after building the SPA)
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, screenshot, signInToDashboard, startBackend, unavailable } from './harness.mjs'
+import { before, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const BRANCH = '第二党支部（和平里网格）'
 const GROUP = '台账测试党小组'
@@ -52,7 +50,7 @@ function monthsToPay(currentMonth) {
   return { year: Math.floor(first / 12), months, numbers: [first, first + 1, first + 2].map((i) => (i % 12) + 1) }
 }
 
-describe('党费台账：登记收缴、收据与冲正 in the browser', { skip: skip ?? false }, () => {
+describe('党费台账：登记收缴、收据与冲正 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
@@ -62,11 +60,9 @@ describe('党费台账：登记收缴、收据与冲正 in the browser', { skip:
   let receiptNo
   const sentKeys = []
 
+  const suite = browserSuite()
   before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+    ({ backend, browser, page } = suite)
     page.on('request', (r) => {
       if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/dues/payments') sentKeys.push(r.headers()['idempotency-key'] ?? null)
     })
@@ -91,10 +87,6 @@ describe('党费台账：登记收缴、收据与冲正 in the browser', { skip:
     assert.equal(basis.status, 201, JSON.stringify(basis.body))
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   const cellOf = (month) => page.locator(`[data-testid=ledger-cell][data-member="${member.id}"][data-month="${month}"]`)
 

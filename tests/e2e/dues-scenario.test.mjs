@@ -6,11 +6,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/dues-scenario.test.mjs   (after building the SPA)
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { before, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const GROUP = '第一党小组'
 const NAME = '李建国'
@@ -29,7 +27,7 @@ function quarterToPay(currentMonth) {
   return { year: Math.floor(first / 12), months: [first, first + 1, first + 2].map(label), owedBefore: current - first }
 }
 
-describe('党费：基数 → 欠交 → 按季度交纳 → 我的党费', { skip: skip ?? false }, () => {
+describe('党费：基数 → 欠交 → 按季度交纳 → 我的党费', { skip: SKIP }, () => {
   let backend
   let browser
   let page
@@ -37,11 +35,9 @@ describe('党费：基数 → 欠交 → 按季度交纳 → 我的党费', { sk
   let plan
   let receiptNo
 
+  const suite = browserSuite()
   before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+    ({ backend, browser, page } = suite)
     const token = await apiToken(backend.base, 'zuzhi')
     const found = await api(backend.base, token, 'GET', `/members?q=${encodeURIComponent(NAME)}&size=10`)
     assert.equal(found.status, 200)
@@ -51,10 +47,6 @@ describe('党费：基数 → 欠交 → 按季度交纳 → 我的党费', { sk
     plan = quarterToPay(grid.body.current_month)
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   async function arrearsRow() {
     await page.locator('[data-menu=dues-arrears]').click()

@@ -5,11 +5,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, screenshot, signInToDashboard, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const PHONE = { width: 390, height: 844 }
 
@@ -31,16 +29,14 @@ async function readResult(page, { rate, amount }) {
   }
 }
 
-describe('党费计算器 on a phone (390 px)', { skip: skip ?? false }, () => {
+describe('党费计算器 on a phone (390 px)', { skip: SKIP }, () => {
   let backend
   let browser
   let page
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base, { viewport: PHONE })
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+  const suite = browserSuite({ browsers: [{ viewport: PHONE }] })
+  before(() => {
+    ({ backend, browser, page } = suite)
   })
 
   beforeEach(async () => {
@@ -48,10 +44,6 @@ describe('党费计算器 on a phone (390 px)', { skip: skip ?? false }, () => {
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('member opens it from the menu; 在职 3000.01 → 1% and 30.00; 3000 → 0.5% and 15.00', async () => {
     await signInToDashboard(page, backend.base, 'member')

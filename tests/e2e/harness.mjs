@@ -10,6 +10,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { after, before } from 'node:test'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const REPO = resolve(here, '../..')
@@ -177,6 +178,43 @@ export async function launchBrowser(base, { viewport = { width: 1366, height: 86
   }
 }
 
+
+/**
+ * Why the browser tests are skipped (logged once), or false — every suite is
+ * `describe(name, { skip: SKIP }, …)`. Under CI=true a missing browser throws instead.
+ */
+export const SKIP = (() => {
+  const reason = unavailable()
+  if (reason) console.log(`# SKIP browser tests: ${reason}`)
+  return reason ?? false
+})()
+
+/**
+ * The set-up every browser suite shares; call it inside the suite's describe(). Before the suite:
+ * a fresh backend with the demo data (`accessTtl` shortens access tokens) and one browser per
+ * entry of `browsers` ({ viewport, strictCsp }), each page with `timeout` as its default timeout
+ * (null leaves Playwright's). After it: the browsers close and the backend stops. The returned
+ * object is filled in before the suite's own before() hooks run: `backend`, `browsers`, and
+ * `browser` / `page` for the first browser.
+ */
+export function browserSuite({ accessTtl, browsers = [{}], timeout = 15_000 } = {}) {
+  const suite = { backend: null, browsers: [], browser: null, page: null }
+  before(async () => {
+    suite.backend = await startBackend({ accessTtl })
+    for (const options of browsers) {
+      const browser = await launchBrowser(suite.backend.base, options)
+      if (timeout != null) browser.page.setDefaultTimeout(timeout)
+      suite.browsers.push(browser)
+    }
+    suite.browser = suite.browsers[0]
+    suite.page = suite.browser.page
+  })
+  after(async () => {
+    for (const browser of [...suite.browsers].reverse()) await browser.close()
+    await suite.backend?.stop()
+  })
+  return suite
+}
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true })
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })

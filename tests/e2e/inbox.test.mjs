@@ -5,11 +5,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, launchBrowser, screenshot, signInToDashboard, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const PHONE = { width: 390, height: 844 }
 const MINUTE = 60_000
@@ -45,18 +43,16 @@ async function committeeWithMember(base, secretary, memberId, memberName, { star
   return id
 }
 
-describe('消息 and 我的会议 on a phone (390 px)', { skip: skip ?? false }, () => {
+describe('消息 and 我的会议 on a phone (390 px)', { skip: SKIP }, () => {
   let backend
   let browser
   let page
   let secretary
   let member
 
+  const suite = browserSuite({ browsers: [{ viewport: PHONE }] })
   before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base, { viewport: PHONE })
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+    ({ backend, browser, page } = suite)
     secretary = await apiToken(backend.base, 'secretary')
     const memberToken = await apiToken(backend.base, 'member')
     const me = await api(backend.base, memberToken, 'GET', '/me/member')
@@ -69,10 +65,6 @@ describe('消息 and 我的会议 on a phone (390 px)', { skip: skip ?? false },
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('the bell shows the notice; the message opens 我的会议; the member asks for leave and sees 请假待批', async () => {
     const tomorrow = new Date(Date.now() + 26 * 60 * MINUTE)

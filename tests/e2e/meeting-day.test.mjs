@@ -10,11 +10,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, screenshot, signInToDashboard, startBackend, unavailable } from './harness.mjs'
+import { before, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const PHONE = { width: 390, height: 844 }
 const MINUTE = 60_000
@@ -64,7 +62,7 @@ async function chooseStart() {
   return new Date(start)
 }
 
-describe('a meeting day: notice, leave, quorum, vote, confidential minutes, compliance', { skip: skip ?? false }, () => {
+describe('a meeting day: notice, leave, quorum, vote, confidential minutes, compliance', { skip: SKIP }, () => {
   let backend
   /** The secretary, on a desktop. */
   let staff
@@ -74,20 +72,14 @@ describe('a meeting day: notice, leave, quorum, vote, confidential minutes, comp
   let mobile
   let meetingId
 
-  before(async () => {
-    backend = await startBackend()
-    staff = await launchBrowser(backend.base)
-    phone = await launchBrowser(backend.base, { viewport: PHONE })
+  const suite = browserSuite({ browsers: [{}, { viewport: PHONE }] })
+  before(() => {
+    ({
+      backend,
+      browsers: [staff, phone],
+    } = suite)
     page = staff.page
     mobile = phone.page
-    page.setDefaultTimeout(15_000)
-    mobile.setDefaultTimeout(15_000)
-  })
-
-  after(async () => {
-    await phone?.close()
-    await staff?.close()
-    await backend?.stop()
   })
 
   /** One row of the sign-in sheet. */

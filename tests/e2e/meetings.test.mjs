@@ -8,11 +8,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const COMMUNITY = '东风社区党委'
 const TITLE = '十一月支部委员会（加装电梯专题）'
@@ -28,17 +26,15 @@ const pad = (n) => String(n).padStart(2, '0')
 const isoDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 const squash = (s) => s.replace(/\s+/g, ' ').trim()
 
-describe('会议 in the browser', { skip: skip ?? false }, () => {
+describe('会议 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
   let meetingId
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+  const suite = browserSuite()
+  before(() => {
+    ({ backend, browser, page } = suite)
   })
 
   beforeEach(async () => {
@@ -46,10 +42,6 @@ describe('会议 in the browser', { skip: skip ?? false }, () => {
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   /** One row of the sign-in sheet. */
   const row = (name) => page.locator(`[data-testid=attendee-row][data-attendee="${name}"]`)

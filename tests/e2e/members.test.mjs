@@ -4,11 +4,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, chooseOption, launchBrowser, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const MASKED_ID = /^[0-9]{4}\*{10}[0-9X]{4}$/
 const FULL_ID = /^[0-9]{17}[0-9X]$/
@@ -33,16 +31,14 @@ async function uniqueMember(base, token, orgName) {
 
 const rosterTotal = async (page) => Number((await page.locator('[data-testid=roster-total]').innerText()).replace(/\D+/g, ''))
 
-describe('党员花名册 in the browser', { skip: skip ?? false }, () => {
+describe('党员花名册 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+  const suite = browserSuite()
+  before(() => {
+    ({ backend, browser, page } = suite)
   })
 
   beforeEach(async () => {
@@ -50,10 +46,6 @@ describe('党员花名册 in the browser', { skip: skip ?? false }, () => {
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('4. clerk finds a member by name, records 转出; the member leaves the roster and the 工作台 count drops by one', async () => {
     const clerkToken = await apiToken(backend.base, 'clerk')
@@ -276,18 +268,13 @@ describe('党员花名册 in the browser', { skip: skip ?? false }, () => {
   })
 })
 
-describe('我的党员信息 at phone width (390 px)', { skip: skip ?? false }, () => {
+describe('我的党员信息 at phone width (390 px)', { skip: SKIP }, () => {
   let backend
   let browser
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base, { viewport: { width: 390, height: 844 } })
-    browser.page.setDefaultTimeout(15_000)
-  })
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
+  const suite = browserSuite({ browsers: [{ viewport: { width: 390, height: 844 } }] })
+  before(() => {
+    ({ backend, browser } = suite)
   })
 
   it('7. member opens 我的党员信息 from the 工作台: unmasked own ID number, no horizontal scroll', async () => {

@@ -5,11 +5,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, launchBrowser, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 /** A PNG drawn in the page (red, with a gold band), as a Buffer. */
 async function makePng(page, width, height) {
@@ -47,16 +45,14 @@ const canvasInfo = (page, scope = page) =>
     return { width: c.width, height: c.height, r, g, b, visible: c.getBoundingClientRect().width > 0, tag: c.tagName }
   })
 
-describe('党员照片 in the browser', { skip: skip ?? false }, () => {
+describe('党员照片 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
 
-  before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+  const suite = browserSuite()
+  before(() => {
+    ({ backend, browser, page } = suite)
   })
 
   beforeEach(async () => {
@@ -64,10 +60,6 @@ describe('党员照片 in the browser', { skip: skip ?? false }, () => {
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('clerk uploads a member photo, sees it, is refused a renamed text file in Chinese, and deletes it after confirming', async () => {
     const clerkToken = await apiToken(backend.base, 'clerk')

@@ -5,11 +5,9 @@
  * Run: node --test --test-concurrency=1 tests/e2e/   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, launchBrowser, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { before, beforeEach, describe, it } from 'node:test'
+import { api, apiToken, browserSuite, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const KEY = 'meetings.frequency.committee'
 const COMMUNITY = '东风社区党委'
@@ -48,18 +46,16 @@ async function rowState(row) {
   }
 }
 
-describe('工作制度参数 in the browser', { skip: skip ?? false }, () => {
+describe('工作制度参数 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
   let communityId
   let childId
 
+  const suite = browserSuite()
   before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+    ({ backend, browser, page } = suite)
     const tree = (await api(backend.base, await apiToken(backend.base, 'secretary'), 'GET', '/organizations/tree')).body
     communityId = findByName(tree, COMMUNITY)?.id
     childId = findByName(tree, CHILD)?.id
@@ -71,10 +67,6 @@ describe('工作制度参数 in the browser', { skip: skip ?? false }, () => {
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
-  })
 
   it('secretary sets 支部委员会最少次数 to 2 a month; the child branch inherits it; a past day keeps the default', async () => {
     await signInToDashboard(page, backend.base, 'secretary')

@@ -10,10 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, chooseOption, launchBrowser, REPO, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { api, apiToken, browserSuite, chooseOption, REPO, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const PYTHON = join(REPO, '.venv', 'bin', 'python')
 const ORG = '第二党支部（和平里网格）'
@@ -47,17 +45,15 @@ wb.save(sys.argv[2])
   assert.equal(r.status, 0, r.stderr)
 }
 
-describe('花名册导入、登记建卡、导出与更正 in the browser', { skip: skip ?? false }, () => {
+describe('花名册导入、登记建卡、导出与更正 in the browser', { skip: SKIP }, () => {
   let backend
   let browser
   let page
   let dir
 
+  const suite = browserSuite()
   before(async () => {
-    backend = await startBackend()
-    browser = await launchBrowser(backend.base)
-    page = browser.page
-    page.setDefaultTimeout(15_000)
+    ({ backend, browser, page } = suite)
     dir = mkdtempSync(join(tmpdir(), 'dj-import-'))
   })
 
@@ -66,9 +62,7 @@ describe('花名册导入、登记建卡、导出与更正 in the browser', { sk
     await page.goto(backend.base + '/login')
   })
 
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 

@@ -1,22 +1,16 @@
 /** 5. Access-token expiry and logout, against a backend whose access tokens live 5 seconds. */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { launchBrowser, screenshot, signInToDashboard, signOut, startBackend, unavailable } from './harness.mjs'
+import { before, describe, it } from 'node:test'
+import { browserSuite, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
-const skip = unavailable()
-if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
-describe('session lifetime', { skip: skip ?? false }, () => {
+describe('session lifetime', { skip: SKIP }, () => {
   let backend
   let browser
 
-  before(async () => {
-    backend = await startBackend({ accessTtl: 5 })
-    browser = await launchBrowser(backend.base)
-  })
-  after(async () => {
-    await browser?.close()
-    await backend?.stop()
+  const suite = browserSuite({ accessTtl: 5, timeout: null })
+  before(() => {
+    ({ backend, browser } = suite)
   })
 
   it('5. refreshes silently after the access token expires; after logout Back shows sign-in', async () => {

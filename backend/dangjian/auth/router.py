@@ -305,7 +305,7 @@ async def me(session: SessionDep, principal: AnyPrincipalDep) -> MeRead:
             name=orgs[g.organization_id].name,
             kind=orgs[g.organization_id].kind,
             path=g.path,
-            capabilities=sorted(c.value for c in g.capabilities),
+            capabilities=sorted(g.capabilities),
         )
         for g in sorted(principal.grants, key=lambda g: g.path)
         if g.organization_id in orgs
@@ -325,7 +325,7 @@ async def me(session: SessionDep, principal: AnyPrincipalDep) -> MeRead:
         member=await _me_member(session, principal),
         posts=posts,
         organizations=organizations,
-        global_capabilities=sorted(c.value for c in principal.global_capabilities),
+        global_capabilities=sorted(principal.global_capabilities),
         restricted=principal.restricted,
     )
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from dangjian.authz.capabilities import Capability
 from dangjian.authz.principal import PrincipalKind
 from dangjian.core.schemas import InputModel, OutputModel
 from dangjian.models.enums import MemberKind, OrgKind, PostKind
@@ -71,7 +72,7 @@ class MeOrganization(OutputModel):
     name: str
     kind: OrgKind
     path: str
-    capabilities: list[str]
+    capabilities: list[Capability]
 
 
 class MeRead(OutputModel):
@@ -81,7 +82,7 @@ class MeRead(OutputModel):
     member: MeMember | None
     posts: list[MePost]
     organizations: list[MeOrganization]
-    global_capabilities: list[str]
+    global_capabilities: list[Capability]
     restricted: bool
 
 

@@ -10,7 +10,13 @@ from enum import StrEnum
 from dangjian.models.enums import ClientKind, PostKind
 
 
-class Cap(StrEnum):
+class Capability(StrEnum):
+    """What a post, the administrator or an API client may do; the names the SPA checks.
+
+    Exposed in the OpenAPI schema (``/auth/me``), so the generated client types them and a
+    misspelled capability in the SPA fails its type check.
+    """
+
     org_read = "org.read"
     org_manage = "org.manage"
     policy_manage = "policy.manage"
@@ -37,6 +43,9 @@ class Cap(StrEnum):
     # (ORG-04/05: a community committee is elected and approved under the street working committee).
     posts_appoint = "posts.appoint"
 
+
+# The short name the backend uses everywhere (``Cap.org_read``); the schema calls it Capability.
+Cap = Capability
 
 _ALL_POSTS = frozenset(PostKind)
 _P = PostKind

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/errors'
 import { errorMessage } from '@/locales/errors'
 import { mayAppointAt } from '@/modules/organizations/posts'
+import type { Capability } from '@/api'
 
-const grant = (path: string, capabilities: string[]) => ({ id: 1, name: '', kind: 'community' as const, path, capabilities })
-const me = (organizations: ReturnType<typeof grant>[], global_capabilities: string[] = []) => ({ organizations, global_capabilities })
+const grant = (path: string, capabilities: Capability[]) => ({ id: 1, name: '', kind: 'community' as const, path, capabilities })
+const me = (organizations: ReturnType<typeof grant>[], global_capabilities: Capability[] = []) => ({ organizations, global_capabilities })
 
 describe('who may appoint posts (a committee is appointed from above)', () => {
   const community = me([grant('/1/2/', ['org.read', 'org.manage'])])

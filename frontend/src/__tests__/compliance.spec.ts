@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { MeetingComplianceRow, MeetingType } from '@/api'
 import { changeKind, formatPeriod, isFuture, parsePeriod, periodBounds, periodOf, shiftPeriod, windowInstants } from '@/modules/compliance/period'
 import { buildMatrix, cellLook, colourClass, colourTag, COLOURS } from '@/modules/compliance/matrix'
-import { byName } from '@/modules/compliance/people'
+import { byName } from '@/shared/people'
 import zhCN from '@/locales/zh-CN'
 import en from '@/locales/en'
 

@@ -27,7 +27,7 @@ import {
   validSelection,
   type PaymentForm,
 } from '@/modules/dues/ledger'
-import { fenToYuan, toFen } from '@/modules/dues/money'
+import { fenToYuan, toFen } from '@/shared/money'
 import { duesRoutes } from '@/modules/dues/routes'
 import PaymentDialog from '@/modules/dues/components/PaymentDialog.vue'
 import { json, mockFetch, pathOf } from './helpers'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MemberRead, MeOrganization } from '@/api'
+import type { Capability, MemberRead, MeOrganization } from '@/api'
 import {
   activeFilterCount,
   anniversaryYears,
@@ -16,7 +16,7 @@ import { crossProblems, formFromMember, idNumberErrorKey, identityFromId, member
 import { EVENT_GROUPS, EVENT_STATUS, eventBody, leavesRoster, needsEndDate, needsRemovalKind, statusAfter } from '@/modules/members/events'
 import { looksMasked, maskIdNumber, maskPhone, personalView } from '@/modules/members/mask'
 import { barOption, flowsOption, labelled, pieOption, topN } from '@/modules/members/charts'
-import { rosterOrgId } from '@/modules/members/scope'
+import { rosterOrgId } from '@/shared/scope'
 import { enumLabel, enumLabels } from '@/locales/enums'
 
 const member = (extra: Partial<MemberRead> = {}): MemberRead => ({
@@ -326,7 +326,7 @@ describe('statistics charts', () => {
 })
 
 describe('roster organisation', () => {
-  const org = (id: number, caps: string[]): MeOrganization => ({ id, name: `O${id}`, kind: 'community', path: `/${id}/`, capabilities: caps })
+  const org = (id: number, caps: Capability[]): MeOrganization => ({ id, name: `O${id}`, kind: 'community', path: `/${id}/`, capabilities: caps })
   it('prefers the current organisation, else the first that grants the capability', () => {
     const orgs = [org(1, ['org.read']), org(2, ['roster.read']), org(3, ['roster.read', 'stats.export'])]
     expect(rosterOrgId(orgs, 3)).toBe(3)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createBody, emptyForm } from '@/modules/members/form'
-import { exportQuery, filenameFromDisposition, importFileProblem, MAX_IMPORT_BYTES } from '@/modules/members/files'
+import { filenameFromDisposition } from '@/shared/download'
+import { exportQuery, importFileProblem, MAX_IMPORT_BYTES } from '@/modules/members/files'
 import { changeLines, CORRECTABLE_FIELDS, correctionChanges, NOT_CORRECTABLE } from '@/modules/members/corrections'
 import { emptyFilters } from '@/modules/members/roster'
 import { enumLabel } from '@/locales/enums'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readCookie } from '@/utils/cookies'
 import { describeUserAgent, formatDate } from '@/utils/format'
-import { ancestorsOf, countNodes, findNode, idFromPath, withoutSubtree } from '@/modules/organizations/tree'
+import { ancestorsOf, countNodes, findNode, idFromPath, withoutSubtree } from '@/shared/org-tree'
 import { passwordClasses } from '@/modules/auth/password'
 import type { OrganizationNode } from '@/api'
 

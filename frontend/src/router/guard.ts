@@ -4,13 +4,14 @@
  */
 import type { RouteLocationNormalized, RouteLocationRaw, Router } from 'vue-router'
 import type { SessionStatus } from '@/stores/session'
+import type { Capability } from '@/api'
 
 export interface GuardSession {
   status: SessionStatus
   mustChangePassword: boolean
   /** Must set up the second factor before anything else (session is restricted). */
   totpSetupRequired: boolean
-  hasCapability: (cap: string | readonly string[]) => boolean
+  hasCapability: (cap: Capability | readonly Capability[]) => boolean
   /** The account is linked to a member record (/auth/me `member`). */
   hasMember?: boolean
 }

@@ -1,4 +1,5 @@
 import type { Component } from 'vue'
+import type { Capability } from '@/api'
 import 'vue-router'
 
 export interface MenuMeta {
@@ -15,7 +16,7 @@ declare module 'vue-router' {
     /** Reachable without signing in (the sign-in page). */
     public?: boolean
     /** The caller needs one of these capabilities (in any organisation) to open the page. */
-    capability?: string | readonly string[]
+    capability?: Capability | readonly Capability[]
     /** Only for accounts linked to a member record (self-service pages such as 我的党员信息). */
     member?: boolean
     /** Render without the application frame (sign-in, forced password change). */

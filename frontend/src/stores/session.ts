@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { authLogin, authLogout, authMe, authRefresh } from '@/api'
-import type { MeRead, TokenRead } from '@/api'
+import type { Capability, MeRead, TokenRead } from '@/api'
 import { CSRF_COOKIE, readCookie } from '@/utils/cookies'
 
 export type SessionStatus = 'unknown' | 'anonymous' | 'authenticated'
@@ -30,13 +30,13 @@ export const useSessionStore = defineStore('session', () => {
   const principalKind = computed(() => me.value?.principal_kind ?? null)
 
   /** Every capability the caller holds in any organisation (plus global ones). */
-  const capabilities = computed<Set<string>>(() => {
-    const caps = new Set<string>(me.value?.global_capabilities ?? [])
+  const capabilities = computed<Set<Capability>>(() => {
+    const caps = new Set<Capability>(me.value?.global_capabilities ?? [])
     for (const org of me.value?.organizations ?? []) for (const c of org.capabilities) caps.add(c)
     return caps
   })
 
-  function hasCapability(cap: string | readonly string[], orgId?: number | null): boolean {
+  function hasCapability(cap: Capability | readonly Capability[], orgId?: number | null): boolean {
     const wanted = typeof cap === 'string' ? [cap] : cap
     if (orgId != null) {
       const org = me.value?.organizations.find((o) => o.id === orgId)
@@ -50,7 +50,7 @@ export const useSessionStore = defineStore('session', () => {
    * Whether a capability reaches the organisation at `path` (materialised path such as "/1/4/"):
    * a post reaches its organisation's whole subtree.
    */
-  function canAt(cap: string, path: string | null | undefined): boolean {
+  function canAt(cap: Capability, path: string | null | undefined): boolean {
     if (me.value?.global_capabilities.includes(cap)) return true
     if (!path) return false
     return (me.value?.organizations ?? []).some((o) => path.startsWith(o.path) && o.capabilities.includes(cap))

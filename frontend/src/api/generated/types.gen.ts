@@ -724,6 +724,16 @@ export type CancelRequest = {
 };
 
 /**
+ * Capability
+ *
+ * What a post, the administrator or an API client may do; the names the SPA checks.
+ *
+ * Exposed in the OpenAPI schema (``/auth/me``), so the generated client types them and a
+ * misspelled capability in the SPA fails its type check.
+ */
+export type Capability = 'org.read' | 'org.manage' | 'policy.manage' | 'roster.read' | 'roster.full' | 'roster.write' | 'meeting.read' | 'meeting.manage' | 'meeting.manage.lecture' | 'meeting.manage.democratic_life' | 'meeting.manage.group' | 'meeting.agenda' | 'minutes.confidential' | 'dues.read' | 'dues.manage' | 'dues.exempt.decide' | 'dues.exempt.approve' | 'audit.read' | 'audit.security' | 'users.manage' | 'stats.export' | 'clients.manage' | 'posts.appoint';
+
+/**
  * Category
  *
  * MEM-02: a member may belong to several at once.
@@ -1861,7 +1871,7 @@ export type MeOrganization = {
     /**
      * Capabilities
      */
-    capabilities: Array<string>;
+    capabilities: Array<Capability>;
     /**
      * Id
      */
@@ -1912,7 +1922,7 @@ export type MeRead = {
     /**
      * Global Capabilities
      */
-    global_capabilities: Array<string>;
+    global_capabilities: Array<Capability>;
     member: MeMember | null;
     /**
      * Organizations

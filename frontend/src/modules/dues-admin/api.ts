@@ -20,7 +20,7 @@ import {
   ledgersDuesRegister,
 } from '@/api'
 import type { ExemptionCreate, ExemptionDecision, ExemptionRead, ExemptionStatus } from '@/api'
-import { download } from '@/modules/members/files'
+import { download } from '@/shared/download'
 
 export const duesAdminKeys = {
   all: ['dues'] as const,

@@ -3,7 +3,7 @@
  * (never by the amount owed: people are not ranked), and what a reminder run reports back.
  */
 import type { ArrearsRow, RemindResult } from '@/api'
-import { byName } from '@/modules/compliance/people'
+import { byName } from '@/shared/people'
 
 /** By name in the reader's collation (then organisation) — a list to work through, never a ranking by what is owed. */
 export function arrearsOrder<T extends Pick<ArrearsRow, 'organization_name' | 'name' | 'member_id'>>(rows: readonly T[], locale = 'zh-CN'): T[] {

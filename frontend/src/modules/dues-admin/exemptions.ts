@@ -4,7 +4,7 @@
  * word on every check made here.
  */
 import type { ExemptionCreate, ExemptionKind, ExemptionStatus } from '@/api'
-import { normaliseMoney, parseFen } from '@/modules/dues/money'
+import { normaliseMoney, parseFen } from '@/shared/money'
 import { monthSpan } from './reports'
 
 export const EXEMPTION_KINDS: readonly ExemptionKind[] = ['reduce', 'exempt']

@@ -3,7 +3,7 @@
  * in integer fen, collection rates, months and years to choose from. No Vue.
  */
 import type { CollectionRow, YearlyCollectionMonth } from '@/api'
-import { toFen } from '@/modules/dues/money'
+import { toFen } from '@/shared/money'
 
 /** "YYYY-MM" of a date (local time). */
 export function monthText(date: Date): string {

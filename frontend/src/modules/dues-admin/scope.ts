@@ -3,7 +3,7 @@ import { computed, ref, watch, type Ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import { useSessionStore } from '@/stores/session'
 import { useOrgStore } from '@/stores/org'
-import { rosterOrgId } from '@/modules/members/scope'
+import { rosterOrgId } from '@/shared/scope'
 
 /** The capabilities that let a person read dues figures. */
 export const DUES_CAPS = ['dues.read'] as const

@@ -3,7 +3,7 @@ import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
 import { duesAddBasis, duesCalculate, duesListBases } from '@/api'
 import type { DuesBasisCreate, DuesCalculateIn, DuesCategory } from '@/api'
-import { inputKind } from './money'
+import { inputKind } from './categories'
 
 /** How long typing must pause before the server is asked. */
 export const PREVIEW_DEBOUNCE_MS = 300

@@ -3,7 +3,7 @@
  * body of a new basis, and what the list shows. No Vue, no floats.
  */
 import type { DuesBasisCreate, DuesCategory } from '@/api'
-import { inputKind } from './money'
+import { inputKind } from './categories'
 
 /** The month of a date as the API's "YYYY-MM" (local time). */
 export function monthOf(date: Date): string {

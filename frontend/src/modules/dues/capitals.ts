@@ -8,7 +8,7 @@
  * number ("1005" → 壹仟零伍元整, "100500" → 壹拾万零伍佰元整); "零" between 元 and 分 when
  * there are no 角 ("100.05" → 壹佰元零伍分); "壹拾" is written in full.
  */
-import { parseFen } from './money'
+import { parseFen } from '@/shared/money'
 
 const DIGITS = '零壹贰叁肆伍陆柒捌玖'
 const UNITS = ['', '拾', '佰', '仟']

@@ -5,7 +5,7 @@
  * typed amounts are normalised like the basis, and the server does the subtraction.
  */
 import type { DuesCategory } from '@/api'
-import { fenToYuan, normaliseMoney, parseFen, type MoneyProblem } from './money'
+import { fenToYuan, normaliseMoney, parseFen, type MoneyProblem } from '@/shared/money'
 
 /** Every deduction the policy may count, in the order of the policy form (params.py). */
 export const DEDUCTION_KEYS = ['pension', 'medical', 'unemployment', 'housing_fund', 'annuity'] as const

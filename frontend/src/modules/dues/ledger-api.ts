@@ -1,10 +1,8 @@
 /** 党费台账, 登记收缴 and 收缴记录: the queries and mutations over /dues/ledger and /dues/payments. */
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
-import { duesCreatePayment, duesGetPayment, duesLedgerGrid, duesListPayments, duesMemberStatement, duesRecordRemittance, duesReversePayment, organizationsTree } from '@/api'
-import type { DuesListPaymentsData, OrganizationNode, PaymentCreate, RemittanceUpdate } from '@/api'
-import { qk } from '@/api/query'
-import { useSessionStore } from '@/stores/session'
+import { duesCreatePayment, duesGetPayment, duesLedgerGrid, duesListPayments, duesMemberStatement, duesRecordRemittance, duesReversePayment } from '@/api'
+import type { DuesListPaymentsData, PaymentCreate, RemittanceUpdate } from '@/api'
 
 export type PaymentFilters = NonNullable<DuesListPaymentsData['query']>
 
@@ -15,22 +13,6 @@ export const ledgerKeys = {
   statement: (memberId: number | null, year: number) => ['dues', 'statement', memberId, year] as const,
   payments: (filters: PaymentFilters) => ['dues', 'payments', filters] as const,
   payment: (id: number) => ['dues', 'payment', id] as const,
-}
-
-/**
- * The organisation tree (the cache the other pages share) for those who may read organisations;
- * empty for everyone else, who pick from their own organisations instead.
- */
-export function useOrgTree() {
-  const session = useSessionStore()
-  const canReadOrgs = computed(() => session.hasCapability('org.read'))
-  const { data } = useQuery({
-    queryKey: qk.orgTree,
-    queryFn: async () => (await organizationsTree()).data,
-    enabled: canReadOrgs,
-  })
-  const tree = computed<OrganizationNode[]>(() => data.value ?? [])
-  return { canReadOrgs, tree }
 }
 
 /** The ledger grid of an organisation (subtree) and year, one page of members. */

@@ -3,7 +3,7 @@
  * ("15.00", "-30.00") and is only ever added up in integer fen (./money) — never as JS floats.
  */
 import type { MonthCell, MonthState, PaymentCreate, PaymentMethod, PaymentMonthRead } from '@/api'
-import { fenToYuan, parseFen, toFen } from './money'
+import { fenToYuan, parseFen, toFen } from '@/shared/money'
 
 // ---------------------------------------------------------------- money
 

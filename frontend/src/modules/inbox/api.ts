@@ -1,22 +1,27 @@
-/** The in-app inbox (站内消息): unread count for the header bell, the list, marking read. */
+/**
+ * The in-app inbox (站内消息): unread count for the header bell, the list, marking read.
+ * Query keys and options come from the generated TanStack Query plugin (`@/api/queries`).
+ */
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
-import { notificationsListNotifications, notificationsMarkAllRead, notificationsMarkRead, notificationsUnreadCount } from '@/api'
-
-export const inboxKeys = {
-  all: ['inbox'] as const,
-  unread: ['inbox', 'unread'] as const,
-  list: (params: { unread: boolean; page: number; size: number }) => ['inbox', 'list', params] as const,
-}
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
+import { notificationsMarkAllRead, notificationsMarkRead } from '@/api'
+import { notificationsListNotificationsOptions, notificationsUnreadCountOptions } from '@/api/queries'
 
 /** How often the bell asks for the unread count. */
 export const UNREAD_POLL_MS = 60_000
 
+/** The operations whose answers marking read makes stale (generated keys are `[{ _id, … }]`). */
+const INBOX_OPERATIONS = ['notificationsUnreadCount', 'notificationsListNotifications'] as const
+
+function invalidateInbox(queryClient: QueryClient) {
+  return Promise.all(INBOX_OPERATIONS.map((_id) => queryClient.invalidateQueries({ queryKey: [{ _id }] })))
+}
+
 /** The unread count: polled every minute and refreshed whenever the window regains focus. */
 export function useUnreadCount(enabled: MaybeRefOrGetter<boolean> = true) {
   return useQuery({
-    queryKey: inboxKeys.unread,
-    queryFn: async () => (await notificationsUnreadCount()).data.unread,
+    ...notificationsUnreadCountOptions(),
+    select: (data) => data.unread,
     enabled: computed(() => toValue(enabled)),
     refetchInterval: UNREAD_POLL_MS,
     refetchOnWindowFocus: 'always',
@@ -25,13 +30,14 @@ export function useUnreadCount(enabled: MaybeRefOrGetter<boolean> = true) {
 }
 
 export function useNotifications(params: MaybeRefOrGetter<{ unread: boolean; page: number; size: number }>) {
-  return useQuery({
-    queryKey: computed(() => inboxKeys.list(toValue(params))),
-    queryFn: async () => (await notificationsListNotifications({ query: toValue(params) })).data,
-    placeholderData: (previous) => previous,
-    refetchOnWindowFocus: 'always',
-    staleTime: 5_000,
-  })
+  return useQuery(
+    computed(() => ({
+      ...notificationsListNotificationsOptions({ query: toValue(params) }),
+      placeholderData: <T>(previous: T) => previous,
+      refetchOnWindowFocus: 'always' as const,
+      staleTime: 5_000,
+    })),
+  )
 }
 
 export function useMarkRead() {
@@ -40,7 +46,7 @@ export function useMarkRead() {
     mutationFn: async (id: number) => {
       await notificationsMarkRead({ path: { notification_id: id } })
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: inboxKeys.all }),
+    onSettled: () => invalidateInbox(queryClient),
   })
 }
 
@@ -50,6 +56,6 @@ export function useMarkAllRead() {
     mutationFn: async () => {
       await notificationsMarkAllRead()
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: inboxKeys.all }),
+    onSettled: () => invalidateInbox(queryClient),
   })
 }

@@ -3,7 +3,7 @@
  * checking an edited value, and the "only changed keys" diff sent to PUT …/policy.
  */
 import type { ParamKind, PolicyItem } from '@/api'
-import { normaliseMoney } from '@/modules/dues/money'
+import { normaliseMoney } from '@/shared/money'
 
 export const PERIODS = ['month', 'two_months', 'quarter', 'half_year', 'year'] as const
 export type Period = (typeof PERIODS)[number]

@@ -4,7 +4,7 @@
  * categories, and the farmers' range. Pure, no Vue.
  */
 import type { DuesCategory, DuesPolicyRead } from '@/api'
-import { takesDeductions } from '@/modules/dues/deductions'
+import { takesDeductions } from './deductions'
 
 export interface BasisPolicyHints {
   modeLabel: string

@@ -1,32 +1,8 @@
 /**
  * Money as text, never as a JS number (0.1 + 0.2 !== 0.3): the calculator sends the basis as a
  * decimal string ("3000.01") and shows the server's strings; sums, comparisons and chart values
- * are done in integer fen. Pure helpers, no Vue — shared by the dues, dues-admin and my-dues pages.
+ * are done in integer fen. Pure helpers, no Vue — shared by every module that shows an amount.
  */
-import type { DuesCategory } from '@/api'
-
-/** Every category, in the order of the select (R: DUES-02). */
-export const DUES_CATEGORIES: readonly DuesCategory[] = [
-  'salaried',
-  'annual_salary',
-  'self_employed',
-  'retired',
-  'farmer',
-  'student',
-  'unemployed',
-  'relief',
-  'low_income',
-]
-
-/** What a category asks for: a monthly basis (rates), a set amount (farmers) or nothing (0.20 yuan). */
-export type DuesInputKind = 'basis' | 'amount' | 'none'
-
-export function inputKind(category: DuesCategory): DuesInputKind {
-  if (category === 'farmer') return 'amount'
-  if (category === 'salaried' || category === 'annual_salary' || category === 'self_employed' || category === 'retired') return 'basis'
-  return 'none'
-}
-
 export type MoneyProblem = 'invalid' | 'negative' | 'tooManyDecimals' | 'tooLarge'
 
 /** The normalised input: `value` is null when the field is empty or has a problem. */

@@ -1,5 +1,5 @@
 /** Which organisation a roster page or summary starts from (unit-tested). */
-import type { MeOrganization } from '@/api'
+import type { Capability, MeOrganization } from '@/api'
 
 /**
  * The organisation to show statistics for: the current one when it grants one of `caps`,
@@ -8,7 +8,7 @@ import type { MeOrganization } from '@/api'
 export function rosterOrgId(
   orgs: readonly MeOrganization[],
   currentId: number | null,
-  caps: readonly string[] = ['roster.read'],
+  caps: readonly Capability[] = ['roster.read'],
 ): number | null {
   const grants = (o: MeOrganization) => caps.some((c) => o.capabilities.includes(c))
   const current = orgs.find((o) => o.id === currentId)
