@@ -276,6 +276,21 @@ class Ctx:
 
 
 @pytest.fixture
+def migration_data_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Alembic runs with the process settings (`get_settings()`), not a test's: a migration that
+    reads personal data (the masked-forms backfill, c0ffee5e0001) needs the tests' data key in
+    the environment. Yields the key; the settings cache is cleared before and after."""
+    from dangjian.core.config import get_settings
+
+    monkeypatch.setenv("DANGJIAN_DATA_KEY", TEST_DATA_KEY)
+    get_settings.cache_clear()
+    try:
+        yield TEST_DATA_KEY
+    finally:
+        get_settings.cache_clear()
+
+
+@pytest.fixture
 def fresh_db_url(template: Template) -> Iterator[str]:
     n = next(_counter)
     if template.kind == "sqlite":

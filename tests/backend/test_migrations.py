@@ -123,19 +123,14 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_upgrading_a_populated_database_keeps_its_links_and_backfills_derived_columns(
-    scratch_url: str, monkeypatch: pytest.MonkeyPatch
+    scratch_url: str, migration_data_key: str
 ) -> None:
     """The roster migration rebuilds `members` on SQLite (batch mode): the users' member links
     must survive it (foreign keys are off while migrating), and the last-4 search columns and
     the masked forms are filled from the encrypted values."""
-    from conftest import TEST_DATA_KEY
-
-    from dangjian.core.config import get_settings
     from dangjian.core.crypto import PersonalDataCipher
 
-    monkeypatch.setenv("DANGJIAN_DATA_KEY", TEST_DATA_KEY)
-    get_settings.cache_clear()
-    cipher = PersonalDataCipher(TEST_DATA_KEY)
+    cipher = PersonalDataCipher(migration_data_key)
     command.upgrade(alembic_config(scratch_url), FOUNDATION)
 
     def populate(conn: Connection) -> None:
@@ -169,10 +164,7 @@ def test_upgrading_a_populated_database_keeps_its_links_and_backfills_derived_co
         conn.commit()
 
     on_connection(scratch_url, populate)
-    try:
-        command.upgrade(alembic_config(scratch_url), "head")
-    finally:
-        get_settings.cache_clear()
+    command.upgrade(alembic_config(scratch_url), "head")
     link = on_connection(
         scratch_url,
         lambda c: c.execute(

@@ -312,6 +312,7 @@ async def test_the_audit_log_is_filtered_by_action_person_and_date(ctx: Ctx) -> 
 # ---------------------------------------------------------------- carrying over a legacy chain
 
 
+@pytest.mark.usefixtures("migration_data_key")
 async def test_a_legacy_chain_carries_over_through_the_migration(ctx: Ctx, tmp_path: Path) -> None:
     """A database written before the keyed chain: plain SHA-256 everywhere, no subject paths.
     The migration re-hashes nothing; verify asks for a keyed row after the legacy ones (`audit
