@@ -21,9 +21,9 @@ from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.exports import workbook
 from dangjian.meetings.compliance import attendance_class, within
-from dangjian.meetings.enums import HELD_STATUSES, AgendaStatus, AttendeeRole, MeetingType
-from dangjian.meetings.rules import VoteRule
+from dangjian.meetings.enums import HELD_STATUSES
 from dangjian.models import AgendaItem, Meeting, MeetingAttendee, Organization, Resolution
+from dangjian.models.enums import AgendaStatus, AttendeeRole, MeetingType, VoteRule
 
 
 class LedgerBook(StrEnum):

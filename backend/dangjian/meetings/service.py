@@ -27,13 +27,6 @@ from dangjian.meetings.enums import (
     HELD_STATUSES,
     MEETING_STATUS_LABELS,
     MEETING_TYPE_LABELS,
-    AgendaStatus,
-    Attendance,
-    AttendeeRole,
-    FollowUp,
-    LeaveStatus,
-    MeetingStatus,
-    MeetingType,
 )
 from dangjian.meetings.schemas import (
     AgendaCreate,
@@ -73,7 +66,19 @@ from dangjian.models import (
     Resolution,
     User,
 )
-from dangjian.models.enums import MemberKind, MemberStatus, PostKind
+from dangjian.models.enums import (
+    AgendaStatus,
+    Attendance,
+    AttendeeRole,
+    FollowUp,
+    LeaveStatus,
+    MeetingStatus,
+    MeetingType,
+    MemberKind,
+    MemberStatus,
+    PostKind,
+    VoteRule,
+)
 from dangjian.notifications import service as inbox
 from dangjian.policies import service as policies
 
@@ -109,9 +114,9 @@ MEMBER_TYPES = frozenset(
     }
 )
 # The vote rule a meeting type decides by (None: no quorum, no binding votes).
-VOTE_RULES: dict[MeetingType, rules.VoteRule] = {
-    MeetingType.committee: rules.VoteRule.committee,
-    MeetingType.branch_assembly: rules.VoteRule.assembly,
+VOTE_RULES: dict[MeetingType, VoteRule] = {
+    MeetingType.committee: VoteRule.committee,
+    MeetingType.branch_assembly: VoteRule.assembly,
 }
 # R: MTG-07a — an election (换届) is held by the branch assembly, besides its ordinary votes.
 ELECTION_TYPES = frozenset({MeetingType.branch_assembly})
@@ -146,7 +151,7 @@ class WrongState(AppError):
     status, code, title = 409, "meeting_state", "会议当前状态不允许此操作"
 
 
-def vote_rule(mtype: MeetingType, asked: rules.VoteRule | None) -> rules.VoteRule:
+def vote_rule(mtype: MeetingType, asked: VoteRule | None) -> VoteRule:
     """R: MTG-05/06, MTG-07, MTG-07a — the rule a vote is judged by follows from the type of
     the meeting: a committee decides by the committee rule, a branch assembly by the assembly
     rule (or holds an election). A client's `rule` may only repeat that; a type that does not
@@ -159,13 +164,13 @@ def vote_rule(mtype: MeetingType, asked: rules.VoteRule | None) -> rules.VoteRul
         )
     if asked is None or asked is own:
         return own
-    if asked is rules.VoteRule.election:
+    if asked is VoteRule.election:
         if mtype in ELECTION_TYPES:
             return asked
         raise Unprocessable("选举在支部党员大会进行", code="vote_type")
     raise Unprocessable(
         f"{label}按{rules.VOTE_RULE_LABELS[own]}的规则表决，不能按"
-        f"{rules.VOTE_RULE_LABELS[rules.VoteRule(asked)]}计票",
+        f"{rules.VOTE_RULE_LABELS[VoteRule(asked)]}计票",
         code="vote_rule",
     )
 
@@ -306,7 +311,7 @@ class Counts:
 def counts(meeting: Meeting, attendees: list[MeetingAttendee]) -> Counts:
     """Who counts: for assemblies the voters (MTG-07), otherwise everyone expected; members left
     out with the higher committee's consent do not count; 列席 never counts (MTG-05)."""
-    assembly = VOTE_RULES.get(meeting.type) is rules.VoteRule.assembly
+    assembly = VOTE_RULES.get(meeting.type) is VoteRule.assembly
     counted = [
         a
         for a in attendees
@@ -345,9 +350,9 @@ def quorum(meeting: Meeting, attendees: list[MeetingAttendee]) -> QuorumRead:
     c = counts(meeting, attendees)
     rule = VOTE_RULES.get(meeting.type)
     q: rules.Quorum | None = None
-    if rule is rules.VoteRule.committee and c.expected:
+    if rule is VoteRule.committee and c.expected:
         q = rules.committee_quorum(c.expected, c.present)
-    elif rule is rules.VoteRule.assembly and c.expected:
+    elif rule is VoteRule.assembly and c.expected:
         q = rules.assembly_quorum(c.expected, c.present, c.written_opinions)
     return QuorumRead(
         rule=rule,
@@ -849,7 +854,7 @@ async def hold(
     if q.met is False:
         if not body.emergency:
             raise QuorumNotMet(q.message or "到会人数不足")
-        if q.rule is not rules.VoteRule.committee:
+        if q.rule is not VoteRule.committee:
             # R: MTG-06 — the emergency below quorum is a committee rule; an assembly has none.
             raise Unprocessable(
                 "紧急情况下不足半数召开只适用于委员会会议，党员大会须到会过半数",
@@ -1330,10 +1335,10 @@ async def record_vote(
     voters = [
         a for a in attendees if a.role is AttendeeRole.expected and a.excluded is None and a.voter
     ]
-    if rule is rules.VoteRule.committee:
+    if rule is VoteRule.committee:
         voters = [a for a in attendees if a.role is AttendeeRole.expected]
     tally = rules.Tally(body.yes, body.no, body.abstain, body.invalid)
-    written = c.written_opinions if rule is rules.VoteRule.assembly else 0
+    written = c.written_opinions if rule is VoteRule.assembly else 0
     try:
         outcome = rules.decide(
             rule, expected=c.expected, present=c.present, tally=tally, written_opinions=written
@@ -1344,7 +1349,7 @@ async def record_vote(
     passed = outcome.passed
     if body.emergency:
         # R: MTG-06 — a major decision taken in an emergency by fewer than half of the committee.
-        if rule is not rules.VoteRule.committee or outcome.quorum.met:
+        if rule is not VoteRule.committee or outcome.quorum.met:
             raise Unprocessable("紧急决定只适用于到会不足半数的委员会会议", code="emergency_vote")
         if 2 * tally.yes <= c.present:
             raise MajorityNotReached(
