@@ -21,10 +21,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from dangjian import cli
+from dangjian.compliance.service import _local_year_month, within
 from dangjian.core import clock
 from dangjian.core.calendar import month_index
 from dangjian.core.config import Settings, get_settings
-from dangjian.meetings.compliance import _local_year_month, within
 from dangjian.models import Meeting
 from dangjian.models.enums import MeetingStatus, MeetingType
 

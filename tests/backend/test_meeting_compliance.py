@@ -19,10 +19,10 @@ from conftest import Ctx, fresh_member
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from dangjian.compliance.service import Window, absence_run, policy_window
 from dangjian.core import clock
 from dangjian.core.calendar import month_index, parse_period
-from dangjian.meetings.compliance import Window, absence_run, policy_window
-from dangjian.meetings.ledgers import HEADERS
+from dangjian.ledgers.service import HEADERS
 from dangjian.meetings.rules import ABSENCE_LABELS
 from dangjian.models import (
     AgendaItem,
