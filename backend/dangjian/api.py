@@ -4,11 +4,12 @@ from fastapi import APIRouter
 
 from dangjian.audit.router import router as audit_router
 from dangjian.auth.router import router as auth_router
+from dangjian.compliance.router import router as compliance_router
 from dangjian.dashboard.router import router as dashboard_router
 from dangjian.dues.router import bases_router as dues_bases_router
 from dangjian.dues.router import ledgers_router as dues_ledgers_router
 from dangjian.dues.router import router as dues_router
-from dangjian.meetings.compliance_router import router as compliance_router
+from dangjian.ledgers.router import router as ledgers_router
 from dangjian.meetings.router import me_router as my_meetings_router
 from dangjian.meetings.router import resolutions_router
 from dangjian.meetings.router import router as meetings_router
@@ -30,6 +31,7 @@ api_router.include_router(members_router)
 api_router.include_router(me_router)
 api_router.include_router(notifications_router)
 api_router.include_router(compliance_router)
+api_router.include_router(ledgers_router)
 api_router.include_router(meetings_router)
 api_router.include_router(resolutions_router)
 api_router.include_router(my_meetings_router)

@@ -21,12 +21,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from dangjian import cli
+from dangjian.compliance.service import _local_year_month, within
 from dangjian.core import clock
 from dangjian.core.calendar import month_index
 from dangjian.core.config import Settings, get_settings
-from dangjian.meetings.compliance import _local_year_month, within
-from dangjian.meetings.enums import MeetingStatus, MeetingType
 from dangjian.models import Meeting
+from dangjian.models.enums import MeetingStatus, MeetingType
 
 # 2026-03-31 17:30 UTC is 2026-04-01 01:30 in China: a new day, month and quarter there.
 FROZEN = datetime(2026, 3, 31, 17, 30, tzinfo=UTC)

@@ -6,8 +6,8 @@ from typing import Any
 
 from conftest import Ctx
 
-from dangjian.dues.rules import DuesCategory
 from dangjian.main import create_app
+from dangjian.models.enums import DuesCategory
 
 URL = "/api/v1/dues/calculate"
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from dangjian.core.calendar import month_index
 from dangjian.dues import ledger
-from dangjian.dues.enums import ExemptionKind, MonthState
+from dangjian.dues.enums import MonthState
 from dangjian.dues.ledger import Exemption, MemberFacts, arrears, due_in, month_cells, year_basis
-from dangjian.dues.rules import DuesCategory
 from dangjian.models import DuesBasis
+from dangjian.models.enums import DuesCategory, ExemptionKind
 
 _ids = itertools.count(1)
 D = Decimal

@@ -25,7 +25,6 @@ from sqlalchemy import select
 
 from dangjian.core import clock
 from dangjian.core.calendar import month_start
-from dangjian.dues.enums import ExemptionKind, ExemptionStatus
 from dangjian.models import (
     DuesExemption,
     DuesPayment,
@@ -33,6 +32,7 @@ from dangjian.models import (
     DuesReceiptCounter,
     Organization,
 )
+from dangjian.models.enums import ExemptionKind, ExemptionStatus
 
 
 async def _org_id(ctx: Ctx, name: str) -> int:

@@ -16,10 +16,10 @@ from dangjian.dues.rules import (
     FIXED_CATEGORIES,
     MAX_BASIS,
     DuesAmount,
-    DuesCategory,
     DuesPolicy,
     monthly_dues,
 )
+from dangjian.models.enums import DuesCategory
 
 D = Decimal
 WAGE = [DuesCategory.salaried, DuesCategory.annual_salary, DuesCategory.self_employed]

@@ -19,20 +19,11 @@ from conftest import Ctx, fresh_member
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from dangjian.compliance.service import Window, absence_run, policy_window
 from dangjian.core import clock
 from dangjian.core.calendar import month_index, parse_period
-from dangjian.meetings.compliance import Window, absence_run, policy_window
-from dangjian.meetings.enums import (
-    AgendaStatus,
-    Attendance,
-    AttendeeRole,
-    Exclusion,
-    LeaveStatus,
-    MeetingStatus,
-    MeetingType,
-)
-from dangjian.meetings.ledgers import HEADERS
-from dangjian.meetings.rules import ABSENCE_LABELS, VoteRule
+from dangjian.ledgers.service import HEADERS
+from dangjian.meetings.rules import ABSENCE_LABELS
 from dangjian.models import (
     AgendaItem,
     AuditLog,
@@ -42,7 +33,17 @@ from dangjian.models import (
     PolicyValue,
     Resolution,
 )
-from dangjian.models.enums import MemberStatus
+from dangjian.models.enums import (
+    AgendaStatus,
+    Attendance,
+    AttendeeRole,
+    Exclusion,
+    LeaveStatus,
+    MeetingStatus,
+    MeetingType,
+    MemberStatus,
+    VoteRule,
+)
 from dangjian.policies.params import Period
 
 C = "/api/v1/compliance"

@@ -16,7 +16,6 @@ from dangjian.meetings.rules import (
     Outcome,
     Quorum,
     Tally,
-    VoteRule,
     absence_label,
     absence_level,
     assembly_quorum,
@@ -26,6 +25,7 @@ from dangjian.meetings.rules import (
     minimum_present,
     minimum_yes,
 )
+from dangjian.models.enums import VoteRule
 
 C, A, EL = VoteRule.committee, VoteRule.assembly, VoteRule.election
 

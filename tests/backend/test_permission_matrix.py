@@ -31,8 +31,6 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import func, select
 
 from dangjian.core import clock
-from dangjian.dues.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
-from dangjian.dues.rules import DuesCategory
 from dangjian.main import create_app
 from dangjian.models import (
     AgendaItem,
@@ -57,7 +55,16 @@ from dangjian.models import (
     Resolution,
     User,
 )
-from dangjian.models.enums import OrgCategory, OrgKind, PostKind
+from dangjian.models.enums import (
+    DuesCategory,
+    ExemptionKind,
+    ExemptionStatus,
+    OrgCategory,
+    OrgKind,
+    PaymentKind,
+    PaymentMethod,
+    PostKind,
+)
 
 TARGETS = ["own", "child", "group", "parent", "sibling", "lookalike", "outside"]
 PRINCIPALS = [

@@ -14,7 +14,7 @@ from dues_support import now
 from sql_support import statements
 from test_meeting_compliance import TODAY, Att, held_meeting, member, month_shift
 
-from dangjian.meetings.enums import Attendance, MeetingType
+from dangjian.models.enums import Attendance, MeetingType
 
 C = "/api/v1/compliance"
 

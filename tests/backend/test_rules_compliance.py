@@ -11,9 +11,9 @@ from typing import Any
 
 from conftest import Ctx
 
+from dangjian.compliance.service import Regime, counted_periods, policy_periods
 from dangjian.core import clock
 from dangjian.core.calendar import month_index, parse_period
-from dangjian.meetings.compliance import Regime, counted_periods, policy_periods
 from dangjian.models import PolicyValue
 from dangjian.policies.params import Period
 

@@ -227,7 +227,7 @@ async def test_org03_a_branch_held_assembly_still_counts(ctx: Ctx) -> None:
     today = clock.today()
     starts = datetime.combine(today.replace(day=1), time(10), tzinfo=clock.zone())
     async with ctx.db.sessionmaker() as s, s.begin():
-        from dangjian.meetings.enums import MeetingStatus, MeetingType
+        from dangjian.models.enums import MeetingStatus, MeetingType
 
         s.add(
             Meeting(

@@ -15,11 +15,10 @@ from test_meeting_compliance import Att, held_meeting, month_shift
 
 from dangjian.core import clock
 from dangjian.core.calendar import month_start
-from dangjian.meetings.enums import Attendance, MeetingType
 from dangjian.members import rules
 from dangjian.members.enums import EventType
 from dangjian.models import Member
-from dangjian.models.enums import MemberKind, MemberStatus
+from dangjian.models.enums import Attendance, MeetingType, MemberKind, MemberStatus
 from dangjian.organizations.rules import add_years
 
 MEETINGS = "/api/v1/meetings"

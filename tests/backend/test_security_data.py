@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from dangjian.core import clock, idcard
 from dangjian.core.crypto import PersonalDataCipher
-from dangjian.meetings.enums import MeetingStatus, MeetingType
 from dangjian.members import keys
 from dangjian.members.xlsx import HEADERS
 from dangjian.models import AuditLog, Meeting, Member, MemberCorrection
+from dangjian.models.enums import MeetingStatus, MeetingType
 
 M = "/api/v1/members"
 ME = "/api/v1/me/member"

@@ -31,7 +31,7 @@ from dangjian.authz.principal import Principal
 from dangjian.core import security
 from dangjian.core.config import Settings
 from dangjian.core.cpu import run_cpu
-from dangjian.core.errors import PROBLEM_RESPONSES, AppError, Forbidden, NotFound, Unauthorized
+from dangjian.core.errors import PROBLEM_RESPONSES, AppError, Forbidden, NotFound
 from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.deps import (
     AnyPrincipalDep,
@@ -130,78 +130,23 @@ async def login(
     ] = None,
 ) -> TokenRead:
     """登录（用户名 + 密码，已启用动态口令的账号另需 6 位口令）。"""
-    name = service.normalise_username(username)
-    # Both counters are taken before any password is checked (refusing at the limit) and
-    # committed at once, so concurrent attempts see each other in every process; the commit also
-    # hands the connection back to the pool while the slow check runs in a worker thread.
-    await service.count_ip_attempt(session, settings, ip)
-    attempt = await service.count_name_attempt(session, settings, name, ip)
-    user = await session.scalar(select(User).where(User.username == name))
-    await session.commit()
-    password_ok = await run_cpu(
-        security.verify_password,
-        password,
-        user.password_hash if user else None,
-        settings.password_hashing,
-    )
-    if user is None or not password_ok or not user.is_active:
-        reason = "unknown_user" if user is None else "password" if not password_ok else "inactive"
-        await service.register_failure(
-            session, settings, name, attempt=attempt, user=user, ip=ip, reason=reason
-        )
-        raise service.InvalidCredentials()
-    new_hash = (
-        await run_cpu(security.hash_password, password, settings.password_hashing)
-        if security.password_needs_rehash(user.password_hash, settings.password_hashing)
-        else None
-    )
-    if user.totp_enabled:
-        if not otp:
-            # the password was right: this attempt is not a failure, but not a success either
-            await service.undo_ip_attempt(session, ip)
-            await service.undo_name_attempt(session, name)
-            await session.commit()
-            raise Unauthorized("请输入动态口令", code="otp_required")
-        if not await service.accept_totp(session, cipher, user, otp):
-            await service.register_failure(
-                session, settings, name, attempt=attempt, user=user, ip=ip, reason="otp"
-            )
-            raise Unauthorized("动态口令错误", code="otp_invalid")
-    # rows in the order they were counted (address, then name): no lock-order deadlock
-    await service.undo_ip_attempt(session, ip)
-    await service.clear_failures(session, name)
-    if new_hash is not None:
-        user.password_hash = new_hash
-    user.last_login_at = service.now()
-    restricted = await service.requires_totp_setup(session, settings, user)
-    issued = await service.start_user_session(
+    signed_in = await service.login(
         session,
         settings,
-        user,
+        cipher,
+        username=username,
+        password=password,
+        otp=otp,
         ip=ip,
         user_agent=request.headers.get("user-agent"),
-        restricted=restricted,
-    )
-    org = await session.get(Organization, user.organization_id) if user.organization_id else None
-    await audit.record(
-        session,
-        actor=None,
-        action="auth.login",
-        entity="user",
-        entity_id=user.id,
-        actor_user_id=user.id,
-        actor_label=f"{user.display_name}（{user.username}）",
-        ip=ip,
-        organization_path=org.path if org else None,
-        after={"session": issued.session.id},
     )
     return _deliver(
         response,
         settings,
-        issued,
+        signed_in.issued,
         delivery == "cookie",
-        must_change_password=user.must_change_password,
-        restricted=restricted,
+        must_change_password=signed_in.must_change_password,
+        restricted=signed_in.restricted,
     )
 
 

@@ -30,6 +30,7 @@ from dangjian.authz.capabilities import (
 from dangjian.authz.principal import Grant, Principal, PrincipalKind
 from dangjian.core import clock, security
 from dangjian.core.config import Settings
+from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import UTCDateTime
 from dangjian.core.errors import AppError, TooManyRequests, Unauthorized, Unprocessable
@@ -705,3 +706,91 @@ def check_password_policy(settings: Settings, password: str, username: str) -> N
 
 async def clear_failures(session: AsyncSession, username: str) -> None:
     await session.execute(delete(LoginThrottle).where(LoginThrottle.username == username))
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    issued: IssuedTokens
+    must_change_password: bool
+    restricted: bool  # second factor still to be set up (totp_setup_required)
+
+
+async def login(
+    session: AsyncSession,
+    settings: Settings,
+    cipher: PersonalDataCipher,
+    *,
+    username: str,
+    password: str,
+    otp: str | None,
+    ip: str | None,
+    user_agent: str | None,
+) -> SignedIn:
+    """Sign in with a user name and password (and the 6-digit code once a second factor is on):
+    throttled per address and per name, audited; a stale password hash is upgraded."""
+    name = normalise_username(username)
+    # Both counters are taken before any password is checked (refusing at the limit) and
+    # committed at once, so concurrent attempts see each other in every process; the commit also
+    # hands the connection back to the pool while the slow check runs in a worker thread.
+    await count_ip_attempt(session, settings, ip)
+    attempt = await count_name_attempt(session, settings, name, ip)
+    user = await session.scalar(select(User).where(User.username == name))
+    await session.commit()
+    password_ok = await run_cpu(
+        security.verify_password,
+        password,
+        user.password_hash if user else None,
+        settings.password_hashing,
+    )
+    if user is None or not password_ok or not user.is_active:
+        reason = "unknown_user" if user is None else "password" if not password_ok else "inactive"
+        await register_failure(
+            session, settings, name, attempt=attempt, user=user, ip=ip, reason=reason
+        )
+        raise InvalidCredentials()
+    new_hash = (
+        await run_cpu(security.hash_password, password, settings.password_hashing)
+        if security.password_needs_rehash(user.password_hash, settings.password_hashing)
+        else None
+    )
+    if user.totp_enabled:
+        if not otp:
+            # the password was right: this attempt is not a failure, but not a success either
+            await undo_ip_attempt(session, ip)
+            await undo_name_attempt(session, name)
+            await session.commit()
+            raise Unauthorized("请输入动态口令", code="otp_required")
+        if not await accept_totp(session, cipher, user, otp):
+            await register_failure(
+                session, settings, name, attempt=attempt, user=user, ip=ip, reason="otp"
+            )
+            raise Unauthorized("动态口令错误", code="otp_invalid")
+    # rows in the order they were counted (address, then name): no lock-order deadlock
+    await undo_ip_attempt(session, ip)
+    await clear_failures(session, name)
+    if new_hash is not None:
+        user.password_hash = new_hash
+    user.last_login_at = now()
+    restricted = await requires_totp_setup(session, settings, user)
+    issued = await start_user_session(
+        session,
+        settings,
+        user,
+        ip=ip,
+        user_agent=user_agent,
+        restricted=restricted,
+    )
+    org = await session.get(Organization, user.organization_id) if user.organization_id else None
+    await audit.record(
+        session,
+        actor=None,
+        action="auth.login",
+        entity="user",
+        entity_id=user.id,
+        actor_user_id=user.id,
+        actor_label=f"{user.display_name}（{user.username}）",
+        ip=ip,
+        organization_path=org.path if org else None,
+        after={"session": issued.session.id},
+    )
+    return SignedIn(issued, user.must_change_password, restricted)

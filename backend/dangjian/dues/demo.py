@@ -21,9 +21,7 @@ from dangjian.core import clock
 from dangjian.core.calendar import index_of, month_start
 from dangjian.core.db import utcnow
 from dangjian.dues import ledger, rules
-from dangjian.dues.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
 from dangjian.dues.payments import allocate
-from dangjian.dues.rules import DuesCategory
 from dangjian.models import (
     DuesBasis,
     DuesExemption,
@@ -31,6 +29,13 @@ from dangjian.models import (
     DuesReceiptCounter,
     Member,
     Organization,
+)
+from dangjian.models.enums import (
+    DuesCategory,
+    ExemptionKind,
+    ExemptionStatus,
+    PaymentKind,
+    PaymentMethod,
 )
 
 ORGANISATIONS = ("第二党支部（和平里网格）", "第三党小组", "离退休党员党支部", "流动党员党支部")

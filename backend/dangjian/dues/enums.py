@@ -4,30 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class PaymentKind(StrEnum):
-    regular = "regular"  # 按月交纳（含按季、预交、补交、代交）
-    voluntary = "voluntary"  # 自愿多交 (DUES-07)
-    reversal = "reversal"  # 冲正：a counter-entry for a mistaken payment (never a deletion)
-
-
-class PaymentMethod(StrEnum):
-    cash = "cash"
-    bank = "bank"
-    wechat = "wechat"
-    alipay = "alipay"
-
-
-class ExemptionKind(StrEnum):
-    reduce = "reduce"  # 少交: a lower monthly amount for the period
-    exempt = "exempt"  # 免交: nothing due for the period
-
-
-class ExemptionStatus(StrEnum):
-    proposed = "proposed"  # 已申请, awaiting the branch's decision
-    branch_approved = "branch_approved"  # 支部同意, awaiting the higher committee (DUES-03)
-    approved = "approved"  # 上级党委批准: applied to the ledger
-    rejected = "rejected"  # 未同意 (by the branch or the higher committee)
+from dangjian.models.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
 
 
 class MonthState(StrEnum):

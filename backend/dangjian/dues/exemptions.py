@@ -19,16 +19,11 @@ from dangjian.core.calendar import index_of, month_label, month_start, parse_mon
 from dangjian.core.db import utcnow
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.dues import ledger
-from dangjian.dues.enums import (
-    EXEMPTION_KIND_LABELS,
-    EXEMPTION_STATUS_LABELS,
-    ExemptionKind,
-    ExemptionStatus,
-)
+from dangjian.dues.enums import EXEMPTION_KIND_LABELS, EXEMPTION_STATUS_LABELS
 from dangjian.dues.schemas import ExemptionCreate, ExemptionDecision, ExemptionRead
 from dangjian.dues.service import dues_member
 from dangjian.models import DuesExemption, Member, Organization
-from dangjian.models.enums import OrgKind
+from dangjian.models.enums import ExemptionKind, ExemptionStatus, OrgKind
 
 # An exemption covers at most this many months; a longer hardship is applied for again.
 MAX_MONTHS = 24

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.core.calendar import ONE_DAY, index_of, month_label, month_start
-from dangjian.dues.enums import MONTH_STATE_LABELS, ExemptionKind, ExemptionStatus, MonthState
+from dangjian.dues.enums import MONTH_STATE_LABELS, MonthState
 from dangjian.dues.schemas import MonthCell
 from dangjian.members.enums import EventType
 from dangjian.members.rules import EventFact, on_roster_during
@@ -30,7 +30,7 @@ from dangjian.models import (
     MemberEvent,
     Organization,
 )
-from dangjian.models.enums import MemberStatus
+from dangjian.models.enums import ExemptionKind, ExemptionStatus, MemberStatus
 from dangjian.policies.params import PARAMS
 from dangjian.policies.service import history
 

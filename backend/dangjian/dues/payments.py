@@ -35,8 +35,6 @@ from dangjian.dues.enums import (
     PAYMENT_KIND_LABELS,
     PAYMENT_METHOD_LABELS,
     MonthState,
-    PaymentKind,
-    PaymentMethod,
 )
 from dangjian.dues.schemas import (
     PaymentCreate,
@@ -54,6 +52,7 @@ from dangjian.models import (
     Member,
     Organization,
 )
+from dangjian.models.enums import PaymentKind, PaymentMethod
 
 # R: DUES-07 — a single voluntary payment of this much or more goes whole to the Central Committee.
 REMIT_THRESHOLD = Decimal("1000")

@@ -38,7 +38,6 @@ from dangjian.core.errors import Conflict, Forbidden, Unprocessable
 from dangjian.core.exports import workbook
 from dangjian.dues import ledger, rules
 from dangjian.dues.accounts import roster_facts, roster_query
-from dangjian.dues.enums import ExemptionStatus, PaymentKind
 from dangjian.dues.schemas import (
     AssessmentConfirm,
     AssessmentLine,
@@ -60,6 +59,7 @@ from dangjian.models import (
     Member,
     Organization,
 )
+from dangjian.models.enums import ExemptionStatus, PaymentKind
 
 ZERO = ledger.ZERO
 

@@ -13,7 +13,6 @@ from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.dues import accounts, exemptions, payments, reports, rules, service
-from dangjian.dues.enums import ExemptionStatus, PaymentKind
 from dangjian.dues.schemas import (
     MONTH_PATTERN,
     ArrearsReport,
@@ -38,6 +37,7 @@ from dangjian.dues.schemas import (
     RemittanceUpdate,
     YearlyCollection,
 )
+from dangjian.models.enums import ExemptionStatus, PaymentKind
 
 router = APIRouter(
     prefix="/dues",

@@ -11,22 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
-from enum import StrEnum
 
-
-class DuesCategory(StrEnum):
-    # R: DUES-01/02 — the basis categories (brackets over a monthly basis)
-    salaried = "salaried"  # monthly after-tax fixed regular pay
-    annual_salary = "annual_salary"  # the month's actual pay
-    self_employed = "self_employed"  # previous quarter's average monthly net income
-    retired = "retired"  # total monthly pension
-    # R: DUES-02 — the fixed-amount categories
-    farmer = "farmer"  # an amount set per member within the policy's range
-    student = "student"
-    unemployed = "unemployed"
-    relief = "relief"  # living on relief or a pension for the bereaved
-    low_income = "low_income"  # 低保
-
+from dangjian.models.enums import DuesCategory
 
 DUES_CATEGORY_LABELS: dict[DuesCategory, str] = {
     DuesCategory.salaried: "在职（按月领取工资）",

@@ -10,14 +10,14 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from dangjian.core.schemas import MONTH_PATTERN as MONTH_PATTERN  # re-exported for the router
 from dangjian.core.schemas import InputModel
-from dangjian.dues.enums import (
+from dangjian.dues.enums import MonthState
+from dangjian.models.enums import (
+    DuesCategory,
     ExemptionKind,
     ExemptionStatus,
-    MonthState,
     PaymentKind,
     PaymentMethod,
 )
-from dangjian.dues.rules import DuesCategory
 
 # Yuan with at most two decimals; up to 9 integer digits (rules.MAX_BASIS).
 MONEY_PATTERN = r"^\d{1,9}(\.\d{1,2})?$"

@@ -18,9 +18,9 @@ from dangjian.core.errors import NotFound, Unprocessable
 from dangjian.core.exports import XLSX
 from dangjian.core.files import FileStore
 from dangjian.meetings import service
-from dangjian.meetings.enums import AttachmentPurpose, MeetingStatus
 from dangjian.meetings.schemas import AttachmentRead
 from dangjian.models import MeetingAttachment
+from dangjian.models.enums import AttachmentPurpose, MeetingStatus
 
 MAX_BYTES = 20 * 1024 * 1024
 _ZIP = b"PK\x03\x04"

@@ -2,27 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from dangjian.models.enums import OrgKind
-
-
-class MeetingType(StrEnum):
-    branch_assembly = "branch_assembly"
-    committee = "committee"
-    group_meeting = "group_meeting"
-    party_lecture = "party_lecture"
-    theme_day = "theme_day"
-    org_life = "org_life"
-    democratic_life = "democratic_life"
-    joint_meeting = "joint_meeting"
-    enlarged_meeting = "enlarged_meeting"
-    secretary_office = "secretary_office"
-    council = "council"
-    youth_league = "youth_league"
-    inservice_meeting = "inservice_meeting"
-    residents_forum = "residents_forum"
-
+from dangjian.models.enums import Exclusion, MeetingStatus, MeetingType, OrgKind
 
 MEETING_TYPE_LABELS: dict[MeetingType, str] = {
     MeetingType.branch_assembly: "支部党员大会",
@@ -62,15 +42,6 @@ HELD_BY: dict[MeetingType, frozenset[OrgKind]] = {
 }
 
 
-class MeetingStatus(StrEnum):
-    draft = "draft"
-    notified = "notified"
-    held = "held"
-    minutes_approved = "minutes_approved"
-    archived = "archived"
-    cancelled = "cancelled"
-
-
 MEETING_STATUS_LABELS: dict[MeetingStatus, str] = {
     MeetingStatus.draft: "草稿",
     MeetingStatus.notified: "已通知",
@@ -85,36 +56,6 @@ HELD_STATUSES = frozenset(
 )
 
 
-class AttendeeRole(StrEnum):
-    expected = "expected"  # 应到
-    sitting_in = "sitting_in"  # 列席: invited, neither counted nor voting (MTG-05)
-
-
-class Attendance(StrEnum):
-    """MTG-09 sign-in per person."""
-
-    present = "present"
-    excused = "excused"
-    absent = "absent"
-    sitting_in = "sitting_in"
-
-
-class LeaveStatus(StrEnum):
-    requested = "requested"
-    approved = "approved"
-    refused = "refused"
-
-
-class Exclusion(StrEnum):
-    """MTG-07: the five kinds of members who may be left out of *expected* (with consent)."""
-
-    too_ill = "too_ill"
-    abroad = "abroad"
-    serving_sentence = "serving_sentence"
-    bedridden = "bedridden"
-    moved_away = "moved_away"
-
-
 EXCLUSION_LABELS: dict[Exclusion, str] = {
     Exclusion.too_ill: "因病不能表达意志",
     Exclusion.abroad: "自费出国半年以上",
@@ -122,23 +63,3 @@ EXCLUSION_LABELS: dict[Exclusion, str] = {
     Exclusion.bedridden: "年老体弱卧床不起",
     Exclusion.moved_away: "外出半年以上未转组织关系",
 }
-
-
-class AgendaStatus(StrEnum):
-    proposed = "proposed"
-    accepted = "accepted"
-    declined = "declined"
-
-
-class FollowUp(StrEnum):
-    """MTG-10: a resolution is followed until done, and verified at a later meeting."""
-
-    open = "open"
-    in_progress = "in_progress"
-    done = "done"
-    verified = "verified"
-
-
-class AttachmentPurpose(StrEnum):
-    material = "material"
-    minutes = "minutes"

@@ -10,7 +10,6 @@ from dangjian.core.errors import PROBLEM_RESPONSES, Problem
 from dangjian.core.routing import TransactionalRoute
 from dangjian.deps import FilesDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.meetings import attachments, service
-from dangjian.meetings.enums import AttachmentPurpose, FollowUp, MeetingStatus, MeetingType
 from dangjian.meetings.schemas import (
     AgendaCreate,
     AgendaDecision,
@@ -36,6 +35,7 @@ from dangjian.meetings.schemas import (
     ResolutionCreate,
     ResolutionRead,
 )
+from dangjian.models.enums import AttachmentPurpose, FollowUp, MeetingStatus, MeetingType
 
 router = APIRouter(
     prefix="/meetings",

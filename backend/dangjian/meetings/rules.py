@@ -7,14 +7,8 @@ Messages are for people and are in Chinese; codes are for programs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class VoteRule(StrEnum):
-    committee = "committee"  # MTG-05/06: denominator = committee size (应到会委员)
-    assembly = "assembly"  # MTG-07: denominator = expected voters (voters minus exclusions)
-    election = "election"  # MTG-07a: valid if 5*present > 4*entitled; elected if 2*yes > present
-
+from dangjian.models.enums import VoteRule
 
 VOTE_RULE_LABELS: dict[VoteRule, str] = {
     VoteRule.committee: "支部委员会表决",

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dangjian.core.schemas import NOT_NULL, InputModel
-from dangjian.meetings.enums import (
+from dangjian.models.enums import (
     AgendaStatus,
     AttachmentPurpose,
     Attendance,
@@ -16,8 +16,8 @@ from dangjian.meetings.enums import (
     LeaveStatus,
     MeetingStatus,
     MeetingType,
+    VoteRule,
 )
-from dangjian.meetings.rules import VoteRule
 
 
 class MeetingCreate(InputModel):

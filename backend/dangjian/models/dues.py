@@ -7,8 +7,13 @@ from sqlalchemy import Date, ForeignKey, Index, Numeric, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dangjian.core.db import Base, UTCDateTime, str_enum, utcnow
-from dangjian.dues.enums import ExemptionKind, ExemptionStatus, PaymentKind, PaymentMethod
-from dangjian.dues.rules import DuesCategory
+from dangjian.models.enums import (
+    DuesCategory,
+    ExemptionKind,
+    ExemptionStatus,
+    PaymentKind,
+    PaymentMethod,
+)
 
 
 class DuesBasis(Base):

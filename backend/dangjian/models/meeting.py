@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dangjian.core.db import Base, TimestampMixin, UTCDateTime, str_enum
-from dangjian.meetings.enums import (
+from dangjian.models.enums import (
     AgendaStatus,
     AttachmentPurpose,
     Attendance,
@@ -20,8 +20,8 @@ from dangjian.meetings.enums import (
     LeaveStatus,
     MeetingStatus,
     MeetingType,
+    VoteRule,
 )
-from dangjian.meetings.rules import VoteRule
 
 
 class Meeting(TimestampMixin, Base):

@@ -13,7 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from dangjian.meetings.enums import MEETING_TYPE_LABELS, MeetingType
+from dangjian.meetings.enums import MEETING_TYPE_LABELS
+from dangjian.models.enums import MeetingType
 
 
 class Period(StrEnum):

@@ -38,7 +38,7 @@ from dangjian.models import AuditLog, Organization, Post, User
 from dangjian.models.enums import PostKind
 
 # meeting.manage runs meetings of every type, so it covers the one-type capabilities
-# (see meetings.service.can_manage).
+# (see meetings.service.common.can_manage).
 IMPLIED_BY: dict[Cap, Cap] = {
     Cap.meeting_manage_lecture: Cap.meeting_manage,
     Cap.meeting_manage_democratic_life: Cap.meeting_manage,

@@ -17,13 +17,13 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
+from dangjian.compliance.service import attendance_class, within
 from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.exports import workbook
-from dangjian.meetings.compliance import attendance_class, within
-from dangjian.meetings.enums import HELD_STATUSES, AgendaStatus, AttendeeRole, MeetingType
-from dangjian.meetings.rules import VoteRule
+from dangjian.meetings.enums import HELD_STATUSES
 from dangjian.models import AgendaItem, Meeting, MeetingAttendee, Organization, Resolution
+from dangjian.models.enums import AgendaStatus, AttendeeRole, MeetingType, VoteRule
 
 
 class LedgerBook(StrEnum):

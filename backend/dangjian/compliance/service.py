@@ -40,21 +40,20 @@ from dangjian.core.calendar import (
 )
 from dangjian.core.errors import Forbidden, Unprocessable
 from dangjian.core.schemas import OutputModel
-from dangjian.meetings.enums import (
-    HELD_BY,
-    HELD_STATUSES,
-    MEETING_TYPE_LABELS,
-    Attendance,
-    AttendeeRole,
-    LeaveStatus,
-    MeetingType,
-)
+from dangjian.meetings.enums import HELD_BY, HELD_STATUSES, MEETING_TYPE_LABELS
 from dangjian.meetings.rules import ABSENCE_LABELS, ABSENCE_THRESHOLDS, absence_level
 from dangjian.members import roster
 from dangjian.members.enums import EventType
 from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Meeting, MeetingAttendee, Member, MemberEvent, Organization
-from dangjian.models.enums import MemberStatus, OrgKind
+from dangjian.models.enums import (
+    Attendance,
+    AttendeeRole,
+    LeaveStatus,
+    MeetingType,
+    MemberStatus,
+    OrgKind,
+)
 from dangjian.policies.params import PERIOD_LABELS, Period
 from dangjian.policies.service import history, resolve_many
 

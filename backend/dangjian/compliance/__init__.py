@@ -1,0 +1,1 @@
+"""What is due and overdue, per organisation and per person, from the work-system policies."""

@@ -1,0 +1,47 @@
+"""/ledgers — the meeting books (LEDG-01)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Response
+
+from dangjian.core.errors import PROBLEM_RESPONSES
+from dangjian.core.exports import XLSX
+from dangjian.core.routing import TransactionalRoute
+from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
+from dangjian.ledgers import service as ledgers
+from dangjian.ledgers.service import LedgerBook
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
+
+
+@router.get(
+    "/ledgers/meetings",
+    tags=["ledgers"],
+    responses={200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+async def meeting_ledger(
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: Annotated[int, Query(description="党组织（仅本组织，不含下级）")],
+    type_: Annotated[LedgerBook, Query(alias="type", description="党员大会记录簿或支委会记录簿")],
+    today: TodayDep,
+    now: NowDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")] = None,
+) -> Response:
+    """导出党员大会记录簿 / 支委会记录簿（.xlsx；首行注明导出人与时间，保密内容按权限隐去）。"""
+    content, filename = await ledgers.meeting_ledger(
+        session, principal, org_id, type_, year or today.year, now
+    )
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=ledger.xlsx; filename*=UTF-8''{quote(filename)}"
+            )
+        },
+    )
