@@ -8,6 +8,7 @@ from typing import Any
 from conftest import Ctx, fresh_member
 from sqlalchemy import delete, func, insert, select, update
 
+from dangjian.core import clock
 from dangjian.members.rules import ON_ROSTER
 from dangjian.models import Member, MemberCount, Organization
 from dangjian.models.enums import MemberKind, MemberStatus
@@ -50,10 +51,16 @@ async def test_counts_follow_every_kind_of_write(ctx: Ctx) -> None:
     )
     assert moved.status_code == 200, moved.text
     await assert_counts_match(ctx)
-    event = await ctx.post(  # a status event (MEM-02): the stored status changes
+    # A status event (MEM-02): the stored status changes. Dated today: the generated member's
+    # joining date is random, and an event before it is refused (event_before_joining).
+    event = await ctx.post(
         f"{M}/{m.id}/events",
         "clerk",
-        json={"type": "lost_contact", "occurred_on": "2026-01-05", "reason": "长期联系不上"},
+        json={
+            "type": "lost_contact",
+            "occurred_on": clock.today().isoformat(),
+            "reason": "长期联系不上",
+        },
     )
     assert event.status_code == 201, event.text
     await assert_counts_match(ctx)

@@ -217,8 +217,8 @@ describe('meeting types and life cycle (mirrors backend/dangjian/meetings)', () 
     }
   })
 
-  it('knows who is expected and which rule decides, as service.py does', () => {
-    const source = backend('service.py')
+  it('knows who is expected and which rule decides, as service/common.py does', () => {
+    const source = backend('service/common.py')
     const set = (name: string) => {
       const body = source.slice(source.indexOf(`${name} = frozenset(`), source.indexOf(')', source.indexOf(`${name} = frozenset(`)))
       return [...body.matchAll(/MeetingType\.(\w+)/g)].map((m) => m[1])
