@@ -21,7 +21,7 @@ from dangjian.models.meeting import (
 )
 from dangjian.models.member import Member, MemberCorrection, MemberCount, MemberEvent
 from dangjian.models.notification import Notification
-from dangjian.models.organization import Organization, OrganizationTerm
+from dangjian.models.organization import ChangeStamp, Organization, OrganizationTerm
 from dangjian.models.policy import PolicyValue
 from dangjian.models.user import ApiClient, Post, User
 
@@ -32,6 +32,7 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "Base",
+    "ChangeStamp",
     "DuesAssessment",
     "DuesBasis",
     "DuesExemption",

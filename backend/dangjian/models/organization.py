@@ -50,3 +50,19 @@ class OrganizationTerm(TimestampMixin, Base):
     term_years: Mapped[int] = mapped_column(Integer, comment="任期年限")
     ends_on: Mapped[date] = mapped_column(Date, index=True, comment="届满日期")
     approval_document: Mapped[str | None] = mapped_column(String(200), comment="延期/提前换届批复")
+
+
+class ChangeStamp(Base):
+    """A token that changes whenever a table changes, for caches of read models built from it.
+
+    Set to a fresh random value by database triggers (migration c0ffee5e0003) on every insert,
+    update and delete of the named table, whatever writes it. A cache keyed by the token is
+    valid while the token is unchanged; random rather than a counter, so a restored backup or a
+    recreated database can never repeat a token with other content behind it.
+    """
+
+    __tablename__ = "change_stamps"
+    __table_args__ = {"comment": "数据变更标记（触发器维护，供读模型缓存校验）"}
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True, comment="表名")
+    stamp: Mapped[str] = mapped_column(String(32), comment="变更标记")

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from fastapi.responses import JSONResponse
 
 from dangjian.authz.service import visible_organization
 from dangjian.core.errors import PROBLEM_RESPONSES
+from dangjian.core.responses import PlainJSONResponse
 from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import PrincipalDep, SessionDep
 from dangjian.models.enums import OrgKind
 from dangjian.organizations import service
+from dangjian.organizations import tree as tree_model
 from dangjian.organizations.schemas import (
     OrganizationCreate,
     OrganizationMove,
@@ -37,10 +38,10 @@ router = APIRouter(
 
 @router.get("/tree", response_model=list[OrganizationNode])
 @read_only
-async def tree(session: SessionDep, principal: PrincipalDep) -> JSONResponse:
+async def tree(session: SessionDep, principal: PrincipalDep) -> PlainJSONResponse:
     """组织树（本人可见范围，含各组织党员人数）。"""
-    # Serialised directly: see service.tree (the response model documents the shape).
-    return JSONResponse(await service.tree(session, principal))
+    # Serialised directly: see organizations.tree (the response model documents the shape).
+    return PlainJSONResponse(await tree_model.tree(session, principal))
 
 
 @router.get("", response_model=Page[OrganizationRead])

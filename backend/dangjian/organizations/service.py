@@ -6,8 +6,8 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Enum, String, exists, func, literal, select, type_coerce, update
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.audit import service as audit
@@ -19,7 +19,7 @@ from dangjian.core import clock
 from dangjian.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from dangjian.core.pagination import paginate
 from dangjian.core.schemas import PageParams
-from dangjian.models import Member, MemberCount, Organization, OrganizationTerm, Post, User
+from dangjian.models import Member, Organization, OrganizationTerm, Post, User
 from dangjian.models.enums import LABELS, MemberKind, OrgKind, PostKind
 from dangjian.organizations import rules
 from dangjian.organizations.schemas import (
@@ -43,66 +43,6 @@ from dangjian.users.authority import (
 
 def snapshot(org: Organization) -> dict[str, Any]:
     return OrganizationRead.model_validate(org).model_dump(mode="json")
-
-
-# The columns of an OrganizationRead, read as plain rows: a street's tree is ~2 100 nodes.
-# Enum columns come back as their stored strings: the response model makes them enums again.
-_NODE_FIELDS = tuple(OrganizationRead.model_fields)
-_NODE_COLUMNS = tuple(
-    type_coerce(column, String).label(name)
-    if isinstance((column := getattr(Organization, name)).type, Enum)
-    else column
-    for name in _NODE_FIELDS
-)
-
-
-async def tree(session: AsyncSession, principal: Principal) -> list[dict[str, Any]]:
-    """The caller's visible organisations as a forest rooted at its scope roots.
-
-    JSON-ready dicts in the shape of OrganizationNode (dates as ISO text, enums as their values):
-    a street's tree is ~2 100 nodes, and ORM objects, a model per node or validating the
-    response would each cost more than the queries. The values come straight from columns the
-    write paths validated."""
-    scope = scoped_organizations(principal).whereclause
-    conn = await session.connection()
-    rows = (
-        await conn.execute(
-            select(*_NODE_COLUMNS)
-            .where(scope)  # type: ignore[arg-type]
-            .order_by(Organization.depth, Organization.sort_order, Organization.id)
-        )
-    ).all()
-    if not rows:
-        return []
-    # Direct counts from the trigger-kept member_counts (every kind and status, as before).
-    direct: dict[int, int] = dict(
-        (
-            await conn.execute(
-                select(MemberCount.organization_id, func.sum(MemberCount.members))
-                .join(Organization, Organization.id == MemberCount.organization_id)
-                .where(scope)  # type: ignore[arg-type]
-                .group_by(MemberCount.organization_id)
-            )
-        ).all()
-    )
-    nodes: dict[int, dict[str, Any]] = {}
-    for r in rows:
-        node = dict(zip(_NODE_FIELDS, r, strict=True))
-        if node["established_on"] is not None:
-            node["established_on"] = node["established_on"].isoformat()
-        node["member_count"], node["children"] = int(direct.get(node["id"]) or 0), []
-        nodes[node["id"]] = node
-    # Subtree totals bottom-up (rows come by depth): the visible set is a union of whole
-    # subtrees, so every visible ancestor is reached through visible parents.
-    for node in reversed(nodes.values()):
-        parent = nodes.get(node["parent_id"]) if node["parent_id"] else None
-        if parent is not None:
-            parent["member_count"] += node["member_count"]
-    roots: list[dict[str, Any]] = []
-    for node in nodes.values():  # insertion order: depth, sort order, id
-        parent = nodes.get(node["parent_id"]) if node["parent_id"] else None
-        (parent["children"] if parent else roots).append(node)
-    return roots
 
 
 async def list_organizations(
