@@ -7,7 +7,6 @@ from dangjian.auth.router import router as auth_router
 from dangjian.compliance.router import router as compliance_router
 from dangjian.dashboard.router import router as dashboard_router
 from dangjian.dues.router import bases_router as dues_bases_router
-from dangjian.dues.router import ledgers_router as dues_ledgers_router
 from dangjian.dues.router import router as dues_router
 from dangjian.ledgers.router import router as ledgers_router
 from dangjian.meetings.router import me_router as my_meetings_router
@@ -37,7 +36,6 @@ api_router.include_router(resolutions_router)
 api_router.include_router(my_meetings_router)
 api_router.include_router(dues_router)
 api_router.include_router(dues_bases_router)
-api_router.include_router(dues_ledgers_router)
 
 # Routes that accept bodies above the default cap (multipart uploads), as route path templates.
 UPLOAD_ROUTES: frozenset[str] = frozenset(

@@ -21,7 +21,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from dangjian import cli
-from dangjian.compliance.service import _local_year_month, within
+from dangjian.compliance.service import within
+from dangjian.compliance.service.absence_cases import _local_year_month
 from dangjian.core import clock
 from dangjian.core.calendar import month_index
 from dangjian.core.config import Settings, get_settings

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from dangjian.core import clock
 from dangjian.core.calendar import month_index, month_start
-from dangjian.dues.reports import REGISTER_COLUMNS
+from dangjian.ledgers.service.dues import REGISTER_COLUMNS
 from dangjian.models import AuditLog, DuesAssessment, PolicyValue
 
 D = Decimal

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from dangjian.compliance.service import Window, absence_run, policy_window
 from dangjian.core import clock
 from dangjian.core.calendar import month_index, parse_period
-from dangjian.ledgers.service import HEADERS
+from dangjian.ledgers.service.meetings import HEADERS
 from dangjian.meetings.rules import ABSENCE_LABELS
 from dangjian.models import (
     AgendaItem,

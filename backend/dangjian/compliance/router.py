@@ -8,11 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from dangjian.compliance import service as compliance
-from dangjian.compliance.service import (
-    AbsenceReport,
-    AttendanceReport,
-    MeetingCompliance,
-)
+from dangjian.compliance.schemas import AbsenceReport, AttendanceReport, MeetingCompliance
 from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.routing import TransactionalRoute
 from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep

@@ -3,15 +3,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
-from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query
 
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
-from dangjian.core.exports import XLSX
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import Page, PageDep
-from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
+from dangjian.deps import PrincipalDep, SessionDep, TodayDep
 from dangjian.dues import accounts, exemptions, payments, reports, rules, service
 from dangjian.dues.schemas import (
     MONTH_PATTERN,
@@ -345,35 +343,3 @@ async def published_summary(
 ) -> PublishedSummary:
     """年度党费收缴情况公布稿（只有数字，不含姓名）。"""
     return await reports.published(session, principal, org_id, _year(year, today))
-
-
-ledgers_router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
-
-
-@ledgers_router.get(
-    "/ledgers/dues",
-    tags=["ledgers"],
-    responses={200: {"content": {XLSX: {}}}},
-    response_class=Response,
-)
-async def dues_register(
-    session: SessionDep,
-    principal: PrincipalDep,
-    org_id: OrgQuery,
-    today: TodayDep,
-    now: NowDep,
-    year: YearQuery = None,
-) -> Response:
-    """导出党费收缴登记册（.xlsx；每名党员各月交纳情况）。"""
-    content, filename = await reports.register(
-        session, principal, org_id, _year(year, today), today, now
-    )
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": (
-                f"attachment; filename=dues.xlsx; filename*=UTF-8''{quote(filename)}"
-            )
-        },
-    )

@@ -1,4 +1,4 @@
-"""/ledgers — the meeting books (LEDG-01)."""
+"""/ledgers — the meeting books and the dues register as .xlsx exports (LEDG-01)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,22 @@ from dangjian.ledgers import service as ledgers
 from dangjian.ledgers.service import LedgerBook
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
+
+OrgQuery = Annotated[int, Query(description="党组织（含下级）")]
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")]
+
+
+def _attachment(content: bytes, fallback: str, filename: str) -> Response:
+    """An .xlsx download: an ASCII fallback name and the real (Chinese) one, RFC 6266."""
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename={fallback}; filename*=UTF-8''{quote(filename)}"
+            )
+        },
+    )
 
 
 @router.get(
@@ -36,12 +52,25 @@ async def meeting_ledger(
     content, filename = await ledgers.meeting_ledger(
         session, principal, org_id, type_, year or today.year, now
     )
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": (
-                f"attachment; filename=ledger.xlsx; filename*=UTF-8''{quote(filename)}"
-            )
-        },
+    return _attachment(content, "ledger.xlsx", filename)
+
+
+@router.get(
+    "/ledgers/dues",
+    tags=["ledgers"],
+    responses={200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+async def dues_register(
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: OrgQuery,
+    today: TodayDep,
+    now: NowDep,
+    year: YearQuery = None,
+) -> Response:
+    """导出党费收缴登记册（.xlsx；每名党员各月交纳情况）。"""
+    content, filename = await ledgers.dues_register(
+        session, principal, org_id, year or today.year, today, now
     )
+    return _attachment(content, "dues.xlsx", filename)
