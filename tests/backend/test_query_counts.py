@@ -12,9 +12,12 @@ from dues_support import API as DUES
 from dues_support import member as dues_member
 from dues_support import now
 from sql_support import statements
+from sqlalchemy import func, select
 from test_meeting_compliance import TODAY, Att, held_meeting, member, month_shift
 
-from dangjian.models.enums import Attendance, MeetingType
+from dangjian.members.rules import ON_ROSTER
+from dangjian.models import Member, Organization, Post, User
+from dangjian.models.enums import Attendance, MeetingType, PostKind
 
 C = "/api/v1/compliance"
 
@@ -79,3 +82,43 @@ async def test_arrears_thresholds_of_every_organisation_come_from_one_statement(
     # the dues modes of the subtree (ledger.annual_timelines) and the thresholds of the three
     # organisations (dues_policies): two, not one per organisation
     assert _policy_statements(sent) == 2
+
+
+async def test_the_dashboard_counts_every_held_organisation_in_one_statement(ctx: Ctx) -> None:
+    """A post holder with posts in two communities: both organisations with their subtree's
+    members on the roster (MEM-06) by kind, from one statement however many posts."""
+    async with ctx.db.sessionmaker() as s, s.begin():
+        user = await s.scalar(select(User).where(User.username == "secretary"))
+        assert user is not None
+        s.add(
+            Post(
+                organization_id=ctx.ids["sibling"],
+                user_id=user.id,
+                kind=PostKind.deputy_secretary,
+                start_date=TODAY - timedelta(days=30),
+            )
+        )
+    expected: dict[int, dict[str, int]] = {}
+    async with ctx.db.sessionmaker() as s:
+        for key in ("own", "sibling"):
+            org = await s.get(Organization, ctx.ids[key])
+            assert org is not None
+            rows = await s.execute(
+                select(Member.kind, func.count())
+                .join(Organization, Organization.id == Member.organization_id)
+                .where(Organization.path.like(f"{org.path}%"), Member.status.in_(ON_ROSTER))
+                .group_by(Member.kind)
+            )
+            by_kind = {kind.value: n for kind, n in rows}
+            expected[org.id] = {k: by_kind.get(k, 0) for k in ("formal", "probationary")}
+    assert (await ctx.get("/api/v1/dashboard", "secretary")).status_code == 200
+    with statements(ctx.db) as sent:
+        r = await ctx.get("/api/v1/dashboard", "secretary")
+    assert r.status_code == 200, r.text
+    got = {o["id"]: o["member_counts"] for o in r.json()["organizations"]}
+    assert got == expected
+    assert sum(expected[ctx.ids["own"]].values()) > 0
+    # one statement for the counts of both; in all: the session with its posts, the
+    # organisations held, their counts, the term alerts, the recent audit entries
+    assert sum("member_counts" in s for s in sent) == 1, sent
+    assert len(sent) <= 5, sent
