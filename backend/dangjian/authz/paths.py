@@ -83,6 +83,15 @@ def subtree(column: PathColumn, org_or_path: HasPath | str) -> ColumnElement[boo
     return column.startswith(path_of(org_or_path), autoescape=True)
 
 
+def subtree_of_column(column: PathColumn, ancestor_path: PathColumn) -> ColumnElement[bool]:
+    """SQL: `column` lies in the subtree of the organisation whose path is `ancestor_path`, an
+    expression of the same statement (a correlated or scalar subquery); NULL matches nothing.
+
+    Stored paths hold only digits and "/" (organisations.service writes them), so this prefix
+    needs no escaping."""
+    return column.startswith(ancestor_path)
+
+
 def any_subtree(column: PathColumn, paths: Iterable[HasPath | str]) -> ColumnElement[bool]:
     """SQL: `column` lies in at least one of these subtrees (none given: nothing matches)."""
     roots = minimal(path_of(p) for p in paths)

@@ -16,7 +16,7 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.masking import mask_phone, may_see_personal_data
 from dangjian.authz.paths import common_ancestor, subtree
 from dangjian.authz.principal import Principal
-from dangjian.authz.service import require, visible_organization
+from dangjian.authz.service import in_visible_subtree, require, visible_organization
 from dangjian.core import clock, idcard
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
@@ -176,11 +176,23 @@ def on_lost_contact_list() -> Any:
 async def _filtered(
     session: AsyncSession, principal: Principal, f: ListFilters, today: date
 ) -> Select[Member, str, str]:
-    """The roster query for the filters, in the caller's scope (shared by list and export)."""
+    """The roster query for the filters, in the caller's scope; an organisation out of scope
+    answers 404 first (the export)."""
+    if f.org_id is not None:
+        await visible_organization(session, principal, f.org_id, Cap.roster_read)
+    return _filter_statement(principal, f, today)
+
+
+def _filter_statement(
+    principal: Principal, f: ListFilters, today: date
+) -> Select[Member, str, str]:
+    """The roster query for the filters, in the caller's scope (shared by list and export); the
+    organisation filter checks its scope inside the statement (`in_visible_subtree`)."""
     stmt = _scoped(principal)
     if f.org_id is not None:
-        org = await visible_organization(session, principal, f.org_id, Cap.roster_read)
-        stmt = stmt.where(subtree(Organization.path, org))
+        stmt = stmt.where(
+            in_visible_subtree(Organization.path, principal, f.org_id, Cap.roster_read)
+        )
     if f.status is not None:
         stmt = stmt.where(status_is(f.status, today))
     elif f.list is not MemberListKind.lost_contact:
@@ -226,7 +238,7 @@ async def list_members(
     page: PageParams,
     today: date,
 ) -> tuple[list[MemberListItem], int]:
-    stmt = await _filtered(session, principal, f, today)
+    stmt = _filter_statement(principal, f, today)
     # Plain columns, not ORM entities: a page of rows needs no identity map or change tracking.
     listed = stmt.with_only_columns(
         *_LIST_COLUMNS,
@@ -245,6 +257,9 @@ async def list_members(
     rows, total = await paginate_rows(
         session, listed, order_by=order, page=page, after=lambda p: _timeline_columns(p.c.id)
     )
+    if not rows and f.org_id is not None:
+        # empty: an organisation out of scope (or missing) answers 404, not an empty roster
+        await visible_organization(session, principal, f.org_id, Cap.roster_read)
     items = [
         _list_item(principal, cipher, r, r.org_name, r.path, _timeline(r), today) for r in rows
     ]
