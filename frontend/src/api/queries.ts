@@ -1,7 +1,7 @@
 /**
  * Generated TanStack Query keys and options, one pair per operation (`xxxOptions()`,
  * `xxxQueryKey()`), from the hey-api `@tanstack/vue-query` plugin. Modules use these instead of
- * hand-written keys; a key is `[{ _id: '<operationId>', path, query, … }]`, so
+ * hand-written keys; a key is `[{ _id, path, query, … }]` with the operation id as `_id`, so
  * `invalidateQueries({ queryKey: [{ _id: 'membersListMembers' }] })` matches every page of a list.
  *
  * A change usually makes several operations stale at once (a member's event changes the roster, the
@@ -21,8 +21,8 @@ export type QueryOperation = {
 }[Generated]
 
 /** The operation a cached query belongs to (`_id` of a generated key), or undefined for any other key. */
-export function operationOf(queryKey: readonly unknown[]): string | undefined {
-  const head = queryKey[0]
+export function operationOf(key: readonly unknown[]): string | undefined {
+  const head = key[0]
   if (typeof head !== 'object' || head === null) return undefined
   const id = (head as { _id?: unknown })._id
   return typeof id === 'string' ? id : undefined
