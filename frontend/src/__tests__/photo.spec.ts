@@ -4,7 +4,7 @@ import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
 import { ElMessage } from 'element-plus'
 import { installAuth, setupApiClient } from '@/api/client'
 import { ApiError } from '@/api/errors'
-import { qk } from '@/api/query'
+import { MEMBER_QUERIES, operationOf } from '@/api/queries'
 import { i18n } from '@/locales'
 import zhCN from '@/locales/zh-CN'
 import en from '@/locales/en'
@@ -62,8 +62,9 @@ describe('photo file check (before the upload)', () => {
     expect(PHOTO_ACCEPT).toBe('image/jpeg,image/png,image/webp')
   })
 
-  it('keys the photo under the member, so refreshing the member refreshes it', () => {
-    expect(photoKey(7).slice(0, 3)).toEqual([...qk.member(7)])
+  it('keys the photo by the generated key, in the roster family, so what makes the roster stale refreshes it', () => {
+    expect(photoKey(7)).toEqual([expect.objectContaining({ _id: 'membersGetMemberPhoto', path: { member_id: 7 } })])
+    expect(MEMBER_QUERIES).toContain(operationOf(photoKey(7)))
   })
 
   it('shows the server detail for refused files', () => {

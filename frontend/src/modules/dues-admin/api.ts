@@ -1,37 +1,25 @@
 /**
- * 欠交党费, 减免党费, 党费报表 and 年初核定: the queries and mutations over /dues/arrears,
- * /dues/exemptions, /dues/reports/*, /dues/assessment and /ledgers/dues. Keys live under ['dues'],
- * so what invalidates the ledger (a payment, an approved exemption) refreshes these too.
+ * 欠交党费, 减免党费, 党费报表 and 年初核定: the queries (generated options) and mutations over
+ * /dues/arrears, /dues/exemptions, /dues/reports/*, /dues/assessment and /ledgers/dues. They are
+ * in DUES_QUERIES, so what invalidates the ledger (a payment, an approved exemption) refreshes these too.
  */
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
-import {
-  duesApplyExemption,
-  duesApproveExemption,
-  duesArrears,
-  duesConfirmAssessment,
-  duesDecideExemption,
-  duesGetAssessment,
-  duesListExemptions,
-  duesMonthlyReport,
-  duesPublishedSummary,
-  duesRemind,
-  duesYearlyReport,
-  ledgersDuesRegister,
-} from '@/api'
+import { duesApplyExemption, duesApproveExemption, duesConfirmAssessment, duesDecideExemption, duesRemind, ledgersDuesRegister } from '@/api'
 import type { ExemptionCreate, ExemptionDecision, ExemptionRead, ExemptionStatus } from '@/api'
+import {
+  DUES_QUERIES,
+  duesArrearsOptions,
+  duesArrearsQueryKey,
+  duesGetAssessmentOptions,
+  duesGetAssessmentQueryKey,
+  duesListExemptionsOptions,
+  duesMonthlyReportOptions,
+  duesPublishedSummaryOptions,
+  duesYearlyReportOptions,
+  invalidateOperations,
+} from '@/api/queries'
 import { download } from '@/shared/download'
-
-export const duesAdminKeys = {
-  all: ['dues'] as const,
-  arrears: (orgId: number | null) => ['dues', 'arrears', orgId] as const,
-  exemptions: ['dues', 'exemptions'] as const,
-  exemptionList: (filters: ExemptionFilters) => ['dues', 'exemptions', filters] as const,
-  monthly: (orgId: number | null, month: string) => ['dues', 'reports', 'monthly', orgId, month] as const,
-  yearly: (orgId: number | null, year: number) => ['dues', 'reports', 'yearly', orgId, year] as const,
-  published: (orgId: number | null, year: number) => ['dues', 'reports', 'published', orgId, year] as const,
-  assessment: (orgId: number | null, year: number) => ['dues', 'assessment', orgId, year] as const,
-}
 
 export interface ExemptionFilters {
   org_id?: number
@@ -39,30 +27,20 @@ export interface ExemptionFilters {
   member_id?: number
 }
 
-const ready = (orgId: MaybeRefOrGetter<number | null>) => computed(() => toValue(orgId) != null)
-
 export function useArrears(orgId: MaybeRefOrGetter<number | null>) {
-  return useQuery({
-    queryKey: computed(() => duesAdminKeys.arrears(toValue(orgId))),
-    queryFn: async () => (await duesArrears({ query: { org_id: toValue(orgId)! } })).data,
-    enabled: ready(orgId),
-  })
+  return useQuery(computed(() => ({ ...duesArrearsOptions({ query: { org_id: toValue(orgId)! } }), enabled: toValue(orgId) != null })))
 }
 
 export function useRemind(orgId: MaybeRefOrGetter<number | null>) {
   const client = useQueryClient()
   return useMutation({
     mutationFn: async (memberIds: number[]) => (await duesRemind({ query: { org_id: toValue(orgId)! }, body: { member_ids: memberIds } })).data,
-    onSuccess: () => client.invalidateQueries({ queryKey: duesAdminKeys.arrears(toValue(orgId)) }),
+    onSuccess: () => client.invalidateQueries({ queryKey: duesArrearsQueryKey({ query: { org_id: toValue(orgId)! } }) }),
   })
 }
 
 export function useExemptions(filters: MaybeRefOrGetter<ExemptionFilters>, enabled: MaybeRefOrGetter<boolean> = true) {
-  return useQuery({
-    queryKey: computed(() => duesAdminKeys.exemptionList(toValue(filters))),
-    queryFn: async () => (await duesListExemptions({ query: toValue(filters) })).data,
-    enabled: computed(() => toValue(enabled)),
-  })
+  return useQuery(computed(() => ({ ...duesListExemptionsOptions({ query: toValue(filters) }), enabled: toValue(enabled) })))
 }
 
 /** After any change of an application: the lists and — an approval changes what is due — the ledger. */
@@ -70,7 +48,7 @@ function useExemptionChange<V>(call: (v: V) => Promise<ExemptionRead>) {
   const client = useQueryClient()
   return useMutation({
     mutationFn: call,
-    onSuccess: (row) => client.invalidateQueries({ queryKey: row.status === 'approved' ? duesAdminKeys.all : duesAdminKeys.exemptions }),
+    onSuccess: (row) => invalidateOperations(client, row.status === 'approved' ? DUES_QUERIES : ['duesListExemptions']),
   })
 }
 
@@ -86,44 +64,48 @@ export const useDecideExemption = () =>
   )
 
 export function useMonthlyReport(orgId: MaybeRefOrGetter<number | null>, month: MaybeRefOrGetter<string>, enabled: MaybeRefOrGetter<boolean> = true) {
-  return useQuery({
-    queryKey: computed(() => duesAdminKeys.monthly(toValue(orgId), toValue(month))),
-    queryFn: async () => (await duesMonthlyReport({ query: { org_id: toValue(orgId)!, month: toValue(month) } })).data,
-    enabled: computed(() => toValue(orgId) != null && toValue(enabled)),
-    placeholderData: keepPreviousData,
-  })
+  return useQuery(
+    computed(() => ({
+      ...duesMonthlyReportOptions({ query: { org_id: toValue(orgId)!, month: toValue(month) } }),
+      enabled: toValue(orgId) != null && toValue(enabled),
+      placeholderData: keepPreviousData,
+    })),
+  )
 }
 
 export function useYearlyReport(orgId: MaybeRefOrGetter<number | null>, year: MaybeRefOrGetter<number>, enabled: MaybeRefOrGetter<boolean> = true) {
-  return useQuery({
-    queryKey: computed(() => duesAdminKeys.yearly(toValue(orgId), toValue(year))),
-    queryFn: async () => (await duesYearlyReport({ query: { org_id: toValue(orgId)!, year: toValue(year) } })).data,
-    enabled: computed(() => toValue(orgId) != null && toValue(enabled)),
-    placeholderData: keepPreviousData,
-  })
+  return useQuery(
+    computed(() => ({
+      ...duesYearlyReportOptions({ query: { org_id: toValue(orgId)!, year: toValue(year) } }),
+      enabled: toValue(orgId) != null && toValue(enabled),
+      placeholderData: keepPreviousData,
+    })),
+  )
 }
 
 export function usePublishedSummary(orgId: MaybeRefOrGetter<number | null>, year: MaybeRefOrGetter<number>, enabled: MaybeRefOrGetter<boolean> = true) {
-  return useQuery({
-    queryKey: computed(() => duesAdminKeys.published(toValue(orgId), toValue(year))),
-    queryFn: async () => (await duesPublishedSummary({ query: { org_id: toValue(orgId)!, year: toValue(year) } })).data,
-    enabled: computed(() => toValue(orgId) != null && toValue(enabled)),
-  })
+  return useQuery(
+    computed(() => ({
+      ...duesPublishedSummaryOptions({ query: { org_id: toValue(orgId)!, year: toValue(year) } }),
+      enabled: toValue(orgId) != null && toValue(enabled),
+    })),
+  )
 }
 
 export function useAssessment(orgId: MaybeRefOrGetter<number | null>, year: MaybeRefOrGetter<number>, enabled: MaybeRefOrGetter<boolean> = true) {
-  return useQuery({
-    queryKey: computed(() => duesAdminKeys.assessment(toValue(orgId), toValue(year))),
-    queryFn: async () => (await duesGetAssessment({ query: { org_id: toValue(orgId)!, year: toValue(year) } })).data,
-    enabled: computed(() => toValue(orgId) != null && toValue(enabled)),
-  })
+  return useQuery(
+    computed(() => ({
+      ...duesGetAssessmentOptions({ query: { org_id: toValue(orgId)!, year: toValue(year) } }),
+      enabled: toValue(orgId) != null && toValue(enabled),
+    })),
+  )
 }
 
 export function useConfirmAssessment() {
   const client = useQueryClient()
   return useMutation({
     mutationFn: async (body: { organization_id: number; year: number }) => (await duesConfirmAssessment({ body })).data,
-    onSuccess: (data) => client.setQueryData(duesAdminKeys.assessment(data.organization_id, data.year), data),
+    onSuccess: (data) => client.setQueryData(duesGetAssessmentQueryKey({ query: { org_id: data.organization_id, year: data.year } }), data),
   })
 }
 

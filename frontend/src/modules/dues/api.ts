@@ -1,17 +1,13 @@
 /** 党费计算器: a live preview of POST /dues/calculate, asked only once typing pauses. */
 import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
-import { duesAddBasis, duesCalculate, duesListBases } from '@/api'
+import { duesAddBasis } from '@/api'
 import type { DuesBasisCreate, DuesCalculateIn, DuesCategory } from '@/api'
+import { duesCalculateOptions, duesListBasesOptions, duesListBasesQueryKey } from '@/api/queries'
 import { inputKind } from './categories'
 
 /** How long typing must pause before the server is asked. */
 export const PREVIEW_DEBOUNCE_MS = 300
-
-export const duesKeys = {
-  calculate: (body: DuesCalculateIn) => ['dues', 'calculate', body] as const,
-  bases: (memberId: number) => ['dues', 'bases', memberId] as const,
-}
 
 /** The deductions to send with a basis (R: DUES-01), and whose policy counts them. */
 export interface CalculateDeductions {
@@ -53,16 +49,20 @@ export function useDebounced<T>(source: Ref<T>, ms: number): Ref<T> {
   return out
 }
 
-/** The calculation for `body` (debounced); pure arithmetic on the server, so cached for long. */
+/**
+ * The calculation for `body` (debounced); pure arithmetic on the server, so cached for long. The
+ * POST has generated query options too (openapi-ts.config.ts), keyed by the body.
+ */
 export function useDuesPreview(body: Ref<DuesCalculateIn | null>) {
   const settled = useDebounced(body, PREVIEW_DEBOUNCE_MS)
-  const query = useQuery({
-    queryKey: computed(() => duesKeys.calculate(settled.value ?? { category: 'salaried' })),
-    queryFn: async () => (await duesCalculate({ body: settled.value! })).data,
-    enabled: computed(() => settled.value !== null),
-    placeholderData: keepPreviousData,
-    staleTime: Infinity,
-  })
+  const query = useQuery(
+    computed(() => ({
+      ...duesCalculateOptions({ body: settled.value ?? { category: 'salaried' } }),
+      enabled: settled.value !== null,
+      placeholderData: keepPreviousData,
+      staleTime: Infinity,
+    })),
+  )
   /** True while the input differs from what the shown answer was asked for. */
   const pending = computed(() => JSON.stringify(body.value) !== JSON.stringify(settled.value) || query.isFetching.value)
   return { ...query, settled, pending }
@@ -70,10 +70,7 @@ export function useDuesPreview(body: Ref<DuesCalculateIn | null>) {
 
 /** A member's dues bases: the one in force this month and the whole (append-only) history. */
 export function useDuesBases(memberId: () => number) {
-  return useQuery({
-    queryKey: computed(() => duesKeys.bases(memberId())),
-    queryFn: async () => (await duesListBases({ path: { member_id: memberId() } })).data,
-  })
+  return useQuery(computed(() => duesListBasesOptions({ path: { member_id: memberId() } })))
 }
 
 /** Record a new basis; the answer is the refreshed list, put straight into the cache. */
@@ -81,6 +78,6 @@ export function useAddDuesBasis(memberId: () => number) {
   const client = useQueryClient()
   return useMutation({
     mutationFn: async (body: DuesBasisCreate) => (await duesAddBasis({ path: { member_id: memberId() }, body })).data,
-    onSuccess: (data) => client.setQueryData(duesKeys.bases(data.member_id), data),
+    onSuccess: (data) => client.setQueryData(duesListBasesQueryKey({ path: { member_id: data.member_id } }), data),
   })
 }

@@ -1,39 +1,29 @@
 /**
- * Server state of the meetings module: query keys, the meeting detail query, and one mutation
- * helper for every action that answers the whole meeting (MeetingRead) — the answer replaces the
- * cached detail, so counts, quorum and tabs update at once.
+ * Server state of the meetings module: the meeting detail query (generated options), and one
+ * mutation helper for every action that answers the whole meeting (MeetingRead) — the answer
+ * replaces the cached detail, so counts, quorum and tabs update at once.
  */
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
 import { ElMessage } from 'element-plus'
-import { meetingsGetMeeting } from '@/api'
 import type { MeetingRead } from '@/api'
+import { MEETING_LIST_QUERIES, invalidateOperations, meetingsGetMeetingOptions, meetingsGetMeetingQueryKey } from '@/api/queries'
 import { currentLocale } from '@/locales'
 import { errorMessage } from '@/locales/errors'
 
-export const mk = {
-  all: ['meetings'] as const,
-  list: (params: Record<string, unknown>) => ['meetings', 'list', params] as const,
-  detail: (id: number) => ['meetings', 'detail', id] as const,
-  checkIn: (id: number) => ['meetings', 'detail', id, 'check-in'] as const,
-  resolutions: (params: Record<string, unknown>) => ['meetings', 'resolutions', params] as const,
-  policy: (orgId: number) => ['meetings', 'policy', orgId] as const,
-}
+/** The generated key of one meeting's detail. */
+export const meetingKey = (id: number) => meetingsGetMeetingQueryKey({ path: { meeting_id: id } })
 
 export function useMeeting(id: MaybeRefOrGetter<number>) {
-  return useQuery({
-    queryKey: computed(() => mk.detail(toValue(id))),
-    queryFn: async () => (await meetingsGetMeeting({ path: { meeting_id: toValue(id) } })).data,
-  })
+  return useQuery(computed(() => meetingsGetMeetingOptions({ path: { meeting_id: toValue(id) } })))
 }
 
 /** Put a fresh meeting in the cache and mark the lists (calendar, resolutions) stale. */
 export function useMeetingCache() {
   const queryClient = useQueryClient()
   return (meeting: MeetingRead) => {
-    queryClient.setQueryData(mk.detail(meeting.id), meeting)
-    void queryClient.invalidateQueries({ queryKey: ['meetings', 'list'] })
-    void queryClient.invalidateQueries({ queryKey: ['meetings', 'resolutions'] })
+    queryClient.setQueryData(meetingKey(meeting.id), meeting)
+    void invalidateOperations(queryClient, MEETING_LIST_QUERIES)
   }
 }
 

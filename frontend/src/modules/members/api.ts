@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
 import { ElMessageBox } from 'element-plus'
 import { ApiError, membersGetMember, membersUpdateMember } from '@/api'
 import type { MemberRead, MemberUpdate } from '@/api'
-import { qk } from '@/api/query'
+import { invalidateOperations, membersGetMemberQueryKey } from '@/api/queries'
 import { currentLocale, i18n } from '@/locales'
 import { errorMessage } from '@/locales/errors'
 
@@ -29,9 +29,16 @@ export async function updateMember(id: number, etag: string, body: MemberUpdate)
   return { member: data, etag: tagOf(response, data) }
 }
 
+/**
+ * The generated key of GET /members/{id}, fetched here rather than by the generated options: the
+ * cached value is the record together with its ETag (`Tagged`), which the options (body only) drop.
+ * No other query of this operation exists, so the key holds only `Tagged` values.
+ */
+export const memberKey = (id: number) => membersGetMemberQueryKey({ path: { member_id: id } })
+
 export function useMember(id: MaybeRefOrGetter<number>) {
   return useQuery({
-    queryKey: computed(() => qk.member(toValue(id))),
+    queryKey: computed(() => memberKey(toValue(id))),
     queryFn: () => fetchMember(toValue(id)),
   })
 }
@@ -42,10 +49,8 @@ export function useMemberUpdate(id: MaybeRefOrGetter<number>) {
   return useMutation({
     mutationFn: ({ etag, body }: { etag: string; body: MemberUpdate }) => updateMember(toValue(id), etag, body),
     onSuccess: (tagged) => {
-      queryClient.setQueryData(qk.member(toValue(id)), tagged)
-      void queryClient.invalidateQueries({ queryKey: ['members', 'list'] })
-      void queryClient.invalidateQueries({ queryKey: ['members', 'statistics'] })
-      void queryClient.invalidateQueries({ queryKey: ['dashboard'] })
+      queryClient.setQueryData(memberKey(toValue(id)), tagged)
+      void invalidateOperations(queryClient, ['membersListMembers', 'membersMemberStatistics', 'dashboardDashboard'])
     },
   })
 }

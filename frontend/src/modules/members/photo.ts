@@ -11,7 +11,8 @@
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
 import { membersDeleteMemberPhoto, membersGetMemberPhoto, membersSetMemberPhoto } from '@/api'
-import { qk } from '@/api/query'
+import { meMyMemberQueryKey, membersGetMemberPhotoQueryKey } from '@/api/queries'
+import { memberKey } from './api'
 
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
 /** The `accept` of the file input. */
@@ -40,8 +41,12 @@ export function photoProblemMessage(problem: PhotoProblem): { key: string; param
   return { key: problem === 'type' ? 'member.photo.badType' : 'member.photo.empty', params: {} }
 }
 
-/** The photo's query key: under the member's, so refreshing the member refreshes the photo too. */
-export const photoKey = (id: number) => [...qk.member(id), 'photo'] as const
+/**
+ * The photo's generated query key. It is fetched by `fetchPhoto`, not the generated options: the
+ * answer must be read as a blob (the spec gives it no type). It is one of MEMBER_QUERIES, so what
+ * makes the roster stale refreshes the photo too.
+ */
+export const photoKey = (id: number) => membersGetMemberPhotoQueryKey({ path: { member_id: id } })
 
 /** GET the photo as a blob (with the bearer token — a bare <img src> could not carry it). */
 export async function fetchPhoto(id: number): Promise<Blob> {
@@ -67,7 +72,10 @@ export function usePhoto(id: MaybeRefOrGetter<number>, hasPhoto: MaybeRefOrGette
 export function usePhotoMutations(id: MaybeRefOrGetter<number>) {
   const queryClient = useQueryClient()
   const refreshMember = (memberId: number) =>
-    Promise.all([queryClient.invalidateQueries({ queryKey: qk.member(memberId), exact: true }), queryClient.invalidateQueries({ queryKey: qk.myMember, exact: true })])
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: memberKey(memberId), exact: true }),
+      queryClient.invalidateQueries({ queryKey: meMyMemberQueryKey(), exact: true }),
+    ])
   const upload = useMutation({
     mutationFn: async (file: File) => {
       await membersSetMemberPhoto({ path: { member_id: toValue(id) }, body: { file } })

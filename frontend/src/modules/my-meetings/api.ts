@@ -1,28 +1,16 @@
 /** 我的会议: the invitee's side of meetings (list, detail, leave, written opinion, check-in). */
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
-import { meCheckIn, meMyMeeting, meMyMeetings, meRequestLeave, meSendOpinion, meetingsListResolutions } from '@/api'
+import { meCheckIn, meRequestLeave, meSendOpinion } from '@/api'
 import type { MyMeetingRead, ResolutionRead } from '@/api'
-
-export const myMeetingKeys = {
-  all: ['me', 'meetings'] as const,
-  list: ['me', 'meetings', 'list'] as const,
-  detail: (id: number) => ['me', 'meetings', 'detail', id] as const,
-  overdueResolutions: (scope: 'mine' | 'scope') => ['resolutions', 'overdue', scope] as const,
-}
+import { meMyMeetingOptions, meMyMeetingQueryKey, meMyMeetingsOptions, meMyMeetingsQueryKey, meetingsListResolutionsOptions } from '@/api/queries'
 
 export function useMyMeetings() {
-  return useQuery({
-    queryKey: myMeetingKeys.list,
-    queryFn: async () => (await meMyMeetings()).data,
-  })
+  return useQuery(meMyMeetingsOptions())
 }
 
 export function useMyMeeting(id: MaybeRefOrGetter<number>) {
-  return useQuery({
-    queryKey: computed(() => myMeetingKeys.detail(toValue(id))),
-    queryFn: async () => (await meMyMeeting({ path: { meeting_id: toValue(id) } })).data,
-  })
+  return useQuery(computed(() => meMyMeetingOptions({ path: { meeting_id: toValue(id) } })))
 }
 
 /** Leave, opinion and check-in answer the updated meeting: put it in the cache. */
@@ -31,8 +19,8 @@ function useMyMeetingAction<V>(id: MaybeRefOrGetter<number>, call: (id: number, 
   return useMutation({
     mutationFn: (v: V) => call(toValue(id), v),
     onSuccess: (meeting) => {
-      queryClient.setQueryData(myMeetingKeys.detail(meeting.id), meeting)
-      void queryClient.invalidateQueries({ queryKey: myMeetingKeys.list })
+      queryClient.setQueryData(meMyMeetingQueryKey({ path: { meeting_id: meeting.id } }), meeting)
+      void queryClient.invalidateQueries({ queryKey: meMyMeetingsQueryKey() })
     },
   })
 }
@@ -51,15 +39,8 @@ export const useCheckIn = (id: MaybeRefOrGetter<number>) =>
  * read meetings — every overdue one in scope. One list, without duplicates, earliest due first.
  */
 export function useOverdueResolutions(readsMeetings: MaybeRefOrGetter<boolean>) {
-  const mine = useQuery({
-    queryKey: myMeetingKeys.overdueResolutions('mine'),
-    queryFn: async () => (await meetingsListResolutions({ query: { mine: true, overdue: true } })).data,
-  })
-  const scope = useQuery({
-    queryKey: myMeetingKeys.overdueResolutions('scope'),
-    queryFn: async () => (await meetingsListResolutions({ query: { overdue: true } })).data,
-    enabled: computed(() => toValue(readsMeetings)),
-  })
+  const mine = useQuery(meetingsListResolutionsOptions({ query: { mine: true, overdue: true } }))
+  const scope = useQuery({ ...meetingsListResolutionsOptions({ query: { overdue: true } }), enabled: computed(() => toValue(readsMeetings)) })
   const rows = computed<(ResolutionRead & { mine: boolean })[]>(() => {
     const out = new Map<number, ResolutionRead & { mine: boolean }>()
     for (const r of mine.data.value ?? []) out.set(r.id, { ...r, mine: true })

@@ -535,6 +535,26 @@ export const duesConfirmAssessmentMutation = (options?: Partial<Options<DuesConf
     return mutationOptions;
 };
 
+export const duesCalculateQueryKey = (options: Options<DuesCalculateData>) => createQueryKey('duesCalculate', options);
+
+/**
+ * 计算每月应交党费（按交纳类别和月缴费基数，扣除组织规定的项目）。
+ *
+ * 计算每月应交党费（按交纳类别和月缴费基数，扣除组织规定的项目）。
+ */
+export const duesCalculateOptions = (options: Options<DuesCalculateData>) => queryOptions<DuesCalculateResponse, DuesCalculateError, DuesCalculateResponse, ReturnType<typeof duesCalculateQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await duesCalculate({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: duesCalculateQueryKey(options)
+});
+
 /**
  * 计算每月应交党费（按交纳类别和月缴费基数，扣除组织规定的项目）。
  *
