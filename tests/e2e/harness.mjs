@@ -19,6 +19,8 @@ export const SCREENSHOTS = join(here, 'screenshots')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const DEMO_PASSWORD = 'Dangjian#2026'
 const DANGJIAN = process.env.DANGJIAN_BIN ?? join(REPO, '.venv', 'bin', 'dangjian')
+/** The Python of the backend's virtualenv (the one DANGJIAN_BIN belongs to), e.g. for openpyxl. */
+export const PYTHON = join(dirname(DANGJIAN), 'python')
 
 /**
  * The platform's zone (backend core/clock.py, DANGJIAN_TIMEZONE). The people who use the SPA are
