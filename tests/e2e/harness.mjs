@@ -4,7 +4,7 @@
  * from frontend/node_modules — no browser is ever downloaded).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -58,11 +58,9 @@ function freePort() {
   })
 }
 
-/** Start a backend with a fresh database; returns { base, stop }. */
-export async function startBackend({ accessTtl } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'dj-e2e-'))
-  const port = await freePort()
-  const env = {
+/** The backend's environment for a database and keys in `dir` (DANGJIAN_VAR_DIR). */
+function backendEnv(dir, { accessTtl } = {}) {
+  return {
     ...process.env,
     DANGJIAN_ENVIRONMENT: 'development',
     DANGJIAN_DATABASE_URL: `sqlite+aiosqlite:///${join(dir, 'e2e.db')}`,
@@ -76,9 +74,38 @@ export async function startBackend({ accessTtl } = {}) {
     DANGJIAN_PASSWORD_HASH_PARALLELISM: '1',
     ...(accessTtl ? { DANGJIAN_ACCESS_TOKEN_TTL_SECONDS: String(accessTtl) } : {}),
   }
+}
+
+/**
+ * `dangjian migrate` and `dangjian seed-demo` into the (empty) directory `dir`: the SQLite file
+ * and whatever the seed writes beside it (data_key, audit_key — without them the copy could not
+ * decrypt or verify anything).
+ */
+export function seedDemo(dir) {
+  const env = backendEnv(dir)
   for (const args of [['migrate'], ['seed-demo']]) {
     const r = spawnSync(DANGJIAN, args, { env, encoding: 'utf-8', timeout: 120_000 })
     if (r.status !== 0) throw new Error(`dangjian ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`)
+  }
+}
+
+/**
+ * A directory seeded once per run (tests/e2e/run.sh builds it with seed-template.mjs and names it
+ * in DANGJIAN_E2E_TEMPLATE): every suite starts from its own copy, which saves each suite the
+ * migrate and seed (about 8 s). Without it (a suite run directly) each suite seeds its own.
+ */
+const TEMPLATE = process.env.DANGJIAN_E2E_TEMPLATE || null
+
+/** Start a backend with a fresh database with the demo data; returns { base, stop }. */
+export async function startBackend({ accessTtl } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'dj-e2e-'))
+  const port = await freePort()
+  const env = backendEnv(dir, { accessTtl })
+  if (TEMPLATE) {
+    if (!existsSync(join(TEMPLATE, 'e2e.db'))) throw new Error(`DANGJIAN_E2E_TEMPLATE=${TEMPLATE} holds no e2e.db`)
+    cpSync(TEMPLATE, dir, { recursive: true })
+  } else {
+    seedDemo(dir)
   }
   const child = spawn(DANGJIAN, ['serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
