@@ -96,10 +96,51 @@ export function seedDemo(dir) {
  */
 const TEMPLATE = process.env.DANGJIAN_E2E_TEMPLATE || null
 
+/**
+ * `dangjian serve` on a free port, once it answers /readyz; returns { child, base, state }
+ * (state.output: what it has logged).
+ * The port is free when chosen but not reserved: another process (a suite running alongside,
+ * anything else on the machine) may bind it first. So the backend counts as up only once its own
+ * log says it is listening on that port — never on a /readyz answered by someone else's server —
+ * and when the port was taken it starts again on another one.
+ */
+async function serve(env) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    const child = spawn(DANGJIAN, ['serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const state = { output: '' }
+    child.stdout.on('data', (d) => (state.output += d))
+    child.stderr.on('data', (d) => (state.output += d))
+    const closed = new Promise((r) => child.on('close', r)) // exited, and all its output read
+    const base = `http://127.0.0.1:${port}`
+    const listening = `Uvicorn running on ${base}`
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      if (child.exitCode !== null) {
+        await closed
+        if (state.output.includes('address already in use') && attempt < 3) break
+        throw new Error(`backend exited early:\n${state.output}`)
+      }
+      if (state.output.includes(listening)) {
+        try {
+          const res = await fetch(`${base}/readyz`)
+          if (res.ok) return { child, base, state }
+        } catch {
+          // not up yet
+        }
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGTERM')
+        throw new Error(`backend did not become ready:\n${state.output}`)
+      }
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+}
+
 /** Start a backend with a fresh database with the demo data; returns { base, stop }. */
 export async function startBackend({ accessTtl } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dj-e2e-'))
-  const port = await freePort()
   const env = backendEnv(dir, { accessTtl })
   if (TEMPLATE) {
     if (!existsSync(join(TEMPLATE, 'e2e.db'))) throw new Error(`DANGJIAN_E2E_TEMPLATE=${TEMPLATE} holds no e2e.db`)
@@ -107,29 +148,10 @@ export async function startBackend({ accessTtl } = {}) {
   } else {
     seedDemo(dir)
   }
-  const child = spawn(DANGJIAN, ['serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (d) => (output += d))
-  child.stderr.on('data', (d) => (output += d))
-  const base = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`backend exited early:\n${output}`)
-    try {
-      const res = await fetch(`${base}/readyz`)
-      if (res.ok) break
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGTERM')
-      throw new Error(`backend did not become ready:\n${output}`)
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
+  const { child, base, state } = await serve(env)
   return {
     base,
-    log: () => output,
+    log: () => state.output,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM')
