@@ -4,7 +4,7 @@
  * from frontend/node_modules — no browser is ever downloaded).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -19,6 +19,8 @@ export const SCREENSHOTS = join(here, 'screenshots')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const DEMO_PASSWORD = 'Dangjian#2026'
 const DANGJIAN = process.env.DANGJIAN_BIN ?? join(REPO, '.venv', 'bin', 'dangjian')
+/** The Python of the backend's virtualenv (the one DANGJIAN_BIN belongs to), e.g. for openpyxl. */
+export const PYTHON = join(dirname(DANGJIAN), 'python')
 
 /**
  * The platform's zone (backend core/clock.py, DANGJIAN_TIMEZONE). The people who use the SPA are
@@ -56,11 +58,9 @@ function freePort() {
   })
 }
 
-/** Start a backend with a fresh database; returns { base, stop }. */
-export async function startBackend({ accessTtl } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'dj-e2e-'))
-  const port = await freePort()
-  const env = {
+/** The backend's environment for a database and keys in `dir` (DANGJIAN_VAR_DIR). */
+function backendEnv(dir, { accessTtl } = {}) {
+  return {
     ...process.env,
     DANGJIAN_ENVIRONMENT: 'development',
     DANGJIAN_DATABASE_URL: `sqlite+aiosqlite:///${join(dir, 'e2e.db')}`,
@@ -74,33 +74,84 @@ export async function startBackend({ accessTtl } = {}) {
     DANGJIAN_PASSWORD_HASH_PARALLELISM: '1',
     ...(accessTtl ? { DANGJIAN_ACCESS_TOKEN_TTL_SECONDS: String(accessTtl) } : {}),
   }
+}
+
+/**
+ * `dangjian migrate` and `dangjian seed-demo` into the (empty) directory `dir`: the SQLite file
+ * and whatever the seed writes beside it (data_key, audit_key — without them the copy could not
+ * decrypt or verify anything).
+ */
+export function seedDemo(dir) {
+  const env = backendEnv(dir)
   for (const args of [['migrate'], ['seed-demo']]) {
     const r = spawnSync(DANGJIAN, args, { env, encoding: 'utf-8', timeout: 120_000 })
     if (r.status !== 0) throw new Error(`dangjian ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`)
   }
-  const child = spawn(DANGJIAN, ['serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (d) => (output += d))
-  child.stderr.on('data', (d) => (output += d))
-  const base = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`backend exited early:\n${output}`)
-    try {
-      const res = await fetch(`${base}/readyz`)
-      if (res.ok) break
-    } catch {
-      // not up yet
+}
+
+/**
+ * A directory seeded once per run (tests/e2e/run.sh builds it with seed-template.mjs and names it
+ * in DANGJIAN_E2E_TEMPLATE): every suite starts from its own copy, which saves each suite the
+ * migrate and seed (about 8 s). Without it (a suite run directly) each suite seeds its own.
+ */
+const TEMPLATE = process.env.DANGJIAN_E2E_TEMPLATE || null
+
+/**
+ * `dangjian serve` on a free port, once it answers /readyz; returns { child, base, state }
+ * (state.output: what it has logged).
+ * The port is free when chosen but not reserved: another process (a suite running alongside,
+ * anything else on the machine) may bind it first. So the backend counts as up only once its own
+ * log says it is listening on that port — never on a /readyz answered by someone else's server —
+ * and when the port was taken it starts again on another one.
+ */
+async function serve(env) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    const child = spawn(DANGJIAN, ['serve', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const state = { output: '' }
+    child.stdout.on('data', (d) => (state.output += d))
+    child.stderr.on('data', (d) => (state.output += d))
+    const closed = new Promise((r) => child.on('close', r)) // exited, and all its output read
+    const base = `http://127.0.0.1:${port}`
+    const listening = `Uvicorn running on ${base}`
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      if (child.exitCode !== null) {
+        await closed
+        if (state.output.includes('address already in use') && attempt < 3) break
+        throw new Error(`backend exited early:\n${state.output}`)
+      }
+      if (state.output.includes(listening)) {
+        try {
+          const res = await fetch(`${base}/readyz`)
+          if (res.ok) return { child, base, state }
+        } catch {
+          // not up yet
+        }
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGTERM')
+        throw new Error(`backend did not become ready:\n${state.output}`)
+      }
+      await new Promise((r) => setTimeout(r, 100))
     }
-    if (Date.now() > deadline) {
-      child.kill('SIGTERM')
-      throw new Error(`backend did not become ready:\n${output}`)
-    }
-    await new Promise((r) => setTimeout(r, 250))
   }
+}
+
+/** Start a backend with a fresh database with the demo data; returns { base, stop }. */
+export async function startBackend({ accessTtl } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'dj-e2e-'))
+  const env = backendEnv(dir, { accessTtl })
+  if (TEMPLATE) {
+    if (!existsSync(join(TEMPLATE, 'e2e.db'))) throw new Error(`DANGJIAN_E2E_TEMPLATE=${TEMPLATE} holds no e2e.db`)
+    cpSync(TEMPLATE, dir, { recursive: true })
+  } else {
+    seedDemo(dir)
+  }
+  const { child, base, state } = await serve(env)
   return {
     base,
-    log: () => output,
+    log: () => state.output,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM')

@@ -10,10 +10,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, browserSuite, chooseOption, REPO, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
+import { api, apiToken, browserSuite, chooseOption, PYTHON, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
 
-const PYTHON = join(REPO, '.venv', 'bin', 'python')
 const ORG = '第二党支部（和平里网格）'
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
