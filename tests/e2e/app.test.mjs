@@ -211,6 +211,9 @@ describe('社区党建工作平台 in the browser', { skip: SKIP }, () => {
       await page.locator('[data-testid=login-submit]').click()
       const res = await answered
       assert.ok([401, 429].includes(res.status()), `attempt ${i}: ${res.status()}`)
+      // The page clears the password once it has handled the answer; filling before that
+      // races with the clearing and the next click would submit an empty form.
+      await page.waitForFunction(() => document.querySelector('input[name=password]')?.value === '')
     }
     await error.filter({ hasText: '锁定' }).waitFor()
     assert.match(await error.innerText(), /分钟/)
