@@ -57,7 +57,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.db = database or Database(settings.resolved_database_url())
+    app.state.db = database or Database(
+        settings.resolved_database_url(),
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     app.state.cipher = PersonalDataCipher(settings.personal_data_key())
     app.state.files = FileStore(settings.var_dir / "uploads")
     settings.signing_key()  # generate var/secret_key at start-up, not on the first request

@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     environment: str = Field("development", description="development | production | test")
     var_dir: Path = Field(REPO_ROOT / "var", description="where the SQLite file and keys live")
     database_url: str = Field("", description="SQLAlchemy async URL; default SQLite under var/")
+    database_pool_size: int = Field(
+        20,
+        ge=1,
+        description="PostgreSQL connections kept open per API process; at least the number of "
+        "requests it serves at once, or connections are opened and closed per request",
+    )
+    database_max_overflow: int = Field(
+        10, ge=0, description="PostgreSQL connections opened beyond the pool under a burst"
+    )
     secret_key: str = Field("", description="JWT signing key; generated into var/ if empty")
     data_key: str = Field("", description="personal-data encryption key; generated into var/")
     audit_key: str = Field(

@@ -87,9 +87,17 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 class Database:
     """Holds the engine and session factory of one app instance."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 20, max_overflow: int = 10) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        # PostgreSQL: a pool as large as the requests served at once. SQLAlchemy's default (5)
+        # closes every connection beyond it on check-in, so under 16 concurrent requests most
+        # of them paid for a new connection (a server process and a TLS handshake).
+        pool = (
+            {"pool_size": pool_size, "max_overflow": max_overflow}
+            if url.startswith("postgresql")
+            else {}
+        )
+        self.engine = make_engine(url, **pool)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # The same pool, every statement outside a transaction: the sessions of read-only routes
         # (core/routing.py) bind to it, so none of their connections sends BEGIN or COMMIT.
