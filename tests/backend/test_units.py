@@ -28,7 +28,7 @@ from dangjian.authz.masking import mask_id_number, mask_phone
 from dangjian.authz.paths import common_ancestor, is_strictly_within, is_within
 from dangjian.authz.paths import minimal as minimal_paths
 from dangjian.authz.principal import Grant, Principal, PrincipalKind
-from dangjian.core import idcard
+from dangjian.core import clock, idcard
 from dangjian.core.config import Settings, get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.security import (
@@ -334,6 +334,16 @@ def test_access_token_round_trip() -> None:
     assert decoded.expires_at == expires.replace(microsecond=0)
     assert timedelta(seconds=590) < decoded.expires_at - datetime.now(UTC) <= timedelta(seconds=600)
     assert jwt.get_unverified_header(token)["alg"] == "HS256"
+
+
+def test_a_remembered_token_still_expires_by_the_clock() -> None:
+    # the signature check is remembered per token (core/security.py); expiry is not
+    token, expires = create_access_token(subject="42", session_id="s", key=KEY, ttl_seconds=600)
+    assert decode_access_token(token, key=KEY) is not None
+    assert decode_access_token(token, key=KEY) is not None  # the remembered answer
+    with clock.freeze(expires + timedelta(seconds=1)):
+        assert decode_access_token(token, key=KEY) is None
+    assert decode_access_token(token, key=OTHER_KEY) is None  # remembered per key too
 
 
 def test_alg_none_token_is_rejected() -> None:

@@ -206,6 +206,18 @@ def create_access_token(
 def decode_access_token(token: str, *, key: str) -> AccessClaims | None:
     """Claims of a valid access token; None for anything else (any alg but HS256, bad
     signature, tampered payload, expired, or not an access token)."""
+    claims = _verified_claims(token, key)
+    # Expiry is judged on every call by the platform's clock, never remembered.
+    if claims is None or claims.expires_at.timestamp() < int(clock.now().timestamp()):
+        return None
+    return claims
+
+
+@lru_cache(maxsize=4096)
+def _verified_claims(token: str, key: str) -> AccessClaims | None:
+    """The signature and claims check of a token, remembered per (token, key): a client sends
+    the same token with every request until it expires, and the check is pure (its answer
+    depends on nothing but the two strings). Bounded: a flood of forged tokens only evicts."""
     try:
         header = jwt.get_unverified_header(token)
         if header.get("alg") not in ALLOWED_ALGORITHMS:
@@ -214,18 +226,16 @@ def decode_access_token(token: str, *, key: str) -> AccessClaims | None:
             token,
             key,
             algorithms=ALLOWED_ALGORITHMS,
-            # Expiry is judged by the platform's clock (below), not the library's own.
+            # Expiry is judged by the platform's clock (decode_access_token), not the library's.
             options={"require_exp": True, "require_sub": True, "verify_exp": False},
         )
         expires_at = int(payload["exp"])
+        if payload.get("typ") != "access" or not isinstance(payload.get("sid"), str):
+            return None
+        return AccessClaims(
+            subject=str(payload["sub"]),
+            session_id=payload["sid"],
+            expires_at=datetime.fromtimestamp(expires_at, UTC),
+        )
     except (JWTError, TypeError, ValueError, OverflowError):
         return None
-    if expires_at < int(clock.now().timestamp()):
-        return None
-    if payload.get("typ") != "access" or not isinstance(payload.get("sid"), str):
-        return None
-    return AccessClaims(
-        subject=str(payload["sub"]),
-        session_id=payload["sid"],
-        expires_at=datetime.fromtimestamp(expires_at, UTC),
-    )
