@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from dangjian.core.calendar import index_of, month_end, month_label, month_start, parse_month
 from dangjian.core.exports import workbook
-from dangjian.core.pagination import paginate, paginate_rows
+from dangjian.core.memo import Kept
+from dangjian.core.pagination import page_statement, paginate, paginate_rows
 from dangjian.core.schemas import PageParams
 from dangjian.models import Organization
 
@@ -70,6 +71,40 @@ async def test_a_page_past_the_end_still_knows_the_total(ctx: Ctx) -> None:
             page=PageParams(page=1, size=20),
         )
         assert (items, total) == ([], 0)
+
+
+async def test_one_built_page_statement_serves_every_page(ctx: Ctx) -> None:
+    # offset and size are bound parameters: a statement built once (and kept, core/memo.py)
+    # answers any page, with the same rows as building it per page
+    listed = select(Organization.id)
+    paged = page_statement(listed, order_by=[Organization.id])
+    async with ctx.db.sessionmaker() as session:
+        every = list(await session.scalars(select(Organization.id).order_by(Organization.id)))
+        for number in (1, 2, 3):
+            rows, total = await paginate_rows(
+                session, listed, page=PageParams(page=number, size=2), paged=paged
+            )
+            assert [r.id for r in rows] == every[(number - 1) * 2 : number * 2]
+            assert total == len(every)
+
+
+def test_kept_builds_once_per_key_and_forgets_the_least_recently_used() -> None:
+    built: list[str] = []
+
+    def build(key: str) -> str:
+        built.append(key)
+        return key.upper()
+
+    kept: Kept[str] = Kept(size=2)
+    assert kept.get("a", lambda: build("a")) == "A"
+    assert kept.get("a", lambda: build("a")) == "A"
+    assert kept.get("b", lambda: build("b")) == "B"
+    assert kept.get("a", lambda: build("a")) == "A"  # a is now the most recently used
+    assert kept.get("c", lambda: build("c")) == "C"  # evicts b, not a
+    assert len(kept) == 2
+    assert kept.get("a", lambda: build("a")) == "A"
+    assert kept.get("b", lambda: build("b")) == "B"
+    assert built == ["a", "b", "c", "b"]
 
 
 # --- calendar ---------------------------------------------------------------------------------

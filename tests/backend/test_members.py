@@ -134,6 +134,25 @@ async def test_the_roster_is_closed_to_members_and_foreign_secretaries(ctx: Ctx)
     assert (await ctx.get(M, "resident")).json()["total"] == 0
 
 
+async def test_callers_with_other_scopes_never_share_a_kept_roster_statement(ctx: Ctx) -> None:
+    # The page statement is built once per (scope, filters, day) and kept (core/memo.py): the
+    # same filters asked in turn by callers with different scopes give each their own rows.
+    mine = await fresh_member(ctx, ctx.ids["child"], name="同名测试党员")
+    theirs = await fresh_member(ctx, ctx.ids["sibling"], name="同名测试党员")
+    params = {"q": "同名测试党员", "size": 100}
+    for _ in range(2):
+        seen = {
+            who: {i["id"] for i in (await ctx.get(M, who, params=params)).json()["items"]}
+            for who in ("secretary", "secretary2", "street", "member")
+        }
+        assert seen == {
+            "secretary": {mine.id},
+            "secretary2": {theirs.id},
+            "street": {mine.id, theirs.id},
+            "member": set(),
+        }
+
+
 async def test_search_by_name_or_last_four_digits(ctx: Ctx) -> None:
     m = await fresh_member(ctx, ctx.ids["child"])
     full = (await ctx.post(f"{M}/{m.id}/reveal", "secretary")).json()

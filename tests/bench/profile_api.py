@@ -52,7 +52,9 @@ async def main(user: str, path: str) -> None:
     await app.state.db.dispose()
     if TOP:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(TOP)
+        pstats.Stats(profiler, stream=out).sort_stats(
+            os.environ.get("PROFILE_SORT", "tottime")
+        ).print_stats(TOP)
         print(out.getvalue())
     print(
         f"{REQUESTS} sequential requests in {elapsed:.2f} s ({REQUESTS / elapsed:.0f} req/s), "

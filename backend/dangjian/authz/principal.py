@@ -75,6 +75,13 @@ class Principal:
             return True
         return strictly_within_any(path, self.paths_with(cap))
 
+    def scope_key(self, cap: Cap) -> tuple[str, ...] | None:
+        """What `readable(..., cap)` depends on, as a hashable value (None: everywhere) — the
+        key of a statement built from the caller's scope and kept for reuse."""
+        if cap in self.global_capabilities:
+            return None
+        return tuple(sorted(self.paths_with(cap)))
+
     def can_anywhere(self, cap: Cap) -> bool:
         return cap in self.global_capabilities or bool(self.paths_with(cap))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Integer, Row, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Subquery
 
@@ -23,35 +23,53 @@ T = TypeVar("T")
 
 _TOTAL = "_page_total"
 _POSITION = "_page_position"
+_OFFSET = bindparam("_page_offset", type_=Integer)
+_LIMIT = bindparam("_page_limit", type_=Integer)
+
+
+def page_statement(
+    stmt: Select[*tuple[Any, ...]],
+    *,
+    order_by: Sequence[ColumnElement[Any] | Any],
+    after: Callable[[Subquery], Sequence[Any]] | None = None,
+) -> Select[*tuple[Any, ...]]:
+    """The statement of one page of `stmt` in `order_by` order (give a unique last key), with
+    the total under a private label. The page's offset and size are bound parameters, so one
+    built statement serves every page (`paginate_rows(..., paged=...)`).
+
+    `after(page)` adds columns computed for the page's rows only — correlated look-ups that,
+    in the select list of the statement itself, PostgreSQL would run for every filtered row
+    before sorting; they are selected from the page as a subquery, in the page's order."""
+    counted = stmt.add_columns(func.count().over().label(_TOTAL))
+    if after is None:
+        return counted.order_by(*order_by).offset(_OFFSET).limit(_LIMIT)
+    inner = (
+        counted.add_columns(func.row_number().over(order_by=list(order_by)).label(_POSITION))
+        .order_by(*order_by)
+        .offset(_OFFSET)
+        .limit(_LIMIT)
+        .subquery("page")
+    )
+    return select(inner, *after(inner)).order_by(inner.c[_POSITION])
 
 
 async def paginate_rows(
     session: AsyncSession,
     stmt: Select[*tuple[Any, ...]],
     *,
-    order_by: Sequence[ColumnElement[Any] | Any],
+    order_by: Sequence[ColumnElement[Any] | Any] = (),
     page: PageParams,
     after: Callable[[Subquery], Sequence[Any]] | None = None,
+    paged: Select[*tuple[Any, ...]] | None = None,
 ) -> tuple[list[Row[*tuple[Any, ...]]], int]:
-    """The rows of `page` of `stmt` in `order_by` order (give a unique last key), and the total.
+    """The rows of `page` of `stmt` and the total (see `page_statement`; `paged`: its result
+    for `stmt`, built earlier and kept, which saves building it per request).
 
-    Each row keeps the columns and labels of `stmt` (plus the count, under a private label).
-    `after(page)` adds columns computed for the page's rows only — correlated look-ups that,
-    in the select list of the statement itself, PostgreSQL would run for every filtered row
-    before sorting; they are selected from the page as a subquery, in the page's order."""
-    counted = stmt.add_columns(func.count().over().label(_TOTAL))
-    if after is None:
-        paged = counted.order_by(*order_by).offset(page.offset).limit(page.size)
-    else:
-        inner = (
-            counted.add_columns(func.row_number().over(order_by=list(order_by)).label(_POSITION))
-            .order_by(*order_by)
-            .offset(page.offset)
-            .limit(page.size)
-            .subquery("page")
-        )
-        paged = select(inner, *after(inner)).order_by(inner.c[_POSITION])
-    rows = list((await session.execute(paged)).all())
+    Each row keeps the columns and labels of `stmt` (plus the count, under a private label)."""
+    if paged is None:
+        paged = page_statement(stmt, order_by=order_by, after=after)
+    params = {_OFFSET.key: page.offset, _LIMIT.key: page.size}
+    rows = list((await session.execute(paged, params)).all())
     if rows:
         return rows, int(rows[0]._mapping[_TOTAL])
     if page.offset == 0:

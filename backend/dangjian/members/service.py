@@ -20,7 +20,8 @@ from dangjian.authz.service import in_visible_subtree, require, visible_organiza
 from dangjian.core import clock, idcard
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
-from dangjian.core.pagination import paginate_rows
+from dangjian.core.memo import Kept
+from dangjian.core.pagination import page_statement, paginate_rows
 from dangjian.core.schemas import PageParams
 from dangjian.members import roster, rules, stored
 from dangjian.members.enums import ETHNICITIES, EventType
@@ -79,7 +80,7 @@ def etag(member: Member) -> str:
     return f'"{member.id}-{member.version}"'
 
 
-@dataclass
+@dataclass(frozen=True)
 class ListFilters:
     org_id: int | None = None
     kind: MemberKind | None = None
@@ -238,9 +239,31 @@ async def list_members(
     page: PageParams,
     today: date,
 ) -> tuple[list[MemberListItem], int]:
-    stmt = _filter_statement(principal, f, today)
+    # Built once per scope, filters and day (core/memo.py): `_filter_statement` reads the
+    # principal only through its roster_read scope, which is in the key.
+    listed, paged = _ROSTER_PAGES.get(
+        (principal.scope_key(Cap.roster_read), f, today),
+        lambda: _roster_page_statement(principal, f, today),
+    )
+    rows, total = await paginate_rows(session, listed, page=page, paged=paged)
+    if not rows and f.org_id is not None:
+        # empty: an organisation out of scope (or missing) answers 404, not an empty roster
+        await visible_organization(session, principal, f.org_id, Cap.roster_read)
+    items = [
+        _list_item(principal, cipher, r, r.org_name, r.path, _timeline(r), today) for r in rows
+    ]
+    return items, total
+
+
+_ROSTER_PAGES: Kept[tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]] = Kept()
+
+
+def _roster_page_statement(
+    principal: Principal, f: ListFilters, today: date
+) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+    """The roster's list statement for the filters and its page statement."""
     # Plain columns, not ORM entities: a page of rows needs no identity map or change tracking.
-    listed = stmt.with_only_columns(
+    listed = _filter_statement(principal, f, today).with_only_columns(
         *_LIST_COLUMNS,
         Organization.name.label("org_name"),
         Organization.path,
@@ -254,16 +277,8 @@ async def list_members(
         MemberSort.birth_date_desc: (Member.birth_date.desc(), Member.id),
     }[f.sort]
     # The event look-ups run for the page's rows only (pagination `after`).
-    rows, total = await paginate_rows(
-        session, listed, order_by=order, page=page, after=lambda p: _timeline_columns(p.c.id)
-    )
-    if not rows and f.org_id is not None:
-        # empty: an organisation out of scope (or missing) answers 404, not an empty roster
-        await visible_organization(session, principal, f.org_id, Cap.roster_read)
-    items = [
-        _list_item(principal, cipher, r, r.org_name, r.path, _timeline(r), today) for r in rows
-    ]
-    return items, total
+    paged = page_statement(listed, order_by=order, after=lambda p: _timeline_columns(p.c.id))
+    return listed, paged
 
 
 # The member columns a list item reads (`_list_item` takes a Member or a row of these).
