@@ -17,6 +17,7 @@ from dangjian.members.router import router as members_router
 from dangjian.notifications.router import router as notifications_router
 from dangjian.organizations.router import router as organizations_router
 from dangjian.policies.router import router as policies_router
+from dangjian.todos.router import router as todos_router
 from dangjian.users.router import router as users_router
 
 api_router = APIRouter(prefix="/api/v1")
@@ -29,6 +30,7 @@ api_router.include_router(dashboard_router)
 api_router.include_router(members_router)
 api_router.include_router(me_router)
 api_router.include_router(notifications_router)
+api_router.include_router(todos_router)
 api_router.include_router(compliance_router)
 api_router.include_router(ledgers_router)
 api_router.include_router(meetings_router)

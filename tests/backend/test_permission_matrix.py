@@ -1628,6 +1628,7 @@ MATRIX: dict[str, Case] = {
     "GET /api/v1/ledgers/dues": Case(DUES_EXPORT, 200, b_dues_org("/api/v1/ledgers/dues")),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
     "GET /api/v1/me/notifications": Case(SELF_USER, 200, fixed("/api/v1/me/notifications")),
+    "GET /api/v1/me/todos": Case(SELF_ANY, 200, fixed("/api/v1/me/todos")),
     "GET /api/v1/me/notifications/unread-count": Case(
         SELF_USER, 200, fixed("/api/v1/me/notifications/unread-count")
     ),

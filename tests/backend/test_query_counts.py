@@ -118,7 +118,8 @@ async def test_the_dashboard_counts_every_held_organisation_in_one_statement(ctx
     got = {o["id"]: o["member_counts"] for o in r.json()["organizations"]}
     assert got == expected
     assert sum(expected[ctx.ids["own"]].values()) > 0
-    # one statement for the counts of both; in all: the session with its posts, the
-    # organisations held, their counts, the term alerts, the recent audit entries
-    assert sum("member_counts" in s for s in sent) == 1, sent
-    assert len(sent) <= 5, sent
+    # one statement for the counts of both, one for the whole scope's; in all: the session with
+    # its posts, the organisations held, their counts, the scope's, the term alerts, the recent
+    # audit entries
+    assert sum("member_counts" in s for s in sent) == 2, sent
+    assert len(sent) <= 6, sent

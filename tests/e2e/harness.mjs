@@ -328,3 +328,13 @@ export async function api(base, token, method, path, body) {
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : null }
 }
+
+/** The node named `name` in an organisation tree (GET /organizations/tree), or null. */
+export function findByName(nodes, name) {
+  for (const n of nodes) {
+    if (n.name === name) return n
+    const hit = findByName(n.children ?? [], name)
+    if (hit) return hit
+  }
+  return null
+}

@@ -203,9 +203,10 @@ describe('消息 and 我的会议 on a phone (390 px)', { skip: SKIP }, () => {
     assert.equal(owned.status, 200, JSON.stringify(owned.body))
     assert.equal(owned.body.overdue, true)
 
+    // 工作台's 待办 (GET /me/todos): the resolution is the member's to-do, linking to 我的会议.
     await signInToDashboard(page, backend.base, 'member')
-    const card = page.locator('[data-testid=overdue-resolutions]')
-    const row = card.locator('[data-testid=overdue-resolution]').filter({ hasText: '整修幸福小区3号楼楼道照明' })
+    const card = page.locator('[data-testid=todos]')
+    const row = card.locator('[data-testid=todo][data-kind=resolutions_overdue]').filter({ hasText: '整修幸福小区3号楼楼道照明' })
     await row.waitFor()
     assert.match(await row.innerText(), /我负责/)
     assert.match(await row.innerText(), /逾期 \d+ 天/)
@@ -216,7 +217,7 @@ describe('消息 and 我的会议 on a phone (390 px)', { skip: SKIP }, () => {
     // The secretary reads meetings: the same resolution, linking to the staff meeting page.
     await browser.context.clearCookies()
     await signInToDashboard(page, backend.base, 'secretary')
-    const staffRow = page.locator('[data-testid=overdue-resolution]').filter({ hasText: '整修幸福小区3号楼楼道照明' })
+    const staffRow = page.locator('[data-testid=todo][data-kind=resolutions_overdue]').filter({ hasText: '整修幸福小区3号楼楼道照明' })
     await staffRow.waitFor()
     assert.equal(await staffRow.locator('a').getAttribute('href'), `/meetings/${id}`)
     assert.doesNotMatch(await staffRow.innerText(), /我负责/)

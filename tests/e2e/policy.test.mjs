@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, browserSuite, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
+import { api, apiToken, browserSuite, findByName, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
 
 const KEY = 'meetings.frequency.committee'
@@ -15,15 +15,6 @@ const CHILD = '离退休党员党支部'
 
 const pad = (n) => String(n).padStart(2, '0')
 const isoDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-
-function findByName(nodes, name) {
-  for (const n of nodes) {
-    if (n.name === name) return n
-    const hit = findByName(n.children ?? [], name)
-    if (hit) return hit
-  }
-  return null
-}
 
 /** What the server received in the latest policy change (from the audit log). */
 async function lastPolicyChange(base) {

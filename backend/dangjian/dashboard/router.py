@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import ScalarSelect, func, literal, select, union_all
 
 from dangjian.audit.router import AuditRead, audit_read
 from dangjian.authz.capabilities import Cap
@@ -54,7 +55,15 @@ class TermAlert(OutputModel):
     status: rules.TermStatus
 
 
+class ScopeCounts(OutputModel):
+    """The caller's whole scope (every organisation it reads, at any depth)."""
+
+    organizations: int
+    member_counts: MemberCounts
+
+
 class DashboardRead(OutputModel):
+    scope: ScopeCounts
     organizations: list[DashboardOrganization]
     term_alerts: list[TermAlert]
     recent_audit: list[AuditRead] | None
@@ -63,7 +72,7 @@ class DashboardRead(OutputModel):
 @router.get("", response_model=DashboardRead)
 @read_only
 async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDep) -> DashboardRead:
-    """工作台：本人所在组织的党员人数、换届提醒、最近操作。"""
+    """工作台：管辖范围内的组织数和党员人数、本人任职组织的党员人数、换届提醒、最近操作。"""
     org_ids = [g.organization_id for g in principal.grants]
     orgs = (
         (
@@ -100,6 +109,27 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
         )
         for org in orgs
     ]
+    # The whole scope in one statement: organisations it reads, and their members by kind.
+    readable = principal.readable(Organization.path, Cap.org_read)
+
+    def members(kind: MemberKind) -> ScalarSelect[Any]:
+        return (
+            select(func.coalesce(func.sum(MemberCount.members), 0))
+            .join(Organization, Organization.id == MemberCount.organization_id)
+            .where(readable, MemberCount.kind == kind, MemberCount.status.in_(ACTIVE_STATUSES))
+            .scalar_subquery()
+        )
+
+    in_scope = select(func.count()).select_from(Organization).where(readable).scalar_subquery()
+    n_orgs, n_formal, n_probationary = (
+        await session.execute(
+            select(in_scope, members(MemberKind.formal), members(MemberKind.probationary))
+        )
+    ).one()
+    scope = ScopeCounts(
+        organizations=int(n_orgs),
+        member_counts=MemberCounts(formal=int(n_formal), probationary=int(n_probationary)),
+    )
     latest = (
         select(OrganizationTerm.organization_id, func.max(OrganizationTerm.number).label("n"))
         .group_by(OrganizationTerm.organization_id)
@@ -143,4 +173,4 @@ async def dashboard(session: SessionDep, principal: PrincipalDep, today: TodayDe
             )
         ).all()
         recent = [audit_read(r) for r in rows]
-    return DashboardRead(organizations=result, term_alerts=alerts, recent_audit=recent)
+    return DashboardRead(scope=scope, organizations=result, term_alerts=alerts, recent_audit=recent)

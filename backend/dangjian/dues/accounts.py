@@ -145,15 +145,23 @@ async def grid(
     )
 
 
+async def member_facts(
+    session: AsyncSession, member: Member
+) -> tuple[Organization, ledger.MemberFacts]:
+    """One member's organisation and dues facts (bases, payments, exemptions, modes)."""
+    org = await session.get(Organization, member.organization_id)
+    assert org is not None
+    modes = (await ledger.annual_timelines(session, [org]))[org.id]
+    facts = (await ledger.load_facts(session, [(member.id, member.joined_on, modes)]))[member.id]
+    return org, facts
+
+
 async def statement(
     session: AsyncSession, principal: Principal, member_id: int, year: int, today: date
 ) -> MemberStatement:
     """The per-member ledger of a year — for staff in scope and for the member themself."""
     member, _path = await dues_member(session, principal, member_id)
-    org = await session.get(Organization, member.organization_id)
-    assert org is not None
-    modes = (await ledger.annual_timelines(session, [org]))[org.id]
-    facts = (await ledger.load_facts(session, [(member.id, member.joined_on, modes)]))[member.id]
+    org, facts = await member_facts(session, member)
     current = index_of(today)
     first, last = month_index(year, 1), month_index(year, 12)
     cells = ledger.month_cells(facts, range(first, last + 1), current)
@@ -252,6 +260,13 @@ async def _arrears_rows(
         )
     out.sort(key=lambda x: (-x[0].owed_months, x[0].name, x[0].member_id))
     return out
+
+
+async def arrears_count(
+    session: AsyncSession, principal: Principal, org: Organization, today: date
+) -> int:
+    """How many members of `org`'s subtree the arrears list shows (DUES-08)."""
+    return len(await _arrears_rows(session, principal, org, today))
 
 
 async def arrears_report(

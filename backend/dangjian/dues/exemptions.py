@@ -258,6 +258,32 @@ async def approve(
     return await _read(session, principal, e, member, org)
 
 
+async def awaiting(session: AsyncSession, principal: Principal) -> tuple[int, int]:
+    """How many applications wait for the caller: (to decide as the branch, to approve as the
+    committee above) — by the same tests as `decide` and `approve` (DUES-03)."""
+    rows = (
+        await session.execute(
+            select(DuesExemption, Organization)
+            .join(Member, Member.id == DuesExemption.member_id)
+            .join(Organization, Organization.id == Member.organization_id)
+            .where(
+                DuesExemption.status.in_(
+                    (ExemptionStatus.proposed, ExemptionStatus.branch_approved)
+                ),
+                _visible(principal),
+            )
+        )
+    ).all()
+    to_decide = to_approve = 0
+    for e, org in rows:
+        branch = await deciding_branch(session, org)
+        if e.status is ExemptionStatus.proposed:
+            to_decide += principal.can(Cap.dues_exempt_decide, branch.path)
+        elif can_approve(principal, branch) and e.branch_decider != actor_key(principal):
+            to_approve += 1
+    return to_decide, to_approve
+
+
 async def list_exemptions(
     session: AsyncSession,
     principal: Principal,

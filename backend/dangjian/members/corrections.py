@@ -170,6 +170,16 @@ def _scoped(principal: Principal):  # type: ignore[no-untyped-def]
     )
 
 
+async def awaiting_count(session: AsyncSession, principal: Principal) -> int:
+    """Pending corrections the caller may decide (the test `decide` makes: roster.write)."""
+    paths = await session.scalars(
+        _scoped(principal)
+        .where(MemberCorrection.status == CorrectionStatus.pending)
+        .with_only_columns(Organization.path)
+    )
+    return sum(principal.can(Cap.roster_write, path) for path in paths)
+
+
 async def listing(
     session: AsyncSession,
     principal: Principal,

@@ -70,7 +70,7 @@ describe('inbox wording', () => {
     const t = i18n.global.t
     expect(t('inbox.unreadSummary', { n: 1 }, 1)).toBe('1 unread message')
     expect(t('inbox.unreadSummary', { n: 3 }, 3)).toBe('3 unread messages')
-    expect(t('myMeetings.overdueDays', { n: 1 }, 1)).toBe('1 day overdue')
+    expect(t('todo.overdueDays', { n: 1 }, 1)).toBe('1 day overdue')
     i18n.global.locale.value = 'zh-CN'
     expect(t('inbox.unreadSummary', { n: 3 }, 3)).toBe('3 条未读消息')
     expect(t('inbox.bellUnread', { n: 2 })).toBe('消息（2 条未读）')

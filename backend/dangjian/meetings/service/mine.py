@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dangjian.authz.principal import Principal
@@ -47,19 +47,26 @@ from dangjian.models.enums import (
 # ---------------------------------------------------------------- the invitee's side
 
 
-async def my_meetings(session: AsyncSession, principal: Principal) -> list[MeetingListItem]:
+def attendee_is_caller(principal: Principal) -> ColumnElement[bool] | None:
+    """SQL: the attendee row is the caller's — by account, or by member record (an attendee
+    from the roster may have no account link yet); None for a caller who can be neither."""
     conds = []
     if principal.user is not None:
         conds.append(MeetingAttendee.user_id == principal.user.id)
     if principal.member is not None:
         conds.append(MeetingAttendee.member_id == principal.member.id)
-    if not conds:
+    return or_(*conds) if conds else None
+
+
+async def my_meetings(session: AsyncSession, principal: Principal) -> list[MeetingListItem]:
+    mine = attendee_is_caller(principal)
+    if mine is None:
         return []
     rows = await session.execute(
         select(Meeting, Organization)
         .join(Organization, Organization.id == Meeting.organization_id)
         .join(MeetingAttendee, MeetingAttendee.meeting_id == Meeting.id)
-        .where(or_(*conds), Meeting.status != MeetingStatus.draft)
+        .where(mine, Meeting.status != MeetingStatus.draft)
         .distinct()
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(200)

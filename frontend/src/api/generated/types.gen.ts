@@ -1001,6 +1001,7 @@ export type DashboardRead = {
      * Recent Audit
      */
     recent_audit: Array<AuditRead> | null;
+    scope: ScopeCounts;
     /**
      * Term Alerts
      */
@@ -4317,6 +4318,19 @@ export type RevealRead = {
 };
 
 /**
+ * ScopeCounts
+ *
+ * The caller's whole scope (every organisation it reads, at any depth).
+ */
+export type ScopeCounts = {
+    member_counts: MemberCounts;
+    /**
+     * Organizations
+     */
+    organizations: number;
+};
+
+/**
  * SessionRead
  */
 export type SessionRead = {
@@ -4438,6 +4452,73 @@ export type TermRead = {
  * TermStatus
  */
 export type TermStatus = 'ok' | 'due_soon' | 'overdue';
+
+/**
+ * TodoKind
+ *
+ * Every kind of to-do. A module that adds a provider adds its kinds here (and their
+ * Chinese and English texts in the SPA's locales, checked by a test).
+ */
+export type TodoKind = 'leave_requests' | 'meeting_notify' | 'meeting_hold' | 'meeting_minutes' | 'minutes_approve' | 'resolutions_overdue' | 'next_meeting' | 'exemptions_decide' | 'exemptions_approve' | 'dues_arrears' | 'dues_owed' | 'corrections_review' | 'unread_notices';
+
+/**
+ * TodoRead
+ */
+export type TodoRead = {
+    /**
+     * Amount
+     *
+     * 金额（元），如欠交党费
+     */
+    amount?: string | null;
+    /**
+     * At
+     *
+     * 时间，如会议开始时间
+     */
+    at?: string | null;
+    /**
+     * Count
+     *
+     * 件数（人数、条数）
+     */
+    count: number;
+    /**
+     * Due On
+     *
+     * 时限
+     */
+    due_on?: string | null;
+    kind: TodoKind;
+    /**
+     * Link
+     *
+     * 办理页面（前端路由）
+     */
+    link: string;
+    /**
+     * Mine
+     *
+     * 由本人负责（而非所管组织的事项）
+     */
+    mine?: boolean;
+    /**
+     * Organization Name
+     */
+    organization_name?: string | null;
+    /**
+     * Overdue
+     *
+     * 已逾期
+     */
+    overdue?: boolean;
+    /**
+     * Subject
+     *
+     * 对象，如会议主题
+     */
+    subject?: string | null;
+};
 
 /**
  * TokenRead
@@ -8206,6 +8287,69 @@ export type NotificationsMarkReadResponses = {
 };
 
 export type NotificationsMarkReadResponse = NotificationsMarkReadResponses[keyof NotificationsMarkReadResponses];
+
+export type TodosMyTodosData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/me/todos';
+};
+
+export type TodosMyTodosErrors = {
+    /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
+};
+
+export type TodosMyTodosError = TodosMyTodosErrors[keyof TodosMyTodosErrors];
+
+export type TodosMyTodosResponses = {
+    /**
+     * Response Todos-My Todos
+     *
+     * Successful Response
+     */
+    200: Array<TodoRead>;
+};
+
+export type TodosMyTodosResponse = TodosMyTodosResponses[keyof TodosMyTodosResponses];
 
 export type MeetingsListMeetingsData = {
     body?: never;

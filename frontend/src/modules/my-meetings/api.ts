@@ -2,8 +2,8 @@
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
 import { meCheckIn, meRequestLeave, meSendOpinion } from '@/api'
-import type { MyMeetingRead, ResolutionRead } from '@/api'
-import { meMyMeetingOptions, meMyMeetingQueryKey, meMyMeetingsOptions, meMyMeetingsQueryKey, meetingsListResolutionsOptions } from '@/api/queries'
+import type { MyMeetingRead } from '@/api'
+import { meMyMeetingOptions, meMyMeetingQueryKey, meMyMeetingsOptions, meMyMeetingsQueryKey } from '@/api/queries'
 
 export function useMyMeetings() {
   return useQuery(meMyMeetingsOptions())
@@ -33,19 +33,3 @@ export const useSendOpinion = (id: MaybeRefOrGetter<number>) =>
 
 export const useCheckIn = (id: MaybeRefOrGetter<number>) =>
   useMyMeetingAction(id, async (meetingId, token: string) => (await meCheckIn({ path: { meeting_id: meetingId }, body: { token } })).data)
-
-/**
- * Overdue resolutions for the home page (MTG-10): those I am to carry out, and — for those who
- * read meetings — every overdue one in scope. One list, without duplicates, earliest due first.
- */
-export function useOverdueResolutions(readsMeetings: MaybeRefOrGetter<boolean>) {
-  const mine = useQuery(meetingsListResolutionsOptions({ query: { mine: true, overdue: true } }))
-  const scope = useQuery({ ...meetingsListResolutionsOptions({ query: { overdue: true } }), enabled: computed(() => toValue(readsMeetings)) })
-  const rows = computed<(ResolutionRead & { mine: boolean })[]>(() => {
-    const out = new Map<number, ResolutionRead & { mine: boolean }>()
-    for (const r of mine.data.value ?? []) out.set(r.id, { ...r, mine: true })
-    if (toValue(readsMeetings)) for (const r of scope.data.value ?? []) if (!out.has(r.id)) out.set(r.id, { ...r, mine: false })
-    return [...out.values()].sort((a, b) => (a.due_on ?? '').localeCompare(b.due_on ?? '') || a.id - b.id)
-  })
-  return { rows, mine, scope }
-}

@@ -1,0 +1,1 @@
+"""待办: what the caller has to do, computed from the records of every module (issue 18)."""
