@@ -16,7 +16,7 @@
  */
 import assert from 'node:assert/strict'
 import { before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
+import { api, apiToken, browserSuite, chooseOption, findByName, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
 
 const GROUP2 = '第二党小组'
@@ -326,15 +326,7 @@ describe('党费管理 and 我的党费 in the browser', { skip: SKIP }, () => {
 
   it('工作制度参数 党费: the secretary sets the new kinds; the basis form and 年初核定 follow', async () => {
     const tree = (await api(backend.base, zuzhi, 'GET', '/organizations/tree')).body
-    const find = (nodes, name) => {
-      for (const n of nodes) {
-        if (n.name === name) return n
-        const hit = find(n.children ?? [], name)
-        if (hit) return hit
-      }
-      return null
-    }
-    const community = find(tree, '东风社区党委')
+    const community = findByName(tree, '东风社区党委')
     assert.ok(community)
     const policyRow = (key) => page.locator('[data-testid=policy-table] .el-table__row').filter({ has: page.locator(`[data-key="${key}"]`) })
     const valueOf = async (key) => (await policyRow(key).locator('[data-testid=policy-value]').innerText()).trim()
@@ -375,10 +367,15 @@ describe('党费管理 and 我的党费 in the browser', { skip: SKIP }, () => {
     assert.equal((await put).status(), 200)
     await page.locator('.el-message--success').filter({ hasText: '工作制度参数已保存' }).waitFor()
     await page.locator('[data-testid=policy-edit-form]').waitFor({ state: 'detached' })
-    assert.equal(await valueOf('dues.deductions'), '个人缴纳的养老保险、个人缴纳的住房公积金')
-    assert.equal(await valueOf('dues.farmer_range'), '0.50 至 0.80 元')
-    assert.equal(await valueOf('dues.reminder_months'), '4 个月')
-    assert.equal(await valueOf('dues.mode'), '按年：每年初核定月交纳额，年内不变')
+    // The table shows the saved values once the policy is fetched again (not at once).
+    const shows = async (key, text) => {
+      await policyRow(key).locator('[data-testid=policy-value]').filter({ hasText: text }).waitFor()
+      assert.equal(await valueOf(key), text)
+    }
+    await shows('dues.deductions', '个人缴纳的养老保险、个人缴纳的住房公积金')
+    await shows('dues.farmer_range', '0.50 至 0.80 元')
+    await shows('dues.reminder_months', '4 个月')
+    await shows('dues.mode', '按年：每年初核定月交纳额，年内不变')
     const audit = await api(backend.base, await apiToken(backend.base, 'secretary'), 'GET', '/audit?action=policy.update')
     const latest = [...audit.body.items].sort((a, b) => b.id - a.id)[0]
     assert.deepEqual(latest.after.values, {
