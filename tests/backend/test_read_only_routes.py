@@ -22,6 +22,7 @@ READ_ONLY = {
     ("GET", "/api/v1/organizations"),
     ("GET", "/api/v1/dashboard"),
     ("GET", "/api/v1/auth/me"),
+    ("GET", "/api/v1/me/todos"),
 }
 
 
