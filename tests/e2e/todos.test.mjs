@@ -129,7 +129,7 @@ describe('待办 on 工作台', { skip: SKIP }, () => {
     await screenshot(page, '92-todos-member')
 
     await next.locator('a').click()
-    assert.equal(new URL(page.url()).pathname, `/my/meetings/${id}`)
+    await page.waitForURL((url) => url.pathname === `/my/meetings/${id}`)
     await page.locator('[data-testid=ask-leave]').click()
     const dialog = page.locator('.leave-dialog')
     await dialog.waitFor()
