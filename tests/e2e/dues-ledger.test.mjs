@@ -205,12 +205,12 @@ describe('党费台账：登记收缴、收据与冲正 in the browser', { skip:
         window.__printed += 1
       }
     })
-    await page.locator('[data-testid=receipt-print]').click()
+    await page.locator('[data-testid=print-button]').click()
     assert.equal(await page.evaluate(() => window.__printed), 1)
     await page.emulateMedia({ media: 'print' })
     assert.equal(await page.locator('.aside').isVisible(), false, 'no side menu in print')
     assert.equal(await page.locator('.header').isVisible(), false, 'no header in print')
-    assert.equal(await page.locator('[data-testid=receipt-print]').isVisible(), false, 'no buttons in print')
+    assert.equal(await page.locator('[data-testid=print-button]').isVisible(), false, 'no buttons in print')
     assert.ok(await page.locator('[data-testid=receipt]').isVisible())
     await screenshot(page, '92-dues-receipt-print')
     await page.emulateMedia({ media: 'screen' })

@@ -17,7 +17,9 @@ import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
+from fastapi import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -53,6 +55,20 @@ def safe_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> li
 def append_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """Append one row of an export (normal or write-only worksheet) without formulas."""
     sheet.append(safe_row(sheet, values))
+
+
+def xlsx_response(content: bytes, filename: str, *, fallback: str = "export.xlsx") -> Response:
+    """An .xlsx download: an ASCII fallback name and the real (Chinese) one (RFC 6266). Every
+    export route answers through this."""
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename={fallback}; filename*=UTF-8''{quote(filename)}"
+            )
+        },
+    )
 
 
 # ---------------------------------------------------------------- one-sheet books

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
 from dangjian.core.errors import PROBLEM_RESPONSES
-from dangjian.core.exports import XLSX
+from dangjian.core.exports import XLSX, xlsx_response
 from dangjian.core.routing import TransactionalRoute
 from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.ledgers import service as ledgers
@@ -18,19 +17,6 @@ router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
 
 OrgQuery = Annotated[int, Query(description="党组织（含下级）")]
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")]
-
-
-def _attachment(content: bytes, fallback: str, filename: str) -> Response:
-    """An .xlsx download: an ASCII fallback name and the real (Chinese) one, RFC 6266."""
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": (
-                f"attachment; filename={fallback}; filename*=UTF-8''{quote(filename)}"
-            )
-        },
-    )
 
 
 @router.get(
@@ -52,7 +38,7 @@ async def meeting_ledger(
     content, filename = await ledgers.meeting_ledger(
         session, principal, org_id, type_, year or today.year, now
     )
-    return _attachment(content, "ledger.xlsx", filename)
+    return xlsx_response(content, filename, fallback="ledger.xlsx")
 
 
 @router.get(
@@ -73,4 +59,4 @@ async def dues_register(
     content, filename = await ledgers.dues_register(
         session, principal, org_id, year or today.year, today, now
     )
-    return _attachment(content, "dues.xlsx", filename)
+    return xlsx_response(content, filename, fallback="dues.xlsx")

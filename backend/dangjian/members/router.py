@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
 
 from dangjian.authz.capabilities import Cap
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
-from dangjian.core.exports import XLSX
+from dangjian.core.exports import XLSX, xlsx_response
 from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import CipherDep, FilesDep, PrincipalDep, SessionDep, TodayDep
@@ -101,23 +100,14 @@ async def create_member(
     return read
 
 
-def _xlsx(content: bytes, filename: str) -> Response:
-    quoted = quote(filename)
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": f"attachment; filename=roster.xlsx; filename*=UTF-8''{quoted}"
-        },
-    )
-
-
 @router.get("/import-template", responses={200: {"content": {XLSX: {}}}}, response_class=Response)
 async def import_template(principal: PrincipalDep) -> Response:
     """党员花名册导入模板（含可选值下拉列表与填写说明）。"""
     if not principal.can_anywhere(Cap.roster_write):
         raise Forbidden("无权导入党员花名册")
-    return _xlsx(await run_cpu(xlsx.template), "党员花名册导入模板.xlsx")
+    return xlsx_response(
+        await run_cpu(xlsx.template), "党员花名册导入模板.xlsx", fallback="roster.xlsx"
+    )
 
 
 @router.post("/import", response_model=ImportResult)
@@ -155,7 +145,7 @@ async def export_members(
     content, _ = await importing.export_roster(
         session, principal, cipher, filters, full=full, today=today
     )
-    return _xlsx(content, f"党员花名册_{today:%Y%m%d}.xlsx")
+    return xlsx_response(content, f"党员花名册_{today:%Y%m%d}.xlsx", fallback="roster.xlsx")
 
 
 @router.get("/statistics", response_model=MemberStatistics)

@@ -22,6 +22,8 @@ const en: MessageSchema = {
     reset: 'Reset',
     refresh: 'Refresh',
     back: 'Back',
+    print: 'Print',
+    exportXlsx: 'Export to Excel',
     actions: 'Actions',
     loading: 'Loading…',
     empty: 'No data',

@@ -20,6 +20,8 @@ const zhCN = {
     reset: '重置',
     refresh: '刷新',
     back: '返回',
+    print: '打印',
+    exportXlsx: '导出 Excel',
     actions: '操作',
     loading: '加载中…',
     empty: '暂无数据',
