@@ -1388,6 +1388,10 @@ async def b_member_stats(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]
     return "/api/v1/members/statistics", {"params": {"org_id": ctx.ids[t]}}
 
 
+async def b_member_stats_export(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/members/statistics/export", {"params": {"org_id": ctx.ids[t]}}
+
+
 async def _correction(ctx: Ctx, t: str) -> MemberCorrection:
     from conftest import fresh_member
 
@@ -1429,6 +1433,10 @@ async def b_audit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/audit", {"params": {"organization_id": ctx.ids[t]}}
 
 
+async def b_audit_export(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
+    return "/api/v1/audit/export", {"params": {"organization_id": ctx.ids[t]}}
+
+
 async def b_audit_security(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/audit/security", {"params": {"organization_id": ctx.ids[t]}}
 
@@ -1460,6 +1468,7 @@ MATRIX: dict[str, Case] = {
     "POST /api/v1/organizations/{org_id}/terms": Case(ORG_MANAGE, 201, b_term_create),
     "GET /api/v1/organizations/{org_id}/policy": Case(ORG_READ, 200, b_policy),
     "GET /api/v1/compliance/meetings": Case(STATS, 200, b_compliance("meetings")),
+    "GET /api/v1/compliance/meetings/export": Case(STATS, 200, b_compliance("meetings/export")),
     "GET /api/v1/compliance/attendance": Case(STATS_PERSONS, 200, b_compliance("attendance")),
     "GET /api/v1/compliance/absences": Case(STATS_PERSONS, 200, b_compliance("absences")),
     "GET /api/v1/ledgers/meetings": Case(STATS, 200, b_ledger),
@@ -1555,10 +1564,12 @@ MATRIX: dict[str, Case] = {
     "PATCH /api/v1/users/{user_id}": Case(USERS, 200, b_user_patch),
     "POST /api/v1/users/{user_id}/reset-password": Case(USERS, 200, b_user_reset),
     "GET /api/v1/audit": Case(AUDIT, 200, b_audit),
+    "GET /api/v1/audit/export": Case(AUDIT, 200, b_audit_export),
     "GET /api/v1/audit/security": Case(AUDIT_SECURITY, 200, b_audit_security),
     "GET /api/v1/members": Case(ROSTER_LIST, 200, b_member_list),
     "POST /api/v1/members": Case(ROSTER_WRITE, 201, b_member_create),
     "GET /api/v1/members/statistics": Case(ROSTER_STATS, 200, b_member_stats),
+    "GET /api/v1/members/statistics/export": Case(ROSTER_STATS, 200, b_member_stats_export),
     "GET /api/v1/members/{member_id}": Case(ROSTER_READ, 200, b_member_get),
     "PATCH /api/v1/members/{member_id}": Case(ROSTER_WRITE, 200, b_member_patch),
     "GET /api/v1/members/{member_id}/events": Case(ROSTER_READ, 200, b_member_events),

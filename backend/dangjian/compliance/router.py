@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from dangjian.compliance import service as compliance
 from dangjian.compliance.schemas import AbsenceReport, AttendanceReport, MeetingCompliance
+from dangjian.compliance.service.grid_export import export_grid
 from dangjian.core.errors import PROBLEM_RESPONSES
+from dangjian.core.exports import XLSX, xlsx_response
 from dangjian.core.routing import TransactionalRoute
 from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
 
@@ -35,6 +37,25 @@ async def meeting_compliance(
 ) -> MeetingCompliance:
     """会议召开情况：各组织各类会议应开、已开、通知不足次数，对照当期工作制度（绿/黄/红）。"""
     return await compliance.meeting_compliance(session, principal, org_id, period, today)
+
+
+@router.get(
+    "/compliance/meetings/export",
+    tags=["compliance"],
+    responses={200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+async def export_meeting_compliance(
+    org_id: OrgQuery,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    now: NowDep,
+    period: PeriodQuery = None,
+) -> Response:
+    """导出三会一课召开情况表（.xlsx；各组织 × 各类会议：已开 / 应开、达标情况、通知不足次数）。"""
+    content, filename = await export_grid(session, principal, org_id, period, today, now)
+    return xlsx_response(content, filename, fallback="compliance.xlsx")
 
 
 @router.get("/compliance/attendance", tags=["compliance"], response_model=AttendanceReport)

@@ -13,8 +13,8 @@ from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
 from dangjian.core.exports import XLSX, xlsx_response
 from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.core.schemas import Page, PageDep
-from dangjian.deps import CipherDep, FilesDep, PrincipalDep, SessionDep, TodayDep
-from dangjian.members import corrections, importing, photos, service, xlsx
+from dangjian.deps import CipherDep, FilesDep, NowDep, PrincipalDep, SessionDep, TodayDep
+from dangjian.members import corrections, importing, photos, service, stats_export, xlsx
 from dangjian.members.enums import Category
 from dangjian.members.schemas import (
     CorrectionCreate,
@@ -159,6 +159,22 @@ async def member_statistics(
     """党员统计（按类别、性别、年龄段、学历、民族、岗位、入党时间段，及历年增减）；
     `on` 为过去某日时按当日在册情况统计。"""
     return await service.statistics(session, principal, org_id, on or today)
+
+
+@router.get("/statistics/export", responses={200: {"content": {XLSX: {}}}}, response_class=Response)
+async def export_member_statistics(
+    org_id: int,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    now: NowDep,
+    on: date | None = None,
+) -> Response:
+    """导出党员统计（.xlsx；与统计页相同：各分类人数与占比、历年增减）。"""
+    content, filename = await stats_export.export_statistics(
+        session, principal, org_id, on or today, now
+    )
+    return xlsx_response(content, filename, fallback="statistics.xlsx")
 
 
 @router.get("/corrections", response_model=list[CorrectionRead])

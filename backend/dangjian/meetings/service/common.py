@@ -146,8 +146,11 @@ def _late_record(starts_at: datetime, reason: str | None, now: datetime) -> str 
     if starts_at >= now - LATE_AFTER:
         return None
     if not (reason or "").strip():
+        # R: LEDG-03 — a start in the past is refused as a schedule; only a late record of a
+        # meeting already held, with its reason, may have one
         raise Unprocessable(
-            f"开始时间 {_local(starts_at)} 已过；补录已召开的会议须填写补录原因",
+            f"开始时间 {_local(starts_at)} 已过：安排会议请选择以后的时间；"
+            "补录已召开的会议须填写补录原因",
             code="late_record_reason",
         )
     return (reason or "").strip()

@@ -4864,6 +4864,94 @@ export type AuditListAuditResponses = {
 
 export type AuditListAuditResponse = AuditListAuditResponses[keyof AuditListAuditResponses];
 
+export type AuditExportAuditData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Organization Id
+         */
+        organization_id?: number | null;
+        /**
+         * Action
+         *
+         * 操作，如 member.update
+         */
+        action?: string | null;
+        /**
+         * Person
+         *
+         * 操作者姓名或用户名（包含）
+         */
+        person?: string | null;
+        /**
+         * Date From
+         *
+         * 起始日期（含，北京时间）
+         */
+        date_from?: string | null;
+        /**
+         * Date To
+         *
+         * 截止日期（含，北京时间）
+         */
+        date_to?: string | null;
+    };
+    url: '/api/v1/audit/export';
+};
+
+export type AuditExportAuditErrors = {
+    /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
+};
+
+export type AuditExportAuditError = AuditExportAuditErrors[keyof AuditExportAuditErrors];
+
+export type AuditExportAuditResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
 export type AuditListSecurityEventsData = {
     body?: never;
     path?: never;
@@ -5888,6 +5976,78 @@ export type ComplianceMeetingComplianceResponses = {
 };
 
 export type ComplianceMeetingComplianceResponse = ComplianceMeetingComplianceResponses[keyof ComplianceMeetingComplianceResponses];
+
+export type ComplianceExportMeetingComplianceData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Period
+         *
+         * 报告期：2026-11（月）、2026-Q4（季度）、2026-H2（半年）、2026（年）；默认本季度
+         */
+        period?: string | null;
+    };
+    url: '/api/v1/compliance/meetings/export';
+};
+
+export type ComplianceExportMeetingComplianceErrors = {
+    /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
+};
+
+export type ComplianceExportMeetingComplianceError = ComplianceExportMeetingComplianceErrors[keyof ComplianceExportMeetingComplianceErrors];
+
+export type ComplianceExportMeetingComplianceResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
 
 export type DashboardDashboardData = {
     body?: never;
@@ -10452,6 +10612,74 @@ export type MembersMemberStatisticsResponses = {
 };
 
 export type MembersMemberStatisticsResponse = MembersMemberStatisticsResponses[keyof MembersMemberStatisticsResponses];
+
+export type MembersExportMemberStatisticsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         */
+        org_id: number;
+        /**
+         * On
+         */
+        on?: string | null;
+    };
+    url: '/api/v1/members/statistics/export';
+};
+
+export type MembersExportMemberStatisticsErrors = {
+    /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
+};
+
+export type MembersExportMemberStatisticsError = MembersExportMemberStatisticsErrors[keyof MembersExportMemberStatisticsErrors];
+
+export type MembersExportMemberStatisticsResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
 
 export type MembersGetMemberData = {
     body?: never;
