@@ -100,7 +100,7 @@ describe('VotePanel', () => {
     await flushPromises()
     expect(calls).toHaveLength(1)
     expect(pathOf(calls[0])).toBe('/api/v1/meetings/9/resolutions')
-    expect(await calls[0].json()).toMatchObject({ title: '关于加装电梯的决议', rule: 'committee', yes: 2, no: 0, declared: 'passed', secret: true })
+    expect(await calls[0].json()).toMatchObject({ title: '关于加装电梯的决议', rule: 'committee', yes: 2, no: 0, declared: 'passed', secret: false }) // open (举手) by default
     const error = w.find('[data-testid=vote-error]')
     expect(error.exists()).toBe(true)
     expect(error.text()).toContain('到会人数不足')

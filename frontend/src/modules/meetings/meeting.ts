@@ -3,7 +3,7 @@
  * (backend/dangjian/meetings/enums.py HELD_BY, service.py COMMITTEE_TYPES / MEMBER_TYPES /
  * VOTE_RULES and the state sets). It decides which buttons to offer — the server decides.
  */
-import type { AttendeeRead, MeetingRead, MeetingStatus, MeetingType, OrgKind, VoteRule } from '@/api'
+import type { AttendeeRead, MeetingRead, MeetingStatus, MeetingType, OrgKind, PostKind, PostRead, VoteRule } from '@/api'
 
 export const MEETING_TYPES: readonly MeetingType[] = [
   'branch_assembly',
@@ -208,4 +208,29 @@ export function parseGuests(text: string): string[] {
     if (name && !out.includes(name)) out.push(name)
   }
   return out
+}
+
+/** The hour a meeting starts at by default. */
+export const DEFAULT_START_HOUR = 9
+
+/**
+ * R: MTG-03 — the default start of a new meeting: the first 09:00 that leaves the notice lead
+ * time (`days`, the organisation's work-system policy) after now, so a notice sent at once is
+ * not short; at least the next day.
+ */
+export function leadStart(days: number | null | undefined, now: Date = new Date()): Date {
+  const lead = Math.max(1, days ?? 1)
+  const earliest = new Date(now.getTime() + lead * 86_400_000)
+  const start = new Date(earliest)
+  start.setHours(DEFAULT_START_HOUR, 0, 0, 0)
+  if (start.getTime() < earliest.getTime()) start.setDate(start.getDate() + 1)
+  return start
+}
+
+/** The post kinds that make up a committee (backend meetings/service/common.py COMMITTEE_POSTS). */
+export const COMMITTEE_POSTS: readonly PostKind[] = ['secretary', 'deputy_secretary', 'organization_member', 'propaganda_member', 'discipline_member']
+
+/** R: ORG-03, MTG-01 — a 支部委员会 is held only where a committee sits (someone holds a committee post). */
+export function hasCommittee(posts: readonly Pick<PostRead, 'kind' | 'active'>[]): boolean {
+  return posts.some((p) => p.active && COMMITTEE_POSTS.includes(p.kind))
 }

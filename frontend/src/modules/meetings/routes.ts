@@ -22,4 +22,11 @@ export const meetingRoutes: RouteRecordRaw[] = [
     props: (route) => ({ id: Number(route.params.id) }),
     meta: { title: 'meeting.detail.title', capability: 'meeting.read', parent: 'meetings' },
   },
+  {
+    path: 'meetings/:id(\\d+)/minutes',
+    name: 'meeting-minutes-print',
+    component: () => import('./views/MeetingMinutesPrintView.vue'),
+    props: (route) => ({ id: Number(route.params.id) }),
+    meta: { title: 'meeting.minutesPrint.title', capability: 'meeting.read', parent: 'meetings' },
+  },
 ]
