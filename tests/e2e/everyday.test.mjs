@@ -272,6 +272,7 @@ describe('exports, printable minutes and the meeting form in the browser', { ski
     await page.keyboard.press('Escape')
     const confirm = page.locator('.meeting-form-discard')
     await confirm.waitFor()
+    await page.waitForTimeout(400) // the box fades in
     await screenshot(page, '99-meeting-form-discard')
     await confirm.locator('.el-message-box__btns .el-button').filter({ hasText: '继续填写' }).click()
     await confirm.waitFor({ state: 'hidden' })
