@@ -226,3 +226,33 @@ async def test_a_meeting_starting_in_the_past_is_refused_with_a_clear_message(ct
     assert "已过" in problem["detail"] and "请选择以后的时间" in problem["detail"]
     async with ctx.db.sessionmaker() as s:
         assert (await s.scalar(select(Meeting).where(Meeting.title == "组织生活会"))) is None
+
+
+# ---------------------------------------------------------------- votes: open by default
+
+
+async def test_a_vote_is_open_by_default_and_an_election_secret(ctx: Ctx) -> None:
+    from test_meetings import create, expected, sheet
+
+    meeting = await create(ctx, "secretary", "child", "branch_assembly")
+    voters = [a for a in expected(meeting) if a["voter"]]
+    await sheet(ctx, meeting, {a["id"]: "present" for a in voters})
+    url = f"/api/v1/meetings/{meeting['id']}/resolutions"
+    n = len(voters)
+    r = await ctx.post(url, "secretary", json={"title": "接收预备党员", "yes": n // 2 + 1})
+    assert r.status_code == 200, r.text
+    r = await ctx.post(
+        url,
+        "secretary",
+        json={"title": "选举支部委员", "candidate": "李四", "rule": "election", "yes": n},
+    )
+    assert r.status_code == 200, r.text
+    by_title = {x["title"]: x for x in r.json()["resolutions"]}
+    assert by_title["接收预备党员"]["secret"] is False  # 举手 unless asked otherwise
+    assert by_title["选举支部委员"]["secret"] is True  # R: MTG-07a — elections by secret ballot
+    named = await ctx.post(
+        url,
+        "secretary",
+        json={"title": "表决", "yes": n // 2 + 1, "names": {"yes": [voters[0]["name"]]}},
+    )
+    assert named.status_code == 200, named.text  # an open vote may keep names

@@ -293,7 +293,9 @@ class ResolutionCreate(InputModel):
     title: str = Field(min_length=1, max_length=300)
     candidate: str | None = Field(None, max_length=100, description="逐个表决时的对象")
     rule: VoteRule | None = Field(None, description="默认按会议类型；党员大会选举用 election")
-    secret: bool = True
+    secret: bool | None = Field(
+        None, description="无记名投票；不填时举手表决，选举（election）为无记名投票"
+    )
     yes: int = Field(ge=0)
     no: int = Field(0, ge=0)
     abstain: int = Field(0, ge=0)

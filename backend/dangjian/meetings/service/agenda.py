@@ -122,7 +122,9 @@ async def record_vote(
     meeting, org = await managed(session, principal, meeting_id)
     _require_state(meeting, IN_SESSION, "表决")
     rule = vote_rule(meeting.type, body.rule)
-    if body.secret and body.names:
+    # an open vote (举手) unless asked otherwise; an election by secret ballot (MTG-07a)
+    secret = body.secret if body.secret is not None else rule is VoteRule.election
+    if secret and body.names:
         raise Unprocessable("无记名投票不得记录谁投了什么票", code="secret_names")
     attendees = await fix_expected(session, meeting, org)  # R: MTG-07 — and at each vote
     c = counts(meeting, attendees)
@@ -166,7 +168,7 @@ async def record_vote(
         title=body.title,
         candidate=body.candidate,
         rule=rule,
-        secret=body.secret,
+        secret=secret,
         yes=tally.yes,
         no=tally.no,
         abstain=tally.abstain,

@@ -4175,8 +4175,10 @@ export type ResolutionCreate = {
     rule?: VoteRule | null;
     /**
      * Secret
+     *
+     * 无记名投票；不填时举手表决，选举（election）为无记名投票
      */
-    secret?: boolean;
+    secret?: boolean | null;
     /**
      * Title
      */
