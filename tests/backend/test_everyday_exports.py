@@ -55,7 +55,7 @@ async def test_statistics_export_is_what_the_page_shows(ctx: Ctx) -> None:
     genders = {g["key"]: g["count"] for g in stats["by_gender"]}
     assert by.get(("性别", "女"), 0) == genders.get("female", 0)
     for band in stats["by_age_band"]:
-        assert by[("年龄结构", band["key"])] == band["count"]
+        assert by[("年龄结构", f"{band['key']}岁")] == band["count"]  # as the page labels them
     [entry] = await audited(ctx, "stats.export")
     assert entry.entity == "member_statistics" and entry.entity_id == str(ctx.ids["own"])
     assert entry.after is not None and entry.after["total"] == stats["total"]

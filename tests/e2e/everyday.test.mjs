@@ -71,6 +71,7 @@ describe('exports, printable minutes and the meeting form in the browser', { ski
     await page.goto(backend.base + '/members/statistics')
     const total = page.locator('[data-testid=stats-total] .tile__num')
     await total.filter({ hasText: String(stats.body.total) }).waitFor()
+    await page.waitForTimeout(1200) // the charts animate in
     await screenshot(page, '95-stats-export')
     const { filename, rows } = await downloadRows(page.locator('[data-testid=stats-export]'), 'stats.xlsx')
     assert.match(filename, /^党员统计_东风社区党委_\d{8}\.xlsx$/)

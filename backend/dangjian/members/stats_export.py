@@ -48,14 +48,17 @@ def _share(count: int, total: int) -> str:
 
 
 def _section(
-    title: str, rows: list[CountRow], total: int, *, labelled: bool = False
+    title: str, rows: list[CountRow], total: int, *, labelled: bool = False, unit: str = ""
 ) -> list[list[Any]]:
-    """One breakdown, the 未填写 bucket last (as the page's charts)."""
+    """One breakdown, the 未填写 bucket last (as the page's charts); keys labelled as there."""
+
+    def name(key: str) -> str:
+        if key == UNRECORDED:
+            return key
+        return (LABELS.get(key, key) if labelled else key) + unit
+
     ordered = [r for r in rows if r.key != UNRECORDED] + [r for r in rows if r.key == UNRECORDED]
-    return [
-        [title, LABELS.get(r.key, r.key) if labelled else r.key, r.count, _share(r.count, total)]
-        for r in ordered
-    ]
+    return [[title, name(r.key), r.count, _share(r.count, total)] for r in ordered]
 
 
 def _direction(event: EventType) -> str:
@@ -79,7 +82,7 @@ def statistics_rows(s: MemberStatistics) -> list[list[Any]]:
     ]
     rows += _section("党员类别", s.by_kind, total, labelled=True)
     rows += _section("性别", s.by_gender, total, labelled=True)
-    rows += _section("年龄结构", s.by_age_band, total)
+    rows += _section("年龄结构", s.by_age_band, total, unit="岁")
     rows += _section("学历", s.by_education, total)
     rows += _section("民族", sorted(s.by_ethnicity, key=lambda r: -r.count), total)
     rows += _section("工作岗位", sorted(s.by_work_post, key=lambda r: -r.count), total)
