@@ -75,6 +75,16 @@ describe('session store', () => {
     expect(session.expired).toBe(false)
   })
 
+  it('without the CSRF cookie (no session to restore) bootstraps to anonymous without asking', async () => {
+    document.cookie = 'dj_csrf=; path=/; max-age=0'
+    const { calls } = mockFetch(() => json(401, { code: 'refresh_invalid', status: 401 }))
+    const session = useSessionStore()
+    await session.bootstrap()
+    expect(session.status).toBe('anonymous')
+    expect(session.expired).toBe(false)
+    expect(calls).toHaveLength(0) // no 401 for the browser to log on a cold sign-in page
+  })
+
   it('a 401 on an API call refreshes once and retries; a refused refresh ends the session', async () => {
     const session = useSessionStore()
     session.setToken(token('OLD'))

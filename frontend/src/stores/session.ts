@@ -86,6 +86,10 @@ export const useSessionStore = defineStore('session', () => {
     refreshing = (async () => {
       try {
         const csrf = readCookie(CSRF_COOKIE)
+        // The CSRF cookie comes and goes with the refresh cookie (same lifetime, both cleared on
+        // sign-out): without it there is no session to restore, and asking would only earn a
+        // 401 that the browser logs as an error (a cold sign-in page stays quiet).
+        if (!csrf) throw new Error('no session cookie')
         const { data } = await authRefresh({
           fetch: rawFetch,
           credentials: 'include',
