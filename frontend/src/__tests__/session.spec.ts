@@ -83,6 +83,14 @@ describe('session store', () => {
     expect(session.status).toBe('anonymous')
     expect(session.expired).toBe(false)
     expect(calls).toHaveLength(0) // no 401 for the browser to log on a cold sign-in page
+
+    // signed in later (the cookies arrive): a refresh asks the server again
+    document.cookie = 'dj_csrf=csrf-456; path=/'
+    session.setToken(token('OLD'))
+    const later = mockFetch(() => json(200, token('NEW')))
+    expect(await session.refresh()).toBe(true)
+    expect(session.accessToken).toBe('NEW')
+    expect(later.calls.map(pathOf)).toEqual(['/api/v1/auth/refresh'])
   })
 
   it('a 401 on an API call refreshes once and retries; a refused refresh ends the session', async () => {
