@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DANGJIAN_DEMO_PASSWORD ?= Dangjian\#2026
-FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts -type f 2>/dev/null)
+FRONTEND_SOURCES := $(shell find frontend/src frontend/build frontend/index.html frontend/package.json frontend/vite.config.ts -type f 2>/dev/null)
 
 .PHONY: run dev test test-backend test-frontend e2e lint openapi bench install frontend clean
 

@@ -15,11 +15,12 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
 from dangjian.api import UPLOAD_ROUTES, api_router
 from dangjian.audit import service as audit_service
-from dangjian.core import accesslog, clock
+from dangjian.core import accesslog, clock, static_files
 from dangjian.core.config import Settings, get_settings
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.db import Database
@@ -171,7 +172,8 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
-    """Serve the built SPA at / with history fallback (unknown paths get index.html)."""
+    """Serve the built SPA at / with history fallback (unknown paths get index.html), each file
+    pre-compressed (brotli or gzip, as the client accepts) when the build wrote it so."""
     root = spa_dir.resolve()
 
     @app.api_route("/api/{path:path}", methods=API_FALLBACK_METHODS, include_in_schema=False)
@@ -204,21 +206,27 @@ def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
         return problem_response(404, "not_found", "对象不存在或无权访问", "接口不存在")
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def spa(path: str) -> Response:
+    async def spa(request: Request, path: str) -> Response:
         if path == "api":
             return problem_response(404, "not_found", "对象不存在或无权访问", "接口不存在")
-        candidate = (root / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(root):
-            cache = (
-                "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+        accept = request.headers.get("accept-encoding", "")
+        found = await run_in_threadpool(static_files.locate, root, path, accept)
+        # Vite's content-hashed files never change under their name; everything else (index.html,
+        # favicon) is revalidated.
+        cache = "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+        if found is None:
+            found = await run_in_threadpool(static_files.locate, root, "index.html", accept)
+            cache = "no-cache"
+        if found is None:
+            return problem_response(
+                404,
+                "spa_not_built",
+                "页面未构建",
+                "前端页面尚未构建：请运行 make run（会自动构建前端）",
             )
-            return FileResponse(candidate, headers={"Cache-Control": cache})
-        index = root / "index.html"
-        if index.is_file():
-            return FileResponse(index, headers={"Cache-Control": "no-cache"})
-        return problem_response(
-            404,
-            "spa_not_built",
-            "页面未构建",
-            "前端页面尚未构建：请运行 make run（会自动构建前端）",
+        headers = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
+        if found.encoding:
+            headers["Content-Encoding"] = found.encoding
+        return FileResponse(
+            found.path, headers=headers, media_type=found.media_type, stat_result=found.stat
         )

@@ -1,7 +1,11 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import { VueQueryPlugin } from '@tanstack/vue-query'
-import 'element-plus/dist/index.css'
+// Element Plus: its variables here (before ours, which override them); each component's own style
+// comes with the component (unplugin-element-plus, vite.config.ts), so a page loads only the styles
+// of what it shows. v-loading is a directive the plugin does not see: its style is global.
+import 'element-plus/theme-chalk/base.css'
+import 'element-plus/es/components/loading/style/css'
 import './styles/main.css'
 
 import App from './App.vue'

@@ -8,6 +8,7 @@ validation errors list each field with a Chinese message.
 from __future__ import annotations
 
 import asyncio
+import gzip
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -261,6 +262,102 @@ async def test_spa_serves_assets_with_long_caching(make_client: AppFactory, spa:
         assert r.status_code == 200 and r.text == APP_JS
         assert "javascript" in r.headers["content-type"]
         assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+# The build writes brotli and gzip siblings beside each file; the server picks one per request.
+APP_JS_BR = b"\x1b\x12brotli-bytes-of-app.js"  # served as stored: the server never compresses
+
+
+@pytest.fixture
+def compressed_spa(spa: Path) -> Path:
+    (spa / "assets" / "app.js.br").write_bytes(APP_JS_BR)
+    (spa / "assets" / "app.js.gz").write_bytes(gzip.compress(APP_JS.encode()))
+    (spa / "index.html.gz").write_bytes(gzip.compress(INDEX.encode()))
+    # a sibling that points outside the SPA directory is never served
+    (spa / "assets" / "plain.js").write_text(APP_JS, encoding="utf-8")
+    (spa / "assets" / "plain.js.br").symlink_to(spa.parent / "secret.txt")
+    (spa.parent / "secret.txt.br").write_text(SECRET, encoding="utf-8")
+    return spa
+
+
+async def raw_get(
+    client: httpx.AsyncClient, path: str, accept: str
+) -> tuple[httpx.Response, bytes]:
+    """The answer and its body as sent (httpx would otherwise decode gzip and brotli)."""
+    async with client.stream("GET", path, headers={"Accept-Encoding": accept}) as r:
+        return r, b"".join([chunk async for chunk in r.aiter_raw()])
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [
+        ("gzip, deflate, br, zstd", "br"),
+        ("br", "br"),
+        ("*", "br"),
+        ("gzip;q=1, br;q=0.5", "gzip"),
+        ("gzip, deflate", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("BR;Q=0, *", "gzip"),
+        ("identity", None),
+        ("", None),
+        ("br;q=0, gzip;q=0", None),
+        ("br;q=oops, gzip;q=2", None),  # malformed q-values: not acceptable
+    ],
+)
+async def test_spa_assets_negotiate_the_precompressed_form(
+    make_client: AppFactory, compressed_spa: Path, accept: str, encoding: str | None
+) -> None:
+    async with make_client(spa_dir=compressed_spa) as client:
+        r, body = await raw_get(client, "/assets/app.js", accept)
+    assert r.status_code == 200
+    assert r.headers.get("content-encoding") == encoding
+    assert r.headers["vary"] == "Accept-Encoding"
+    assert r.headers["content-type"].startswith("text/javascript")
+    assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+    expected = {
+        "br": APP_JS_BR,
+        "gzip": (compressed_spa / "assets" / "app.js.gz").read_bytes(),
+        None: APP_JS.encode(),
+    }[encoding]
+    assert body == expected
+    assert r.headers["content-length"] == str(len(expected))
+    if encoding == "gzip":
+        assert gzip.decompress(body).decode() == APP_JS
+
+
+async def test_spa_index_html_is_compressed_and_revalidated(
+    make_client: AppFactory, compressed_spa: Path
+) -> None:
+    async with make_client(spa_dir=compressed_spa) as client:
+        for path in ["/", "/index.html", "/members/12"]:
+            r, body = await raw_get(client, path, "gzip, deflate, br")
+            assert r.status_code == 200, path
+            assert r.headers["content-encoding"] == "gzip", path  # no index.html.br: gzip
+            assert gzip.decompress(body).decode() == INDEX
+            assert r.headers["content-type"].startswith("text/html")
+            assert r.headers["cache-control"] == "no-cache"
+            assert r.headers["vary"] == "Accept-Encoding"
+            assert_security_headers(r)
+        r, body = await raw_get(client, "/", "identity")
+        assert "content-encoding" not in r.headers and body.decode() == INDEX
+
+
+async def test_spa_compressed_forms_stay_inside_the_directory(
+    make_client: AppFactory, compressed_spa: Path
+) -> None:
+    async with make_client(spa_dir=compressed_spa) as client:
+        # the brotli sibling of plain.js leads outside: plain.js is answered as it is
+        r, body = await raw_get(client, "/assets/plain.js", "br")
+        assert "content-encoding" not in r.headers and body == APP_JS.encode()
+        # secret.txt.br beside the directory is out of reach however it is asked for
+        for path in ["/../secret.txt", "/..%2fsecret.txt", "/assets/..%2f..%2fsecret.txt"]:
+            r, body = await raw_get(client, path, "br")
+            assert SECRET.encode() not in body, path
+            assert r.status_code in {200, 404}
+        # the siblings are not addressable themselves (brotli bytes labelled as JavaScript)
+        r, body = await raw_get(client, "/assets/app.js.br", "identity")
+        assert r.status_code == 200 and body.decode() == INDEX
+        assert r.headers["cache-control"] == "no-cache"
 
 
 @pytest.mark.parametrize(

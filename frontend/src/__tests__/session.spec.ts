@@ -75,6 +75,24 @@ describe('session store', () => {
     expect(session.expired).toBe(false)
   })
 
+  it('without the CSRF cookie (no session to restore) bootstraps to anonymous without asking', async () => {
+    document.cookie = 'dj_csrf=; path=/; max-age=0'
+    const { calls } = mockFetch(() => json(401, { code: 'refresh_invalid', status: 401 }))
+    const session = useSessionStore()
+    await session.bootstrap()
+    expect(session.status).toBe('anonymous')
+    expect(session.expired).toBe(false)
+    expect(calls).toHaveLength(0) // no 401 for the browser to log on a cold sign-in page
+
+    // signed in later (the cookies arrive): a refresh asks the server again
+    document.cookie = 'dj_csrf=csrf-456; path=/'
+    session.setToken(token('OLD'))
+    const later = mockFetch(() => json(200, token('NEW')))
+    expect(await session.refresh()).toBe(true)
+    expect(session.accessToken).toBe('NEW')
+    expect(later.calls.map(pathOf)).toEqual(['/api/v1/auth/refresh'])
+  })
+
   it('a 401 on an API call refreshes once and retries; a refused refresh ends the session', async () => {
     const session = useSessionStore()
     session.setToken(token('OLD'))

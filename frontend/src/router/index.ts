@@ -1,6 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import './meta'
-import AppLayout from '@/layouts/AppLayout.vue'
 import { authBlankRoutes, authRoutes } from '@/modules/auth/routes'
 import { dashboardRoutes } from '@/modules/dashboard/routes'
 import { organizationRoutes } from '@/modules/organizations/routes'
@@ -40,7 +39,8 @@ export const appChildren: RouteRecordRaw[] = [
 
 export const routes: RouteRecordRaw[] = [
   ...authBlankRoutes,
-  { path: '/', component: AppLayout, children: appChildren },
+  // the application frame loads with the first page inside it (the sign-in page does without it)
+  { path: '/', component: () => import('@/layouts/AppLayout.vue'), children: appChildren },
 ]
 
 export function createAppRouter() {

@@ -83,21 +83,29 @@ export const useSessionStore = defineStore('session', () => {
    */
   function refresh(): Promise<boolean> {
     if (refreshing) return refreshing
+    const ended = (): false => {
+      const wasSignedIn = accessToken.value !== null
+      clear()
+      if (wasSignedIn) expired.value = true
+      return false
+    }
+    // The CSRF cookie comes and goes with the refresh cookie (same lifetime, both cleared on
+    // sign-out): without it there is no session to restore, and asking would only earn a 401
+    // that the browser logs as an error (a cold sign-in page stays quiet). Decided before any
+    // promise is shared: `refreshing` only ever holds an attempt still in flight.
+    const csrf = readCookie(CSRF_COOKIE)
+    if (!csrf) return Promise.resolve(ended())
     refreshing = (async () => {
       try {
-        const csrf = readCookie(CSRF_COOKIE)
         const { data } = await authRefresh({
           fetch: rawFetch,
           credentials: 'include',
-          headers: csrf ? { 'X-CSRF-Token': csrf } : {},
+          headers: { 'X-CSRF-Token': csrf },
         })
         setToken(data)
         return true
       } catch {
-        const wasSignedIn = accessToken.value !== null
-        clear()
-        if (wasSignedIn) expired.value = true
-        return false
+        return ended()
       } finally {
         refreshing = null
       }
