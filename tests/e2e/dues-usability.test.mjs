@@ -48,9 +48,10 @@ print(json.dumps({"title": ws.title, "rows": [list(r) for r in ws.iter_rows(valu
 
 /**
  * Installed before the SPA loads: every answer of GET /dues/ledger is timed (performance.now()
- * once its body has arrived), and the page then waits, frame by frame, until the grid shows as
- * many members as the answer holds; the next animation frame after that ends the draw. Each draw
- * time (ms) is pushed to window.__ledgerDraws.
+ * once its body has arrived); the page then watches, frame by frame, the members drawn (in the
+ * answer's order). `view`: the first animation frame after the rows that fill the screen are drawn
+ * (every row, or rows down past the bottom of the window); `all`: the frame after every row of the
+ * answer is drawn. Each { view, all } (ms) is pushed to window.__ledgerDraws.
  */
 function measureLedgerDraws() {
   window.__ledgerDraws = []
@@ -61,14 +62,29 @@ function measureLedgerDraws() {
     if (/\/api\/v1\/dues\/ledger\?/.test(url) && res.ok) {
       const body = await res.clone().json()
       const start = performance.now()
-      const wanted = body.rows.length
-      const names = body.rows.map((r) => r.member_id)
-      const drawn = () => names.every((id) => document.querySelector(`[data-testid=ledger-member][data-member="${id}"]`))
+      const ids = body.rows.map((r) => r.member_id)
+      let view = null
+      let decided = false
       const tick = () => {
-        if (wanted > 0 && drawn()) requestAnimationFrame(() => window.__ledgerDraws.push(Math.round(performance.now() - start)))
-        else if (performance.now() - start < 20_000) requestAnimationFrame(tick)
+        const els = [...document.querySelectorAll('[data-testid=ledger-member]')]
+        const ours = els.length > 0 && els.length <= ids.length && els.every((el, i) => Number(el.dataset.member) === ids[i])
+        const all = ours && els.length === ids.length
+        if (ours && !decided && (all || els.at(-1).getBoundingClientRect().top > window.innerHeight)) {
+          decided = true
+          requestAnimationFrame(() => {
+            view = Math.round(performance.now() - start)
+          })
+        }
+        if (all) {
+          requestAnimationFrame(() => {
+            const ms = Math.round(performance.now() - start)
+            window.__ledgerDraws.push({ view: view ?? ms, all: ms })
+          })
+          return
+        }
+        if (performance.now() - start < 20_000) requestAnimationFrame(tick)
       }
-      requestAnimationFrame(tick)
+      if (ids.length) requestAnimationFrame(tick)
     }
     return res
   }
@@ -105,17 +121,17 @@ describe('党费台账 at 1440×900 and on a 390 px phone', { skip: SKIP }, () =
     for (const size of [50, 100]) {
       await page.goto(`${backend.base}/dues/ledger?org=${community.id}&size=${size}`)
       await page.locator('[data-testid=ledger-member]').first().waitFor()
-      const [ms] = await draws(page, 1)
-      times.push({ size, rows: await page.locator('[data-testid=ledger-member]').count(), ms })
+      const [{ view, all }] = await draws(page, 1)
+      times.push({ size, rows: await page.locator('[data-testid=ledger-member]').count(), view, all })
     }
-    console.log(`# ledger draw times at 1440x900 (ms, from the answer to the frame with every row): ${JSON.stringify(times)}`)
+    console.log(`# ledger draw times at 1440x900 (ms from the answer to the frame with the screen's rows, "view", and with every row, "all"): ${JSON.stringify(times)}`)
     // The target is < 200 ms (issue 18; ElTable took 0.7–1.1 s). This machine is shared by several
     // test runs, which inflates every time measured in it, so the guard here is looser: far under
     // what ElTable took, without failing on a busy machine.
-    for (const { ms } of times) assert.ok(ms < 500, `the grid drew in ${ms} ms`)
+    for (const { view } of times) assert.ok(view < 500, `the screen's rows drew in ${view} ms`)
 
     await page.goto(`${backend.base}/dues/ledger?org=${community.id}`)
-    await page.locator('[data-testid=ledger-member]').first().waitFor()
+    await draws(page, 1) // every row drawn
     const current = page.locator('[data-testid=ledger-month-header][data-current=true]')
     await current.waitFor()
     const box = await current.boundingBox()
@@ -144,8 +160,8 @@ describe('党费台账 at 1440×900 and on a 390 px phone', { skip: SKIP }, () =
     const width = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(width <= 390, `nothing wider than the phone: ${width}`)
     assert.equal(await card.locator('[data-testid=ledger-cell]').count(), 12)
-    const [ms] = (await draws(page, 1)).slice(-1)
-    console.log(`# ledger draw time at 390x844 (cards): ${ms} ms`)
+    const [times] = (await draws(page, 1)).slice(-1)
+    console.log(`# ledger draw time at 390x844 (cards, ms): ${JSON.stringify(times)}`)
     await screenshot(page, '97-dues-ledger-390')
   })
 })
