@@ -268,6 +268,8 @@ describe('name search, 收缴记录 and 欠交党费 exports, the printable remi
     })
     assert.ok(covered.inside && covered.rect[2] <= covered.width, `收款人 in view: ${JSON.stringify(covered)}`)
     assert.match(await collector.innerText(), /东风社区组织委员/)
+    const cut = await collector.locator('.cell').evaluate((el) => el.scrollWidth > el.clientWidth)
+    assert.equal(cut, false, '收款人 shown whole, not cut off')
     await screenshot(page, '101-dues-payments-search')
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=payments-export]').click()])
