@@ -1637,6 +1637,12 @@ MATRIX: dict[str, Case] = {
         for what in ("monthly", "yearly", "published")
     },
     "GET /api/v1/ledgers/dues": Case(DUES_EXPORT, 200, b_dues_org("/api/v1/ledgers/dues")),
+    "GET /api/v1/ledgers/dues/payments": Case(
+        DUES_EXPORT, 200, b_dues_org("/api/v1/ledgers/dues/payments")
+    ),
+    "GET /api/v1/ledgers/dues/arrears": Case(
+        DUES_EXPORT, 200, b_dues_org("/api/v1/ledgers/dues/arrears")
+    ),
     "GET /api/v1/auth/sessions": Case(SELF_USER, 200, fixed("/api/v1/auth/sessions")),
     "GET /api/v1/me/notifications": Case(SELF_USER, 200, fixed("/api/v1/me/notifications")),
     "GET /api/v1/me/todos": Case(SELF_ANY, 200, fixed("/api/v1/me/todos")),

@@ -165,9 +165,9 @@ describe('党费台账：登记收缴、收据与冲正 in the browser', { skip:
       assert.match(await cellOf(month).getAttribute('class'), /cell--paid/)
       assert.equal((await cellOf(month).innerText()).replace(/\s/g, ''), '30.00/30.00')
     }
-    const row = page.locator('[data-testid=ledger-table] .el-table__body-wrapper .el-table__row').filter({ hasText: MEMBER })
+    const row = page.locator('[data-testid=ledger-table] tbody tr').filter({ hasText: MEMBER })
     assert.equal((await row.locator('[data-testid=row-paid]').innerText()).trim(), '90.00')
-    const footer = await page.locator('[data-testid=ledger-table] .el-table__footer-wrapper').innerText()
+    const footer = await page.locator('[data-testid=ledger-footer]').innerText()
     assert.ok(footer.includes('本页合计') && footer.includes('90.00'), footer)
     await screenshot(page, '91-dues-ledger-paid')
 
@@ -265,7 +265,7 @@ describe('党费台账：登记收缴、收据与冲正 in the browser', { skip:
       await page.locator(`[data-testid=ledger-cell][data-member="${member.id}"][data-month="${month}"][data-state=unpaid]`).waitFor()
       assert.match(await cellOf(month).getAttribute('class'), /cell--unpaid/)
     }
-    const ledgerRow = page.locator('[data-testid=ledger-table] .el-table__body-wrapper .el-table__row').filter({ hasText: MEMBER })
+    const ledgerRow = page.locator('[data-testid=ledger-table] tbody tr').filter({ hasText: MEMBER })
     assert.equal((await ledgerRow.locator('[data-testid=row-paid]').innerText()).trim(), '0.00')
     await screenshot(page, '94-dues-ledger-reversed')
   })

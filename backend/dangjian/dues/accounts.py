@@ -80,6 +80,12 @@ async def roster_facts(
     )
 
 
+def name_like(q: str | None) -> Any:
+    """Members whose name contains `q` (SQL LIKE, wildcards escaped), or None for no filter."""
+    q = (q or "").strip()
+    return Member.name.contains(q, autoescape=True) if q else None
+
+
 async def grid(
     session: AsyncSession,
     principal: Principal,
@@ -87,10 +93,14 @@ async def grid(
     year: int,
     page: PageParams,
     today: date,
+    q: str | None = None,
 ) -> LedgerGrid:
-    """R: DUES-10 — members × the twelve months of a year, with totals per row and column."""
+    """R: DUES-10 — members × the twelve months of a year, with totals per row and column;
+    `q` narrows the members to those whose name contains it (filtered in SQL, before paging)."""
     org = await visible_organization(session, principal, org_id, Cap.dues_read)
     stmt = roster_query(org, principal, year)
+    if (named := name_like(q)) is not None:
+        stmt = stmt.where(named)
     order = [Organization.path, Member.name, Member.id]
     rows, total = await paginate_rows(session, stmt, order_by=order, page=page)
     first, last = month_index(year, 1), month_index(year, 12)
@@ -249,6 +259,7 @@ async def _arrears_rows(
                     owed_months=a.owed_months,
                     owed_amount=ledger.money(a.owed_amount),
                     first_owed=month_label(a.first_owed),
+                    months=[month_label(m) for m in a.months],
                     consecutive_months=a.consecutive,
                     # R: DUES-08/DISC-01 — listed for the branch assembly, never acted on
                     lapse_case=a.consecutive >= lapse_at,

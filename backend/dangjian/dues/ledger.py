@@ -175,6 +175,8 @@ class Arrears:
     # The longest run of wholly unpaid months before `current` that are still unpaid: paying
     # later months never shortens an older run (R: DUES-08, DISC-01).
     consecutive: int
+    # The months owed (unpaid or part paid), oldest first — the reminder list names them.
+    months: tuple[int, ...] = ()
 
 
 def unpaid_run(cells: Sequence[Cell]) -> int:
@@ -206,6 +208,7 @@ def arrears(facts: MemberFacts, current: int) -> Arrears:
         owed_amount=sum((c.balance for c in owed), ZERO),
         first_owed=owed[0].month if owed else None,
         consecutive=unpaid_run(cells),
+        months=tuple(c.month for c in owed),
     )
 
 

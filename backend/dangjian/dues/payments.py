@@ -13,7 +13,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -528,7 +528,41 @@ async def list_payments(
     year: int | None,
     remit: str | None,
     kind: PaymentKind | None,
+    q: str | None = None,
 ) -> Page[PaymentRead]:
+    stmt = await payments_query(
+        session,
+        principal,
+        org_id=org_id,
+        member_id=member_id,
+        year=year,
+        remit=remit,
+        kind=kind,
+        q=q,
+    )
+    order = [DuesPayment.paid_on.desc(), DuesPayment.id.desc()]
+    rows, total = await paginate(session, stmt, order_by=order, page=page)
+    return Page(
+        items=await _read_many(session, rows),
+        total=total,
+        page=page.page,
+        size=page.size,
+    )
+
+
+async def payments_query(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    org_id: int | None,
+    member_id: int | None,
+    year: int | None,
+    remit: str | None,
+    kind: PaymentKind | None,
+    q: str | None,
+) -> Select[DuesPayment]:
+    """The payments the caller may see, filtered as 收缴记录 filters them (the list and its
+    export share it). `q` keeps the payments of members whose name contains it (in SQL)."""
     stmt = select(DuesPayment).where(_payment_scope(principal, Cap.dues_read))
     if org_id is not None:
         org = await visible_organization(session, principal, org_id)
@@ -561,14 +595,21 @@ async def list_payments(
         )
     if kind is not None:
         stmt = stmt.where(DuesPayment.kind == kind)
-    order = [DuesPayment.paid_on.desc(), DuesPayment.id.desc()]
-    rows, total = await paginate(session, stmt, order_by=order, page=page)
-    return Page(
-        items=await _read_many(session, rows),
-        total=total,
-        page=page.page,
-        size=page.size,
-    )
+    if q is not None and q.strip():
+        stmt = stmt.where(
+            select(Member.id)
+            .where(
+                Member.id == DuesPayment.member_id,
+                Member.name.contains(q.strip(), autoescape=True),
+            )
+            .exists()
+        )
+    return stmt
+
+
+async def read_payments(session: AsyncSession, payments: list[DuesPayment]) -> list[PaymentRead]:
+    """The payments as the API shows them (names, months, reversals), in a few queries."""
+    return await _read_many(session, payments)
 
 
 async def payments_of(session: AsyncSession, member_id: int, year: int) -> list[PaymentRead]:

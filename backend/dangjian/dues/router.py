@@ -117,6 +117,7 @@ async def add_basis(
 
 OrgQuery = Annotated[int, Query(description="党组织（含下级）")]
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")]
+NameQuery = Annotated[str | None, Query(max_length=32, description="姓名（包含）")]
 
 
 def _year(year: int | None, today: date) -> int:
@@ -131,9 +132,10 @@ async def ledger_grid(
     org_id: OrgQuery,
     today: TodayDep,
     year: YearQuery = None,
+    q: NameQuery = None,
 ) -> LedgerGrid:
-    """党费台账：党员 × 月份（应交、已交、未交，按行按列合计）。"""
-    return await accounts.grid(session, principal, org_id, _year(year, today), page, today)
+    """党费台账：党员 × 月份（应交、已交、未交，按行按列合计）；可按姓名查找。"""
+    return await accounts.grid(session, principal, org_id, _year(year, today), page, today, q)
 
 
 @router.get("/members/{member_id}/statement", response_model=MemberStatement)
@@ -179,8 +181,9 @@ async def list_payments(
         Query(description="须上缴中央的自愿多交：pending 待上缴 / remitted 已上缴"),
     ] = None,
     kind: PaymentKind | None = None,
+    q: NameQuery = None,
 ) -> Page[PaymentRead]:
-    """党费收缴记录（新的在前）。"""
+    """党费收缴记录（新的在前）；可按党员姓名查找。"""
     return await payments.list_payments(
         session,
         principal,
@@ -190,6 +193,7 @@ async def list_payments(
         year=year,
         remit=remit,
         kind=kind,
+        q=q,
     )
 
 

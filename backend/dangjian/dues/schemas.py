@@ -290,6 +290,7 @@ class ArrearsRow(BaseModel):
     owed_months: int = Field(description="截至上月未交足的月数")
     owed_amount: str
     first_owed: str = Field(description="最早未交月份")
+    months: list[str] = Field(description="未交足的月份（YYYY-MM，由早到晚）")
     consecutive_months: int = Field(
         description="最长连续未交月数（至上月仍未交的月份；交了后面的月份不会清零）"
     )

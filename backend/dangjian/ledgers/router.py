@@ -1,8 +1,9 @@
-"""/ledgers — the meeting books and the dues register as .xlsx exports (LEDG-01)."""
+"""/ledgers — the meeting books and the dues books (register, payments, arrears) as .xlsx
+exports (LEDG-01)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -12,6 +13,7 @@ from dangjian.core.routing import TransactionalRoute
 from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
 from dangjian.ledgers import service as ledgers
 from dangjian.ledgers.service import LedgerBook
+from dangjian.models.enums import PaymentKind
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEM_RESPONSES)
 
@@ -60,3 +62,43 @@ async def dues_register(
         session, principal, org_id, year or today.year, today, now
     )
     return xlsx_response(content, filename, fallback="dues.xlsx")
+
+
+@router.get(
+    "/ledgers/dues/payments",
+    tags=["ledgers"],
+    responses={200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+async def dues_payments(
+    session: SessionDep,
+    principal: PrincipalDep,
+    org_id: Annotated[int, Query(description="收缴党组织（含下级）")],
+    now: NowDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="交纳年度")] = None,
+    remit: Annotated[
+        Literal["pending", "remitted"] | None,
+        Query(description="须上缴中央的自愿多交：pending 待上缴 / remitted 已上缴"),
+    ] = None,
+    kind: PaymentKind | None = None,
+    q: Annotated[str | None, Query(max_length=32, description="党员姓名（包含）")] = None,
+) -> Response:
+    """导出党费收缴记录（.xlsx；筛选条件与收缴记录页相同，新的在前）。"""
+    content, filename = await ledgers.payments_export(
+        session, principal, now, org_id=org_id, year=year, remit=remit, kind=kind, q=q
+    )
+    return xlsx_response(content, filename, fallback="dues-payments.xlsx")
+
+
+@router.get(
+    "/ledgers/dues/arrears",
+    tags=["ledgers"],
+    responses={200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+async def dues_arrears(
+    session: SessionDep, principal: PrincipalDep, org_id: OrgQuery, today: TodayDep, now: NowDep
+) -> Response:
+    """导出欠交党费提醒名单（.xlsx；按组织、姓名排列，列出欠交月份和金额）。"""
+    content, filename = await ledgers.arrears_export(session, principal, org_id, today, now)
+    return xlsx_response(content, filename, fallback="dues-arrears.xlsx")

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { ArrearsRow, CollectionRow, YearlyCollectionMonth } from '@/api'
 import { enumLabel, enumLabels } from '@/locales/enums'
 import { errorTexts } from '@/locales/errors'
-import { arrearsOrder, lapseCases, remindIds, remindSummary } from '@/modules/dues-admin/arrears'
+import { arrearsByOrganisation, arrearsOrder, lapseCases, remindIds, remindSummary } from '@/modules/dues-admin/arrears'
 import { basisPolicyHints } from '@/modules/dues/basis-policy'
 import { emptyExemptionForm, exemptionBody, exemptionProblems, periodText, statusTag } from '@/modules/dues-admin/exemptions'
 import { activeRows, collectionRate, monthSpan, monthText, monthlySeries, reportYears, shiftMonth, yearlySeries } from '@/modules/dues-admin/reports'
@@ -62,14 +62,15 @@ describe('dues report helpers', () => {
 })
 
 describe('arrears', () => {
-  const row = (id: number, name: string, org: string, owed: string, lapse = false): ArrearsRow => ({
+  const row = (id: number, name: string, org: string, owed: string, lapse = false, orgId = 1): ArrearsRow => ({
     member_id: id,
     name,
-    organization_id: 1,
+    organization_id: orgId,
     organization_name: org,
     owed_months: 3,
     owed_amount: owed,
     first_owed: '2026-08',
+    months: ['2026-08', '2026-09', '2026-10'],
     consecutive_months: lapse ? 6 : 3,
     lapse_case: lapse,
     has_account: true,
@@ -81,6 +82,21 @@ describe('arrears', () => {
     expect(arrearsOrder(rows).map((r) => r.member_id)).toEqual([2, 1, 3])
     expect(lapseCases(rows).map((r) => r.name)).toEqual(['张三'])
     expect(remindIds([rows[0], rows[0], rows[1]])).toEqual([1, 2])
+  })
+
+  it('groups the printed reminder list by organisation, members by name, totals in fen (DUES-08)', () => {
+    const rows = [
+      row(1, '王五', '第二党支部', '900.10', false, 2),
+      row(2, '李四', '第一党支部', '0.10', false, 1),
+      row(3, '张三', '第一党支部', '0.20', true, 1),
+      row(4, '赵六', '第二党支部', '0.20', false, 2),
+    ]
+    const groups = arrearsByOrganisation(rows)
+    expect(groups.map((g) => g.organizationName)).toEqual(['第二党支部', '第一党支部'])
+    expect(groups[0].rows.map((r) => r.name)).toEqual(['王五', '赵六'])
+    expect(groups[1].rows.map((r) => r.name)).toEqual(['李四', '张三'])
+    expect(groups.map((g) => g.totalFen)).toEqual([90030, 30])
+    expect(arrearsByOrganisation([])).toEqual([])
   })
 
   it('summarises a reminder run', () => {

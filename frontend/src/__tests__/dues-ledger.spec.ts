@@ -17,6 +17,7 @@ import {
   cellText,
   isPayable,
   monthsText,
+  noMonthsReason,
   needsBackPaymentReason,
   needsRemittance,
   newIdempotencyKey,
@@ -139,6 +140,15 @@ describe('ledger cells', () => {
     expect(preselect(YEAR, '2026-08')).toEqual(['2026-08'])
     expect(preselect(YEAR, '2026-05')).toEqual([])
     expect(preselect(YEAR, null)).toEqual(['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'])
+  })
+
+  it('says why a year has no month to pay (DUES-01: no basis, no due)', () => {
+    const noBasis = YEAR.map((c) => cell(c.month, c.month < '2026-03' ? 'not_member' : 'no_basis', null))
+    expect(payableMonths(noBasis)).toEqual([])
+    expect(noMonthsReason(noBasis)).toBe('noBasis')
+    const settled = YEAR.map((c) => cell(c.month, c.month < '2026-07' ? 'no_basis' : 'paid', c.month < '2026-07' ? null : '30.00', '30.00'))
+    expect(noMonthsReason(settled)).toBe('settled')
+    expect(noMonthsReason(YEAR.map((c) => cell(c.month, 'off_roster', null)))).toBe('none')
   })
 
   it('writes months grouped by year', () => {
@@ -362,6 +372,70 @@ describe('登记收缴 dialog', () => {
     expect($('[data-testid=receipt-words]')?.textContent).toBe('人民币陆拾元整')
     expect($('[data-testid=receipt-months]')?.textContent).toBe('2026年8月、9月')
     expect(w.emitted('paid')?.[0]).toEqual([paid])
+    w.unmount()
+  })
+
+  it('explains a member without a basis this year and records the basis in the dialog (DUES-01)', async () => {
+    const noBasis = YEAR.map((c) => cell(c.month, 'no_basis', null))
+    const { calls } = mockFetch((req) =>
+      pathOf(req) === '/api/v1/members/7/dues-bases'
+        ? json(200, { member_id: 7, current: null, history: [], basis_visible: true, can_edit: true, policy: null })
+        : json(404, { status: 404, detail: 'not found' }),
+    )
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div />' } }] })
+    const w = mount(PaymentDialog, {
+      props: { modelValue: true, row: { ...row, monthly_amount: null, months: noBasis }, month: null },
+      global: { plugins: [i18n, router, createPinia(), [VueQueryPlugin, { queryClient }]] },
+      attachTo: document.body,
+    })
+    await flushPromises()
+    const why = $('[data-testid=payment-no-months]')
+    expect(why?.getAttribute('data-reason')).toBe('noBasis')
+    expect(why?.textContent).toContain('该党员2026年没有登记党费交纳基数')
+    expect(why?.textContent).toContain('请先登记交纳基数')
+    expect($('[data-testid=payment-months]')).toBeNull()
+    expect($('[data-testid=payment-due]')).toBeNull()
+    // nothing to choose: no "choose the months" message, and nothing can be sent
+    const submit = $('[data-testid=payment-submit]') as HTMLButtonElement
+    expect(submit.disabled).toBe(true)
+    submit.click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 150))
+    expect(document.body.textContent).not.toContain('请选择交纳的月份')
+    expect(calls).toHaveLength(0)
+
+    // 登记交纳基数: the basis form opens inside the dialog
+    ;($('[data-testid=payment-record-basis]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect($('[data-testid=payment-basis] [data-testid=dues-bases]')).not.toBeNull()
+    expect(calls.map(pathOf)).toContain('/api/v1/members/7/dues-bases')
+
+    // once the basis is recorded the ledger row has months to pay: they are offered, owed ones chosen
+    await w.setProps({ row: { ...row, months: YEAR } })
+    await flushPromises()
+    expect($('[data-testid=payment-no-months]')).toBeNull()
+    expect($('[data-testid=payment-basis]')).toBeNull()
+    expect(document.body.querySelectorAll('[data-testid=payment-months] input[type=checkbox]')).toHaveLength(7)
+    expect($('[data-testid=payment-due-amount]')?.textContent).toBe('125.30')
+    expect(submit.disabled).toBe(false)
+    w.unmount()
+  })
+
+  it('says so when everything due this year is paid', async () => {
+    mockFetch(() => json(404, { status: 404, detail: 'not found' }))
+    const settled = YEAR.map((c) => cell(c.month, 'paid', '30.00', '30.00'))
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div />' } }] })
+    const w = mount(PaymentDialog, {
+      props: { modelValue: true, row: { ...row, months: settled }, month: null },
+      global: { plugins: [i18n, router, createPinia(), [VueQueryPlugin, { queryClient }]] },
+      attachTo: document.body,
+    })
+    await flushPromises()
+    expect($('[data-testid=payment-no-months]')?.getAttribute('data-reason')).toBe('settled')
+    expect($('[data-testid=payment-no-months]')?.textContent).toContain('均已交清或免交')
+    expect($('[data-testid=payment-record-basis]')).toBeNull()
     w.unmount()
   })
 

@@ -199,6 +199,12 @@ export type ArrearsRow = {
      */
     member_id: number;
     /**
+     * Months
+     *
+     * 未交足的月份（YYYY-MM，由早到晚）
+     */
+    months: Array<string>;
+    /**
      * Name
      */
     name: string;
@@ -6732,6 +6738,12 @@ export type DuesLedgerGridData = {
          */
         year?: number | null;
         /**
+         * Q
+         *
+         * 姓名（包含）
+         */
+        q?: string | null;
+        /**
          * Page
          *
          * 页码，从 1 开始
@@ -6904,6 +6916,12 @@ export type DuesListPaymentsData = {
          * Kind
          */
         kind?: PaymentKind | null;
+        /**
+         * Q
+         *
+         * 姓名（包含）
+         */
+        q?: string | null;
         /**
          * Page
          *
@@ -7529,6 +7547,160 @@ export type LedgersDuesRegisterErrors = {
 export type LedgersDuesRegisterError = LedgersDuesRegisterErrors[keyof LedgersDuesRegisterErrors];
 
 export type LedgersDuesRegisterResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type LedgersDuesArrearsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 党组织（含下级）
+         */
+        org_id: number;
+    };
+    url: '/api/v1/ledgers/dues/arrears';
+};
+
+export type LedgersDuesArrearsErrors = {
+    /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
+};
+
+export type LedgersDuesArrearsError = LedgersDuesArrearsErrors[keyof LedgersDuesArrearsErrors];
+
+export type LedgersDuesArrearsResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type LedgersDuesPaymentsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Org Id
+         *
+         * 收缴党组织（含下级）
+         */
+        org_id: number;
+        /**
+         * Year
+         *
+         * 交纳年度
+         */
+        year?: number | null;
+        /**
+         * Remit
+         *
+         * 须上缴中央的自愿多交：pending 待上缴 / remitted 已上缴
+         */
+        remit?: 'pending' | 'remitted' | null;
+        /**
+         * Kind
+         */
+        kind?: PaymentKind | null;
+        /**
+         * Q
+         *
+         * 党员姓名（包含）
+         */
+        q?: string | null;
+    };
+    url: '/api/v1/ledgers/dues/payments';
+};
+
+export type LedgersDuesPaymentsErrors = {
+    /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
+};
+
+export type LedgersDuesPaymentsError = LedgersDuesPaymentsErrors[keyof LedgersDuesPaymentsErrors];
+
+export type LedgersDuesPaymentsResponses = {
     /**
      * Successful Response
      */

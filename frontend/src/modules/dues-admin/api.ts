@@ -5,7 +5,7 @@
  */
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
-import { duesApplyExemption, duesApproveExemption, duesConfirmAssessment, duesDecideExemption, duesRemind, ledgersDuesRegister } from '@/api'
+import { duesApplyExemption, duesApproveExemption, duesConfirmAssessment, duesDecideExemption, duesRemind, ledgersDuesArrears, ledgersDuesRegister } from '@/api'
 import type { ExemptionCreate, ExemptionDecision, ExemptionRead, ExemptionStatus } from '@/api'
 import {
   DUES_QUERIES,
@@ -112,4 +112,9 @@ export function useConfirmAssessment() {
 /** 党费收缴登记册 (.xlsx) through the authenticated client, saved under the server's file name. */
 export function downloadRegister(orgId: number, year: number, fallback: string): Promise<string> {
   return download(() => ledgersDuesRegister({ query: { org_id: orgId, year }, parseAs: 'blob' }), fallback)
+}
+
+/** 欠交党费提醒名单 (.xlsx) through the authenticated client, saved under the server's file name. */
+export function downloadArrears(orgId: number, fallback: string): Promise<string> {
+  return download(() => ledgersDuesArrears({ query: { org_id: orgId }, parseAs: 'blob' }), fallback)
 }

@@ -10,6 +10,12 @@ export const duesAdminRoutes: RouteRecordRaw[] = [
     meta: { title: 'duesAdmin.arrears.title', capability: 'dues.read', menu: { icon: WarningFilled, order: 19.3 } },
   },
   {
+    path: 'dues/arrears/print',
+    name: 'dues-arrears-print',
+    component: () => import('./views/ArrearsPrintView.vue'),
+    meta: { title: 'duesAdmin.arrears.printTitle', capability: 'dues.read', parent: 'dues-arrears' },
+  },
+  {
     path: 'dues/exemptions',
     name: 'dues-exemptions',
     component: () => import('./views/ExemptionsView.vue'),

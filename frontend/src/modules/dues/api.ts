@@ -3,7 +3,7 @@ import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
 import { duesAddBasis } from '@/api'
 import type { DuesBasisCreate, DuesCalculateIn, DuesCategory } from '@/api'
-import { duesCalculateOptions, duesListBasesOptions, duesListBasesQueryKey } from '@/api/queries'
+import { DUES_QUERIES, duesCalculateOptions, duesListBasesOptions, duesListBasesQueryKey, invalidateOperations } from '@/api/queries'
 import { inputKind } from './categories'
 
 /** How long typing must pause before the server is asked. */
@@ -78,6 +78,13 @@ export function useAddDuesBasis(memberId: () => number) {
   const client = useQueryClient()
   return useMutation({
     mutationFn: async (body: DuesBasisCreate) => (await duesAddBasis({ path: { member_id: memberId() }, body })).data,
-    onSuccess: (data) => client.setQueryData(duesListBasesQueryKey({ path: { member_id: data.member_id } }), data),
+    onSuccess: (data) => {
+      client.setQueryData(duesListBasesQueryKey({ path: { member_id: data.member_id } }), data)
+      // A new basis changes what is due (DUES-01): the ledger, statements and reports refetch.
+      void invalidateOperations(
+        client,
+        DUES_QUERIES.filter((q) => q !== 'duesListBases' && q !== 'duesCalculate'),
+      )
+    },
   })
 }

@@ -4,7 +4,7 @@
  */
 import { computed, type MaybeRefOrGetter, toValue } from 'vue'
 import { type QueryClient, keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/vue-query'
-import { duesCreatePayment, duesRecordRemittance, duesReversePayment } from '@/api'
+import { duesCreatePayment, duesRecordRemittance, duesReversePayment, ledgersDuesPayments } from '@/api'
 import type { DuesListPaymentsData, PaymentCreate, RemittanceUpdate } from '@/api'
 import {
   DUES_QUERIES,
@@ -15,22 +15,26 @@ import {
   duesMemberStatementOptions,
   invalidateOperations,
 } from '@/api/queries'
+import { download } from '@/shared/download'
 
 export type PaymentFilters = NonNullable<DuesListPaymentsData['query']>
 
 /** What a payment, reversal or remittance makes stale: everything about dues. */
 export const invalidateDues = (client: QueryClient) => invalidateOperations(client, DUES_QUERIES)
 
-/** The ledger grid of an organisation (subtree) and year, one page of members. */
+/** The ledger grid of an organisation (subtree) and year, one page of members (whose name contains `q`). */
 export function useLedgerGrid(
   orgId: MaybeRefOrGetter<number | null>,
   year: MaybeRefOrGetter<number>,
   page: MaybeRefOrGetter<number>,
   size: MaybeRefOrGetter<number>,
+  q: MaybeRefOrGetter<string> = '',
 ) {
   return useQuery(
     computed(() => ({
-      ...duesLedgerGridOptions({ query: { org_id: toValue(orgId)!, year: toValue(year), page: toValue(page), size: toValue(size) } }),
+      ...duesLedgerGridOptions({
+        query: { org_id: toValue(orgId)!, year: toValue(year), page: toValue(page), size: toValue(size), ...(toValue(q) ? { q: toValue(q) } : {}) },
+      }),
       enabled: toValue(orgId) != null,
       placeholderData: keepPreviousData,
     })),
@@ -87,4 +91,10 @@ export function useRecordRemittance() {
     mutationFn: async (v: { id: number; body: RemittanceUpdate }) => (await duesRecordRemittance({ path: { payment_id: v.id }, body: v.body })).data,
     onSuccess: () => invalidateDues(client),
   })
+}
+
+/** 收缴记录 as .xlsx with the page's filters (not its paging), saved under the server's file name. */
+export function downloadPayments(filters: PaymentFilters & { org_id: number }, fallback: string): Promise<string> {
+  const query = { org_id: filters.org_id, year: filters.year, kind: filters.kind, remit: filters.remit, q: filters.q }
+  return download(() => ledgersDuesPayments({ query, parseAs: 'blob' }), fallback)
 }

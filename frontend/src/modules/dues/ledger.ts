@@ -75,6 +75,18 @@ export function payableMonths(cells: readonly MonthCell[]): MonthCell[] {
   return cells.filter(isPayable)
 }
 
+/**
+ * Why a year offers no month to pay: `noBasis` — nothing is due because no dues basis was
+ * recorded for the year (R: DUES-01, no basis no due: record one first); `settled` — what was due
+ * is paid or exempt; `none` — not a member or not on the roster in that year.
+ */
+export type NoMonthsReason = 'noBasis' | 'settled' | 'none'
+
+export function noMonthsReason(cells: readonly MonthCell[]): NoMonthsReason {
+  if (cells.some((c) => c.due !== null)) return 'settled'
+  return cells.some((c) => c.state === 'no_basis') ? 'noBasis' : 'none'
+}
+
 /** The amount due for the chosen months: the sum of their balances (what the server checks). */
 export function selectionDue(cells: readonly MonthCell[], chosen: readonly string[]): string {
   const set = new Set(chosen)
