@@ -21,6 +21,7 @@ from dangjian.authz.masking import mask_phone, may_see_personal_data
 from dangjian.authz.paths import within_any
 from dangjian.authz.principal import Principal
 from dangjian.core import clock
+from dangjian.core.collation import pinyin
 from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Forbidden, Unprocessable
@@ -437,7 +438,7 @@ async def export_roster(
     stmt = await _filtered(session, principal, filters, today)
     rows = (
         await session.execute(
-            stmt.order_by(Organization.path, Member.name, Member.id).limit(MAX_EXPORT_ROWS)
+            stmt.order_by(Organization.path, pinyin(Member.name), Member.id).limit(MAX_EXPORT_ROWS)
         )
     ).all()
     # decrypting and masking up to 100 000 rows is CPU work too

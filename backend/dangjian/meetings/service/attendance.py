@@ -15,6 +15,7 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.core import clock
+from dangjian.core.collation import pinyin
 from dangjian.core.db import utcnow
 from dangjian.core.errors import Conflict, NotFound, Unprocessable
 from dangjian.meetings.enums import (
@@ -80,7 +81,7 @@ async def _committee(session: AsyncSession, org_id: int, on: date) -> list[User]
             User.is_active.is_(True),
         )
         .distinct()
-        .order_by(User.display_name, User.id)
+        .order_by(pinyin(User.display_name), User.id)
     )
     return list(rows)
 
@@ -113,7 +114,7 @@ async def _members(
             subtree(Organization.path, org),
             roster.on_roster_on(on),
         )
-        .order_by(Member.name, Member.id)
+        .order_by(pinyin(Member.name), Member.id)
     )
     if mtype is MeetingType.inservice_meeting:
         stmt = stmt.where(has_category("inservice"))
