@@ -464,6 +464,7 @@ const en: MessageSchema = {
     updatedAt: 'Last updated',
     yearsOld: '{n} years',
     years: '{n} years',
+    underOneYear: 'under 1 year',
     masked: 'Masked',
     noFullAccess: 'Not available to you',
     hiddenValue: 'Needs full view',

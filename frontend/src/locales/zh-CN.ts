@@ -462,6 +462,7 @@ const zhCN = {
     updatedAt: '最近更新',
     yearsOld: '{n} 岁',
     years: '{n} 年',
+    underOneYear: '不满1年',
     masked: '已脱敏',
     noFullAccess: '无权查看',
     hiddenValue: '需查看完整信息',
