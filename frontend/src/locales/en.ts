@@ -694,7 +694,6 @@ const en: MessageSchema = {
     backToToday: 'Back to today',
     col: {
       label: 'Parameter',
-      rule: 'Rule',
       value: 'Value',
       source: 'Source',
       default: 'System default',

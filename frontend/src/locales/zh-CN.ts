@@ -692,7 +692,6 @@ const zhCN = {
     backToToday: '回到今天',
     col: {
       label: '参数',
-      rule: '规则',
       value: '取值',
       source: '来源',
       default: '系统默认值',
