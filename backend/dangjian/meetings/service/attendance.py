@@ -70,17 +70,17 @@ from dangjian.notifications import service as inbox
 
 
 async def _committee(session: AsyncSession, org_id: int, on: date) -> list[User]:
+    holders = select(Post.user_id).where(
+        Post.organization_id == org_id,
+        Post.kind.in_(COMMITTEE_POSTS),
+        Post.start_date <= on,
+        (Post.end_date.is_(None)) | (Post.end_date >= on),
+    )
+    # IN rather than a join with DISTINCT: PostgreSQL orders a DISTINCT only by selected
+    # columns, and the order is by pinyin (a collated expression).
     rows = await session.scalars(
         select(User)
-        .join(Post, Post.user_id == User.id)
-        .where(
-            Post.organization_id == org_id,
-            Post.kind.in_(COMMITTEE_POSTS),
-            Post.start_date <= on,
-            (Post.end_date.is_(None)) | (Post.end_date >= on),
-            User.is_active.is_(True),
-        )
-        .distinct()
+        .where(User.id.in_(holders), User.is_active.is_(True))
         .order_by(pinyin(User.display_name), User.id)
     )
     return list(rows)
