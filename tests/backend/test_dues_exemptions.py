@@ -58,7 +58,8 @@ async def test_dues03_applications_by_staff_or_by_the_member_themself(ctx: Ctx) 
     m = await member(ctx, since=now() - 3)
     by_staff = await applied(ctx, m.id, now(), now() + 2)
     assert by_staff["status"] == "proposed" and by_staff["status_label"] == "待支部决定"
-    assert by_staff["applied_by"].endswith("（zuzhi）")
+    # Issue 18 item 4: the name and post, never the login name
+    assert by_staff["applied_by"] == "东风社区组织委员"
     async with ctx.db.sessionmaker() as s:
         own_id = await s.scalar(select(User.member_id).where(User.username == "member"))
     assert own_id is not None

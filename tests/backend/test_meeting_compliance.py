@@ -613,7 +613,12 @@ async def test_ledg01_committee_book_rows_names_and_confidential_content(ctx: Ct
 
     heading, rows = await _ledger_rows(ctx, "secretary", "committee", year)
     assert heading.startswith(f"支委会记录簿　第一党支部（幸福小区）　{year}年　导出人：")
-    assert "（secretary）" in heading and "导出时间：" in heading and "保密" not in heading
+    assert (
+        "导出人：东风社区党委书记" in heading
+        and "secretary" not in heading
+        and "导出时间：" in heading
+        and "保密" not in heading
+    )
     assert [r[3] for r in rows] == ["研究发展党员工作", "研究处分事项"]
     first = dict(zip(HEADERS, rows[0], strict=True))
     assert (

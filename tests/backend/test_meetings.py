@@ -302,7 +302,7 @@ async def test_mtg04_agenda_proposed_by_members_set_by_the_secretary(ctx: Ctx) -
         f"{M}/{meeting['id']}/agenda", "xuanchuan", json={"title": "开展读书月活动"}
     )
     item = proposed.json()["agenda"][0]
-    assert item["status"] == "proposed" and "xuanchuan" in item["proposed_by"]
+    assert item["status"] == "proposed" and item["proposed_by"] == "东风社区宣传委员"
     denied = await ctx.post(
         f"{M}/{meeting['id']}/agenda/{item['id']}/decision", "xuanchuan", json={"accept": True}
     )

@@ -38,7 +38,7 @@ async def test_a_member_asks_and_the_clerk_approves(ctx: Ctx) -> None:
     )
     assert again.status_code == 409 and again.json()["code"] == "correction_decided"
     mine = (await ctx.get(f"{ME}/corrections", "member")).json()
-    assert mine[0]["decided_by"].endswith("（clerk）") and mine[0]["decision_note"] == "已电话核实"
+    assert mine[0]["decided_by"] == "东风社区党务干事" and mine[0]["decision_note"] == "已电话核实"
 
 
 async def test_refusal_changes_nothing_and_some_fields_need_a_procedure(ctx: Ctx) -> None:

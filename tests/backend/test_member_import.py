@@ -78,6 +78,46 @@ async def test_template_has_the_roster_columns(ctx: Ctx) -> None:
     assert (await ctx.get(f"{M}/import-template", "deputy")).status_code == 403
 
 
+async def test_template_offers_the_callers_branches_and_groups(ctx: Ctx) -> None:
+    """Issue 18 item 7: 所在党组织 is a drop-down of what the caller may put members in."""
+    book = load_workbook(io.BytesIO((await ctx.get(f"{M}/import-template", "clerk")).content))
+    ws, lists = book["党员花名册"], book["可选值"]
+    letter = "ABCDEFGHIJKLMNOPQRST"[HEADERS.index("所在党组织")]
+    rules = [r for r in ws.data_validations.dataValidation if f"{letter}2" in str(r.sqref)]
+    assert len(rules) == 1 and rules[0].type == "list"
+    offered = [c.value for c in lists[letter][1:] if c.value]
+    assert BRANCH in offered and "东风社区党委" in offered and "东风街道党工委" not in offered
+    assert not any("向阳" in str(v) for v in offered)
+    other = load_workbook(
+        io.BytesIO((await ctx.get(f"{M}/import-template", "secretary2")).content)
+    )["可选值"]
+    assert "向阳社区第一党小组" in [c.value for c in other[letter][1:]]
+
+
+async def test_the_problem_list_downloads_as_a_formula_safe_workbook(ctx: Ctx) -> None:
+    content = sheet([row(40), row(41, 民族="-1+HYPERLINK(1)"), row(42, 所在党组织="无此支部")])
+    r = await ctx.post(
+        f"{M}/import-problems",
+        "clerk",
+        files={"file": ("roster.xlsx", content, "application/octet-stream")},
+    )
+    assert r.status_code == 200, r.text
+    assert "attachment" in r.headers["content-disposition"]
+    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    assert "共 3 行，1 行无误，2 行有问题" in str(rows[0][0]) and "clerk" not in str(rows[0][0])
+    assert rows[1] == ("行号", "列", "填写的内容", "问题")
+    assert rows[2][:2] == (3, "民族") and rows[2][2] == "-1+HYPERLINK(1)"
+    assert ws.cell(row=3, column=3).data_type == "s"  # text, never a formula
+    assert rows[3][3] == "找不到名为“无此支部”的党组织"
+    forbidden = await ctx.post(
+        f"{M}/import-problems",
+        "member",
+        files={"file": ("roster.xlsx", content, "application/octet-stream")},
+    )
+    assert forbidden.status_code == 403
+
+
 async def test_dry_run_reports_every_problem_with_row_and_column(ctx: Ctx) -> None:
     bad_checksum = number(1)[:-1] + ("0" if number(1)[-1] != "0" else "1")
     content = sheet(
@@ -88,6 +128,8 @@ async def test_dry_run_reports_every_problem_with_row_and_column(ctx: Ctx) -> No
             row(4, 所在党组织="向阳社区第一党小组"),
             row(5),
             row(6, 公民身份号码=number(5)),
+            row(7, 所在党组织="第一党支部（幸福小区"),
+            row(8, 所在党组织="东风社区党委"),
         ]
     )
     before = await member_count(ctx)
@@ -96,8 +138,13 @@ async def test_dry_run_reports_every_problem_with_row_and_column(ctx: Ctx) -> No
     assert "校验码" in problems[(2, "公民身份号码")]
     assert "民族" in problems[(3, "民族")]
     assert problems[(4, "入党日期")] == "日期不存在"
-    assert "不是本人可管理" in problems[(5, "所在党组织")]
+    # Issue 18 item 7: an organisation outside the caller's scope (向阳社区) and a mistyped
+    # name read the same — whether it exists elsewhere is not told
+    assert problems[(5, "所在党组织")] == "找不到名为“向阳社区第一党小组”的党组织"
+    assert problems[(8, "所在党组织")] == "找不到名为“第一党支部（幸福小区”的党组织"
     assert problems[(7, "公民身份号码")] == "与第 6 行重复"
+    # the wizard's counters: of the 8 rows only sheet rows 6 and 9 have no problem
+    assert (result["rows"], result["good_rows"], result["problem_rows"]) == (8, 2, 6)
     assert result["applied"] is False and await member_count(ctx) == before
     # a real import of the same file is all-or-nothing: nothing is written
     real = await upload(ctx, content, dry_run=False)
@@ -137,7 +184,11 @@ async def test_export_is_masked_by_default_names_the_exporter_and_round_trips(ct
     masked = await ctx.get(f"{M}/export", "deputy", params=params)
     ws = load_workbook(io.BytesIO(masked.content)).worksheets[0]
     title, header, first = (list(r) for r in ws.iter_rows(min_row=1, max_row=3, values_only=True))
-    assert "导出人：东风社区党委副书记（deputy）" in str(title[0]) and "已脱敏" in str(title[0])
+    assert (
+        "导出人：东风社区党委副书记" in str(title[0])
+        and "deputy" not in str(title[0])
+        and "已脱敏" in str(title[0])
+    )
     assert header == HEADERS and "*" in str(first[1])
     full = await ctx.get(f"{M}/export", "clerk", params={**params, "full": "true"})
     ws = load_workbook(io.BytesIO(full.content)).worksheets[0]

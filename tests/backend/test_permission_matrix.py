@@ -1429,6 +1429,11 @@ async def b_import(_ctx: Ctx, _t: str, _n: int) -> tuple[str, dict[str, Any]]:
     }
 
 
+async def b_import_problems(ctx: Ctx, t: str, n: int) -> tuple[str, dict[str, Any]]:
+    _, body = await b_import(ctx, t, n)
+    return "/api/v1/members/import-problems", {"files": body["files"]}
+
+
 async def b_audit(ctx: Ctx, t: str, _n: int) -> tuple[str, dict[str, Any]]:
     return "/api/v1/audit", {"params": {"organization_id": ctx.ids[t]}}
 
@@ -1584,6 +1589,7 @@ MATRIX: dict[str, Case] = {
     ),
     # An empty roster sheet: a dry run for those who may import, refused for everyone else.
     "POST /api/v1/members/import": Case(only(ROSTER_WRITERS), 200, b_import),
+    "POST /api/v1/members/import-problems": Case(only(ROSTER_WRITERS), 200, b_import_problems),
     "GET /api/v1/members/export": Case(only(ROSTER_READERS), 200, fixed("/api/v1/members/export")),
     "GET /api/v1/members/corrections": Case(ROSTER_LIST, 200, b_corrections),
     "POST /api/v1/members/corrections/{correction_id}/decision": Case(
@@ -1798,6 +1804,8 @@ UNAUDITED_WRITES: dict[str, set[str] | None] = {
     # The matrix imports as a dry run (b_import): it checks the sheet and stores nothing. The
     # real import is audited (test_member_import).
     "POST /api/v1/members/import": None,
+    # The problem list re-checks the sheet as a dry run and answers a workbook; it stores nothing.
+    "POST /api/v1/members/import-problems": None,
     # Without a token there is no session to end: 204, nothing happened. A signed-in caller's
     # logout ends a session and is audited.
     "POST /api/v1/auth/logout": {"anonymous"},

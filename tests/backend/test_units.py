@@ -428,6 +428,25 @@ def test_global_capability_covers_everything() -> None:
     assert not p.can(Cap.org_read, "/99/")
 
 
+def test_records_name_the_person_and_post_never_the_login_name() -> None:
+    """Issue 18 item 4: what business records store (collector, recorder, exported by) is the
+    person's name with their post; the audit log keeps the login name in `identity`."""
+    from dangjian.models import User
+
+    def who(name: str, *posts: PostKind) -> Principal:
+        user = User(username="zhangsan", display_name=name)
+        return Principal(
+            kind=PrincipalKind.post_holder, session_id="s", grants=[], user=user, posts=posts
+        )
+
+    assert who("张三", PostKind.organization_member).label == "张三（组织委员）"
+    # the highest post is named when several are held
+    assert who("张三", PostKind.secretary, PostKind.clerk).label == "张三（书记）"
+    assert who("张三").label == "张三"  # a member without a post
+    assert who("东风社区组织委员", PostKind.organization_member).label == "东风社区组织委员"
+    assert who("张三", PostKind.clerk).identity == "张三（zhangsan）"
+
+
 def test_is_within_counts_the_organisation_itself_and_not_look_alikes() -> None:
     assert is_within("/1/2/", "/1/2/") and is_within("/1/2/3/", "/1/2/")
     assert not is_within("/1/20/", "/1/2/") and not is_within("/1/", "/1/2/")

@@ -203,7 +203,7 @@ async def record(
         at=clock.now(),
         actor_kind=actor.actor_kind if actor else ("user" if actor_user_id else "system"),
         actor_id=actor.actor_id if actor else actor_user_id,
-        actor_label=actor_label or (actor.label if actor else "匿名"),
+        actor_label=actor_label or (actor.identity if actor else "匿名"),
         on_behalf_of=on_behalf_of,
         ip=ip if ip is not None else (actor.ip if actor else None),
         action=action,

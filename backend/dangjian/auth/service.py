@@ -671,6 +671,7 @@ async def _user_principal(
         global_capabilities=ADMIN_CAPABILITIES if user.is_admin else frozenset(),
         ip=ip,
         restricted=restricted,
+        posts=tuple(k for k in PostKind if k in {p[0] for p in posts}),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, true
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.paths import PathColumn, any_subtree, strictly_within_any, within_any
 from dangjian.models import ApiClient, Member, User
+from dangjian.models.enums import LABELS, PostKind
 
 
 class PrincipalKind(StrEnum):
@@ -41,9 +42,26 @@ class Principal:
     global_capabilities: frozenset[Cap] = field(default_factory=frozenset)
     ip: str | None = None
     restricted: bool = False
+    # The user's active posts, highest first (PostKind order) — what `label` names.
+    posts: tuple[PostKind, ...] = ()
 
     @property
     def label(self) -> str:
+        """Who did it, as business records store and print it (collector, recorder, decider,
+        exported by): the person's name with their post — '张三（组织委员）' — never the login
+        name (issue 18 item 4). A name that already says the post ('东风社区组织委员') is kept
+        as it is; someone without a post is their name alone."""
+        if self.user is not None:
+            name = self.user.display_name
+            post = LABELS[self.posts[0]] if self.posts else None
+            return f"{name}（{post}）" if post and post not in name else name
+        if self.client is not None:
+            return self.client.name
+        return "匿名"
+
+    @property
+    def identity(self) -> str:
+        """The account behind the request, login name included — for the audit log only."""
         if self.user is not None:
             return f"{self.user.display_name}（{self.user.username}）"
         if self.client is not None:

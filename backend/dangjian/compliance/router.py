@@ -74,5 +74,5 @@ async def attendance(
 async def absences(
     org_id: OrgQuery, session: SessionDep, principal: PrincipalDep, now: NowDep
 ) -> AbsenceReport:
-    """连续无故缺席组织生活的党员（DISC-01 分级提示，由组织研究处理）。"""
+    """连续无故缺席组织生活的党员（分级提示，由组织研究处理）。"""
     return await compliance.absences(session, principal, org_id, now)

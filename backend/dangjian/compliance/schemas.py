@@ -36,7 +36,7 @@ class MeetingComplianceRow(OutputModel):
         "每个周期按其第一天生效的工作制度参数计"
     )
     held: int = Field(description="已召开次数（统计区间内）")
-    short_notice: int = Field(description="其中通知时间不足的次数（MTG-03）")
+    short_notice: int = Field(description="其中通知时间不足的次数")
     counted_from: date = Field(description="统计区间起")
     counted_to: date = Field(description="统计区间止")
     colour: Colour
@@ -84,7 +84,7 @@ class AbsenceCase(OutputModel):
     name: str
     organization_name: str
     months: int = Field(description="连续无故缺席组织生活的月数")
-    level: int = Field(description="DISC-01 分级：1 批评教育，2 纪律处分，3 按自行脱党处理")
+    level: int = Field(description="分级：1 批评教育，2 纪律处分，3 按自行脱党处理")  # R: DISC-01
     level_label: str
     since: str = Field(description="本次连续缺席的第一个月（YYYY-MM）")
     latest: str = Field(description="最近一个缺席的月份（YYYY-MM）")

@@ -17,6 +17,7 @@ from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core.calendar import index_of, month_index, month_label
+from dangjian.core.collation import pinyin
 from dangjian.core.pagination import paginate_rows
 from dangjian.core.schemas import PageParams
 from dangjian.dues import ledger, rules
@@ -101,7 +102,7 @@ async def grid(
     stmt = roster_query(org, principal, year)
     if (named := name_like(q)) is not None:
         stmt = stmt.where(named)
-    order = [Organization.path, Member.name, Member.id]
+    order = [Organization.path, pinyin(Member.name), Member.id]
     rows, total = await paginate_rows(session, stmt, order_by=order, page=page)
     first, last = month_index(year, 1), month_index(year, 12)
     current = index_of(today)

@@ -39,7 +39,7 @@ from dangjian.models.enums import (
 )
 
 ORGANISATIONS = ("第二党支部（和平里网格）", "第三党小组", "离退休党员党支部", "流动党员党支部")
-COLLECTOR = "东风社区组织委员（zuzhi）"
+COLLECTOR = "东风社区组织委员"
 HISTORY_MONTHS = 14
 
 

@@ -31,6 +31,7 @@ from dangjian.core.calendar import (
     month_start,
     parse_month,
 )
+from dangjian.core.collation import pinyin
 from dangjian.core.errors import Conflict, Forbidden, Unprocessable
 from dangjian.dues import ledger, rules
 from dangjian.dues.accounts import roster_query
@@ -393,7 +394,9 @@ async def assessment(
     policy = await dues_policy(session, org, date(year, 1, 1))
     rows = (
         await session.execute(
-            roster_query(org, principal, year).order_by(Organization.path, Member.name, Member.id)
+            roster_query(org, principal, year).order_by(
+                Organization.path, pinyin(Member.name), Member.id
+            )
         )
     ).all()
     january = month_index(year, 1)

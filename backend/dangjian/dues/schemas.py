@@ -50,7 +50,7 @@ class DuesCalculateIn(InputModel):
         examples=["0.50"],
     )
     organization_id: int | None = Field(
-        None, description="按哪个党组织的规定扣除（DUES-01 扣除项）；不填按平台默认规定"
+        None, description="按哪个党组织的规定扣除；不填按平台默认规定"
     )
     deductions: dict[Annotated[str, Field(max_length=32)], MoneyText] = Field(
         default_factory=dict,
@@ -75,7 +75,7 @@ class DuesCalculation(BaseModel):
     calculation_basis: str | None = Field(
         None, description="扣除规定项目后的计算基数（元）；按固定金额的类别为 null"
     )
-    deducted: list[str] = Field(default_factory=list, description="已扣除的项目（中文，DUES-01）")
+    deducted: list[str] = Field(default_factory=list, description="已扣除的项目（中文）")
 
 
 class DuesBasisCreate(InputModel):
@@ -84,7 +84,7 @@ class DuesBasisCreate(InputModel):
     fixed_amount: MoneyText | None = Field(None, description="每月交纳金额（仅农民党员）")
     effective_month: str = Field(
         pattern=MONTH_PATTERN,
-        description="自哪个月起适用（新收入开始的月份，DUES-01），如 2026-11",
+        description="自哪个月起适用（新收入开始的月份），如 2026-11",
         examples=["2026-11"],
     )
     note: str | None = Field(None, max_length=200)
@@ -112,9 +112,7 @@ class DuesPolicyRead(BaseModel):
     mode_label: str
     deductions: list[str] = Field(description="计算税后收入时另行扣除的项目（中文）")
     deduction_keys: list[str] = Field(
-        description=(
-            "同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键，DUES-01）"
-        ),
+        description=("同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键）"),
     )
     farmer_min: str
     farmer_max: str
@@ -201,13 +199,13 @@ class PaymentCreate(InputModel):
     payer_name: str | None = Field(None, max_length=64, description="代交人姓名（本人交纳不填）")
     paid_on: date | None = Field(None, description="交纳日期，默认今天，不得晚于今天")
     organization_id: int | None = Field(
-        None, description="收缴党组织，默认党员所在组织；流动党员可在流入地党组织交纳（DUES-05）"
+        None, description="收缴党组织，默认党员所在组织；流动党员可在流入地党组织交纳"
     )
     note: str | None = Field(None, max_length=200)
     reason: str | None = Field(
         None,
         max_length=100,
-        description="补交原因：补交6个月以前的党费时必填，记入说明并留痕（DUES-06）",
+        description="补交原因：补交6个月以前的党费时必填，记入说明并留痕",
     )
 
 
@@ -233,19 +231,19 @@ class PaymentRead(BaseModel):
     collector: str
     paid_on: date
     receipt_no: str | None = Field(description="收据编号（每个组织每年连续编号）")
-    back_payment: bool = Field(description="补交超过6个月，请支部关注（DUES-06）")
+    back_payment: bool = Field(description="补交超过6个月，请支部关注")
     older_unpaid: list[str] = Field(
         default_factory=list,
-        description="所交月份之前仍未交足的月份（登记时提醒收缴人，DUES-08）；读取记录时为空",
+        description="所交月份之前仍未交足的月份（登记时提醒收缴人）；读取记录时为空",
     )
     warning: str | None = Field(
-        None, description="登记时的提醒：交了后面的月份，前面的月份仍未交足（DUES-08）"
+        None, description="登记时的提醒：交了后面的月份，前面的月份仍未交足"
     )
     advance: bool
     note: str | None
     reverses_id: int | None
     reversed_by_id: int | None = Field(description="冲正本记录的记录")
-    remit_required: bool = Field(description="一次自愿多交1000元以上，须全额上缴中央（DUES-07）")
+    remit_required: bool = Field(description="一次自愿多交1000元以上，须全额上缴中央")
     remitted_on: date | None
     remittance_reference: str | None
     recorded_by: str

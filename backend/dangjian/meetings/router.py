@@ -99,7 +99,7 @@ async def update_meeting(
 async def notify_meeting(
     meeting_id: int, session: SessionDep, principal: PrincipalDep
 ) -> MeetingRead:
-    """发送会议通知（站内消息）；提前时间不足时标记（MTG-03）。"""
+    """发送会议通知（站内消息）；提前时间不足时标记。"""
     return await service.notify(session, principal, meeting_id)
 
 
@@ -292,7 +292,7 @@ async def list_resolutions(
     overdue: Annotated[bool, Query(description="只看逾期未落实")] = False,
     mine: Annotated[bool, Query(description="只看我负责落实的")] = False,
 ) -> list[ResolutionRead]:
-    """决议落实情况（MTG-10）。"""
+    """决议落实情况。"""
     return await service.list_resolutions(
         session,
         principal,

@@ -35,7 +35,7 @@ class MeetingCreate(InputModel):
         default_factory=list, max_length=100, description="列席人员或受邀单位（不计入应到）"
     )
     late_reason: str | None = Field(
-        None, max_length=500, description="补录原因：开始时间已过的会议须填写（LEDG-03）"
+        None, max_length=500, description="补录原因：开始时间已过的会议须填写"
     )
 
     @model_validator(mode="after")
@@ -197,9 +197,7 @@ class MeetingRead(MeetingListItem):
     minutes_hidden: bool
     can_manage: bool
     can_decide_agenda: bool
-    to_deliver: list[str] = Field(
-        description="无账号的年老体弱党员：议程和决议须由专人送达（MEM-04）"
-    )
+    to_deliver: list[str] = Field(description="无账号的年老体弱党员：议程和决议须由专人送达")
 
 
 class MyMeetingRead(MeetingListItem):
@@ -303,7 +301,7 @@ class ResolutionCreate(InputModel):
     declared: Literal["passed", "failed"] | None = Field(
         None, description="记为通过时若票数不足，返回 409 并说明"
     )
-    emergency: bool = Field(False, description="紧急情况下不足半数作出的重大决定（MTG-06）")
+    emergency: bool = Field(False, description="紧急情况下不足半数作出的重大决定")
     names: dict[Literal["yes", "no", "abstain"], list[str]] | None = Field(
         None, description="公开表决可记录姓名；无记名投票不得记录"
     )

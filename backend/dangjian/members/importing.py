@@ -21,9 +21,11 @@ from dangjian.authz.masking import mask_phone, may_see_personal_data
 from dangjian.authz.paths import within_any
 from dangjian.authz.principal import Principal
 from dangjian.core import clock
+from dangjian.core.collation import pinyin
 from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Forbidden, Unprocessable
+from dangjian.core.exports import workbook
 from dangjian.members import xlsx
 from dangjian.members.enums import LABELS
 from dangjian.members.schemas import ImportProblem, ImportResult
@@ -66,13 +68,13 @@ PLAIN_FIELDS = (
 async def _writable_orgs(
     session: AsyncSession, principal: Principal
 ) -> dict[str, list[Organization]]:
-    """Organisations the caller may put members in, by full name and by code."""
+    """Organisations in the caller's roster-writing scope (of any kind), by full name and by
+    code. Whether one may hold members is checked by the caller (`MEMBER_ORG_KINDS`)."""
     orgs = (
         await session.scalars(
-            select(Organization).where(
-                principal.readable(Organization.path, Cap.roster_write),
-                Organization.kind.in_(MEMBER_ORG_KINDS),
-            )
+            select(Organization)
+            .where(principal.readable(Organization.path, Cap.roster_write))
+            .order_by(Organization.path)
         )
     ).all()
     by_key: dict[str, list[Organization]] = {}
@@ -80,6 +82,30 @@ async def _writable_orgs(
         for key in {org.name, org.code} - {None}:
             by_key.setdefault(str(key), []).append(org)
     return by_key
+
+
+def template_choices(orgs: dict[str, list[Organization]]) -> list[str]:
+    """The 所在党组织 drop-down of the template: each organisation the caller may put
+    members in (MEMBER_ORG_KINDS), by name — by code where the name is not unique (the import
+    asks for the code then)."""
+    seen: dict[int, Organization] = {
+        o.id: o for group in orgs.values() for o in group if o.kind in MEMBER_ORG_KINDS
+    }
+    out: list[str] = []
+    for org in sorted(seen.values(), key=lambda o: o.path):
+        unique = len(orgs.get(org.name, [])) == 1
+        key = org.name if unique or not org.code else org.code
+        if key not in out:
+            out.append(key)
+    return out
+
+
+async def import_template(session: AsyncSession, principal: Principal) -> bytes:
+    """The import template with the caller's organisations in the drop-down."""
+    if not principal.can_anywhere(Cap.roster_write):
+        raise Forbidden("无权导入党员花名册")
+    choices = template_choices(await _writable_orgs(session, principal))
+    return await run_cpu(xlsx.template, choices)  # openpyxl: CPU work
 
 
 async def import_roster(
@@ -154,8 +180,41 @@ async def import_roster(
         to_create=len(created),
         to_update=len(updated),
         unchanged=unchanged,
+        # Issue 18 item 7: the wizard's counters (a problem always names a data row)
+        good_rows=len(parsed) - len({p.row for p in problems}),
+        problem_rows=len({p.row for p in problems}),
         problems=[ImportProblem(**p.__dict__) for p in sorted(problems, key=lambda p: p.row)],
     )
+
+
+PROBLEM_COLUMNS = (("行号", 8), ("列", 16), ("填写的内容", 28), ("问题", 56))
+
+
+async def problem_list(
+    session: AsyncSession, principal: Principal, cipher: PersonalDataCipher, content: bytes
+) -> bytes:
+    """The dry run's problems as a workbook to work through (issue 18 item 7): the file is
+    checked again (nothing is written), so the list is the server's, not what a browser says.
+    Every cell goes through `core.exports` (typed-in values never become formulas)."""
+    result = await import_roster(session, principal, cipher, content, dry_run=True)
+    at = clock.local(clock.now())
+    heading = (
+        f"党员花名册导入问题清单：共 {result.rows} 行，{result.good_rows} 行无误，"
+        f"{result.problem_rows} 行有问题（导出：{principal.label}，{at:%Y-%m-%d %H:%M}）"
+    )
+    rows = [[p.row, p.column, p.value, p.message] for p in result.problems]
+    return await run_cpu(
+        workbook,
+        rows,
+        title="导入问题",
+        heading=heading,
+        columns=PROBLEM_COLUMNS,
+        wrapped={"填写的内容", "问题"},
+    )
+
+
+def org_not_found(name: str) -> str:
+    return f"找不到名为“{name}”的党组织"
 
 
 def _match_rows(
@@ -172,11 +231,21 @@ def _match_rows(
     for row in parsed:
         org_key = row.values.get("organization")
         if org_key:
-            matches = orgs.get(org_key, [])
-            if not matches:
+            found = orgs.get(org_key, [])
+            matches = [o for o in found if o.kind in MEMBER_ORG_KINDS]
+            if not found:
+                # Issue 18 item 7: a mistyped name and an organisation outside the caller's
+                # scope read the same — whether it exists elsewhere is not told (ROLES.md).
+                problems.append(
+                    xlsx.CellProblem(row.row, "所在党组织", org_key, org_not_found(org_key))
+                )
+            elif not matches:  # in scope, but one that holds no members (the street)
                 problems.append(
                     xlsx.CellProblem(
-                        row.row, "所在党组织", org_key, "不是本人可管理的党支部或党小组"
+                        row.row,
+                        "所在党组织",
+                        org_key,
+                        "该党组织不直接管理党员，请填写党员所在的社区党组织、党支部或党小组",
                     )
                 )
             elif len(matches) > 1:
@@ -369,7 +438,7 @@ async def export_roster(
     stmt = await _filtered(session, principal, filters, today)
     rows = (
         await session.execute(
-            stmt.order_by(Organization.path, Member.name, Member.id).limit(MAX_EXPORT_ROWS)
+            stmt.order_by(Organization.path, pinyin(Member.name), Member.id).limit(MAX_EXPORT_ROWS)
         )
     ).all()
     # decrypting and masking up to 100 000 rows is CPU work too

@@ -7,14 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
 
-from dangjian.authz.capabilities import Cap
-from dangjian.core.cpu import run_cpu
-from dangjian.core.errors import PROBLEM_RESPONSES, Forbidden, Problem
+from dangjian.core.errors import PROBLEM_RESPONSES, Problem
 from dangjian.core.exports import XLSX, xlsx_response
 from dangjian.core.routing import TransactionalRoute, read_only
 from dangjian.core.schemas import Page, PageDep
 from dangjian.deps import CipherDep, FilesDep, NowDep, PrincipalDep, SessionDep, TodayDep
-from dangjian.members import corrections, importing, photos, service, stats_export, xlsx
+from dangjian.members import corrections, importing, photos, service, stats_export
 from dangjian.members.enums import Category
 from dangjian.members.schemas import (
     CorrectionCreate,
@@ -101,12 +99,12 @@ async def create_member(
 
 
 @router.get("/import-template", responses={200: {"content": {XLSX: {}}}}, response_class=Response)
-async def import_template(principal: PrincipalDep) -> Response:
-    """党员花名册导入模板（含可选值下拉列表与填写说明）。"""
-    if not principal.can_anywhere(Cap.roster_write):
-        raise Forbidden("无权导入党员花名册")
+async def import_template(session: SessionDep, principal: PrincipalDep) -> Response:
+    """党员花名册导入模板（含可选值下拉列表与填写说明；所在党组织可从本人可管理的党支部、党小组中选择）。"""
     return xlsx_response(
-        await run_cpu(xlsx.template), "党员花名册导入模板.xlsx", fallback="roster.xlsx"
+        await importing.import_template(session, principal),
+        "党员花名册导入模板.xlsx",
+        fallback="roster.xlsx",
     )
 
 
@@ -121,6 +119,18 @@ async def import_members(
     """导入党员花名册：先预检（逐格列出问题），确认后整批写入；按身份证号匹配，重复导入不重复登记。"""
     content = await file.read()
     return await importing.import_roster(session, principal, cipher, content, dry_run=dry_run)
+
+
+@router.post("/import-problems", responses={200: {"content": {XLSX: {}}}}, response_class=Response)
+async def import_problems(
+    file: Annotated[UploadFile, File(description="党员花名册 .xlsx")],
+    session: SessionDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+) -> Response:
+    """导入问题清单（.xlsx）：重新检查上传的花名册（不写入），逐行列出问题，便于对照修改。"""
+    content = await importing.problem_list(session, principal, cipher, await file.read())
+    return xlsx_response(content, "党员花名册导入问题清单.xlsx", fallback="import-problems.xlsx")
 
 
 @router.get("/export", responses={200: {"content": {XLSX: {}}}}, response_class=Response)

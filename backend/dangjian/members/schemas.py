@@ -234,10 +234,12 @@ class ImportProblem(OutputModel):
 class ImportResult(OutputModel):
     dry_run: bool
     applied: bool = Field(description="是否已写入（有任何问题时整批不写入）")
-    rows: int
+    rows: int = Field(description="数据行数")
     to_create: int
     to_update: int
     unchanged: int
+    good_rows: int = Field(description="没有问题的行数")
+    problem_rows: int = Field(description="有问题的行数")
     problems: list[ImportProblem]
 
 

@@ -18,6 +18,7 @@ from dangjian.authz.paths import common_ancestor, subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import in_visible_subtree, require, visible_organization
 from dangjian.core import clock, idcard
+from dangjian.core.collation import pinyin
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests
 from dangjian.core.memo import Kept
@@ -269,7 +270,7 @@ def _roster_page_statement(
         Organization.path,
     )
     order = {
-        MemberSort.name: (Member.name, Member.id),
+        MemberSort.name: (pinyin(Member.name), Member.id),
         MemberSort.id: (Member.id,),
         MemberSort.joined_on: (Member.joined_on, Member.id),
         MemberSort.joined_on_desc: (Member.joined_on.desc(), Member.id),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -29,7 +29,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from dangjian.core import idcard
-from dangjian.core.exports import append_row, without_full_gc_pauses
+from dangjian.core.exports import append_row, is_formula_like, without_full_gc_pauses
 from dangjian.members.enums import (
     ETHNICITIES,
     LABELS,
@@ -119,8 +119,13 @@ class ParsedRow:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def template() -> bytes:
-    """An empty roster with the national columns, drop-down lists and a sheet of instructions."""
+def template(organizations: Sequence[str] = ()) -> bytes:
+    """An empty roster with the national columns, drop-down lists and a sheet of instructions.
+
+    `organizations`: what the caller may put members in (names, or codes where a name is not
+    unique) — the 所在党组织 column offers them as a drop-down (issue 18 item 7); typing another
+    name is still accepted by the sheet and checked on import."""
+    choices = {c.field: c.choices for c in COLUMNS} | {"organization": tuple(organizations)}
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -132,15 +137,16 @@ def template() -> bytes:
         cell.font = Font(bold=True, color="FFFFFF" if column.required else "000000")
         cell.fill = PatternFill("solid", fgColor="C00000" if column.required else "F2DCDB")
         ws.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2 + 4)
-        if column.choices:
+        offered = choices[column.field]
+        if offered:
             letter = get_column_letter(index)
             lists.cell(row=1, column=index, value=column.header)
-            for r, choice in enumerate(column.choices, start=2):
-                lists.cell(row=r, column=index, value=choice)
+            for r, choice in enumerate(offered, start=2):
+                append_cell(lists, r, index, choice)
             rule = DataValidation(
                 type="list",
                 allow_blank=not column.required,
-                formula1=f"'可选值'!${letter}$2:${letter}${len(column.choices) + 1}",
+                formula1=f"'可选值'!${letter}$2:${letter}${len(offered) + 1}",
             )
             rule.error = f"请从列表中选择{column.header}"
             ws.add_data_validation(rule)
@@ -153,6 +159,15 @@ def template() -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def append_cell(ws: Any, row: int, column: int, value: str) -> None:
+    """One cell of the lists sheet; an organisation name is typed in by users, so it never
+    becomes a formula (core/exports)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if is_formula_like(value):  # kept as quoted text
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _text(value: Any) -> str:

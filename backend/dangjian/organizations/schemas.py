@@ -83,7 +83,7 @@ class PostRead(OutputModel):
 class TermCreate(InputModel):
     number: int = Field(ge=1, le=100, description="届次")
     elected_on: date
-    term_years: int | None = Field(None, ge=1, le=10, description="任期年限；默认按 ORG-04")
+    term_years: int | None = Field(None, ge=1, le=10, description="任期年限")
     approval_document: str | None = Field(None, max_length=200)
 
 

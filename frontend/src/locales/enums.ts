@@ -39,6 +39,10 @@ export const enumLabels = {
     formal: { 'zh-CN': '正式党员', en: 'Full member' },
     probationary: { 'zh-CN': '预备党员', en: 'Probationary member' },
   },
+  clientKind: {
+    unit: { 'zh-CN': '在职党员所在单位', en: 'Home unit' },
+    district: { 'zh-CN': '区级统计系统', en: 'District statistics system' },
+  },
   principalKind: {
     admin: { 'zh-CN': '系统管理员', en: 'Administrator' },
     post_holder: { 'zh-CN': '党务工作者', en: 'Post holder' },
@@ -172,6 +176,13 @@ export const enumLabels = {
     dues_exemption: { 'zh-CN': '党费减免', en: 'Dues reduction' },
     dues_register: { 'zh-CN': '党费收缴登记册', en: 'Dues register' },
     dues_payment: { 'zh-CN': '党费收缴', en: 'Dues payment' },
+    client_address: { 'zh-CN': '来源地址', en: 'Client address' },
+    meeting: { 'zh-CN': '会议', en: 'Meeting' },
+    meeting_ledger: { 'zh-CN': '会议记录簿', en: 'Meeting book' },
+    member_export: { 'zh-CN': '花名册导出', en: 'Roster export' },
+    member_import: { 'zh-CN': '花名册导入', en: 'Roster import' },
+    notification: { 'zh-CN': '消息', en: 'Message' },
+    resolution: { 'zh-CN': '决议', en: 'Resolution' },
   },
   // ---- the roster (backend/dangjian/members/enums.py, national.md §3.1, §3.3) ----
   gender: {
@@ -408,6 +419,14 @@ export const enumLabels = {
     inservice_meeting: { 'zh-CN': '在职党员例会', en: 'In-service members meeting' },
     residents_forum: { 'zh-CN': '居民座谈会', en: 'Residents forum' },
   },
+  attendeeRole: {
+    expected: { 'zh-CN': '应到', en: 'Expected' },
+    sitting_in: { 'zh-CN': '列席', en: 'Sitting in' },
+  },
+  attachmentPurpose: {
+    material: { 'zh-CN': '会议材料', en: 'Meeting material' },
+    minutes: { 'zh-CN': '会议记录', en: 'Minutes' },
+  },
   meetingStatus: {
     draft: { 'zh-CN': '草稿', en: 'Draft' },
     notified: { 'zh-CN': '已通知', en: 'Notified' },
@@ -473,6 +492,18 @@ export const enumLabels = {
     off_roster: { 'zh-CN': '不在册', en: 'Not on the roster' },
   },
   // dues reductions and exemptions, DUES-03 (backend/dangjian/dues/enums.py)
+  // the basis categories, DUES-01/02 (backend/dangjian/dues/rules.py DUES_CATEGORY_LABELS)
+  duesCategory: {
+    salaried: { 'zh-CN': '在职（按月领取工资）', en: 'Salaried' },
+    annual_salary: { 'zh-CN': '实行年薪制', en: 'Annual salary' },
+    self_employed: { 'zh-CN': '个体经营者等（不按月取得收入）', en: 'Self-employed' },
+    retired: { 'zh-CN': '离退休', en: 'Retired' },
+    farmer: { 'zh-CN': '农民', en: 'Farmer' },
+    student: { 'zh-CN': '学生', en: 'Student' },
+    unemployed: { 'zh-CN': '下岗失业', en: 'Unemployed' },
+    relief: { 'zh-CN': '依靠抚恤或救济生活', en: 'Living on relief or a survivor pension' },
+    low_income: { 'zh-CN': '领取最低生活保障金', en: 'Minimum living allowance' },
+  },
   duesExemptionKind: {
     reduce: { 'zh-CN': '少交', en: 'Reduced' },
     exempt: { 'zh-CN': '免交', en: 'Exempt' },

@@ -245,7 +245,7 @@ export const errorTexts: Record<string, ErrorText> = {
   },
   dues_back_payment_reason: {
     'zh-CN': '补交6个月以前的党费，须填写补交原因',
-    en: 'Paying months more than 6 months back needs a reason (DUES-06).',
+    en: 'Paying months more than 6 months back needs a reason.',
     preferDetail: true,
   },
   dues_payment: { 'zh-CN': '交纳信息不符合要求', en: 'The payment details are not acceptable.', preferDetail: true },

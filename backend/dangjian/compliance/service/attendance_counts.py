@@ -23,6 +23,7 @@ from dangjian.compliance.service.common import (
     _stats_org,
     within,
 )
+from dangjian.core.collation import pinyin
 from dangjian.models import Meeting, MeetingAttendee, Member, Organization
 
 # ---------------------------------------------------------------- MTG-09 attendance
@@ -59,7 +60,7 @@ async def attendance(
             within(Meeting.starts_at, report.starts_on, report.ends_on),
         )
         .group_by(Member.id, Member.name, member_org.name)
-        .order_by(Member.name, Member.id)
+        .order_by(pinyin(Member.name), Member.id)
     )
     rows = []
     for member_id, name, org_name, expected, present, excused in (

@@ -18,6 +18,7 @@ from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
 from dangjian.core.calendar import index_of, month_index
+from dangjian.core.collation import pinyin
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Forbidden
 from dangjian.core.exports import workbook
@@ -61,7 +62,9 @@ async def dues_register(
     org = await _export_org(session, principal, org_id)
     rows = (
         await session.execute(
-            roster_query(org, principal, year).order_by(Organization.path, Member.name, Member.id)
+            roster_query(org, principal, year).order_by(
+                Organization.path, pinyin(Member.name), Member.id
+            )
         )
     ).all()
     first, last = month_index(year, 1), month_index(year, 12)

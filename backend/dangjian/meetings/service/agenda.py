@@ -240,8 +240,9 @@ async def carry_emergency_decisions(session: AsyncSession, org_id: int) -> None:
                 description=f"{clock.local(origin.starts_at):%Y-%m-%d} 在到会不足半数时作出，"
                 "须向本次会议报告",
                 status=AgendaStatus.accepted,
-                proposed_by="系统（MTG-06）",
-                decided_by="系统（MTG-06）",
+                # R: MTG-06 — the system puts the emergency report on the agenda
+                proposed_by="系统",
+                decided_by="系统",
                 position=0,
                 from_resolution_id=r.id,
             )

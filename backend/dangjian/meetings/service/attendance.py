@@ -15,6 +15,7 @@ from dangjian.authz.capabilities import Cap
 from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.core import clock
+from dangjian.core.collation import pinyin
 from dangjian.core.db import utcnow
 from dangjian.core.errors import Conflict, NotFound, Unprocessable
 from dangjian.meetings.enums import (
@@ -69,18 +70,18 @@ from dangjian.notifications import service as inbox
 
 
 async def _committee(session: AsyncSession, org_id: int, on: date) -> list[User]:
+    holders = select(Post.user_id).where(
+        Post.organization_id == org_id,
+        Post.kind.in_(COMMITTEE_POSTS),
+        Post.start_date <= on,
+        (Post.end_date.is_(None)) | (Post.end_date >= on),
+    )
+    # IN rather than a join with DISTINCT: PostgreSQL orders a DISTINCT only by selected
+    # columns, and the order is by pinyin (a collated expression).
     rows = await session.scalars(
         select(User)
-        .join(Post, Post.user_id == User.id)
-        .where(
-            Post.organization_id == org_id,
-            Post.kind.in_(COMMITTEE_POSTS),
-            Post.start_date <= on,
-            (Post.end_date.is_(None)) | (Post.end_date >= on),
-            User.is_active.is_(True),
-        )
-        .distinct()
-        .order_by(User.display_name, User.id)
+        .where(User.id.in_(holders), User.is_active.is_(True))
+        .order_by(pinyin(User.display_name), User.id)
     )
     return list(rows)
 
@@ -113,7 +114,7 @@ async def _members(
             subtree(Organization.path, org),
             roster.on_roster_on(on),
         )
-        .order_by(Member.name, Member.id)
+        .order_by(pinyin(Member.name), Member.id)
     )
     if mtype is MeetingType.inservice_meeting:
         stmt = stmt.where(has_category("inservice"))

@@ -15,6 +15,7 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal
 from dangjian.core import clock
+from dangjian.core.collation import pinyin
 from dangjian.core.errors import AppError, Forbidden, NotFound, Unprocessable
 from dangjian.meetings import rules
 from dangjian.meetings.enums import (
@@ -204,7 +205,7 @@ async def _attendees(session: AsyncSession, meeting_id: int) -> list[MeetingAtte
     rows = await session.scalars(
         select(MeetingAttendee)
         .where(MeetingAttendee.meeting_id == meeting_id)
-        .order_by(MeetingAttendee.role, MeetingAttendee.name, MeetingAttendee.id)
+        .order_by(MeetingAttendee.role, pinyin(MeetingAttendee.name), MeetingAttendee.id)
     )
     return list(rows)
 

@@ -17,7 +17,7 @@ export type AbsenceCase = {
     /**
      * Level
      *
-     * DISC-01 分级：1 批评教育，2 纪律处分，3 按自行脱党处理
+     * 分级：1 批评教育，2 纪律处分，3 按自行脱党处理
      */
     level: number;
     /**
@@ -708,6 +708,18 @@ export type BodyMembersImportMembers = {
 };
 
 /**
+ * Body_members-import_problems
+ */
+export type BodyMembersImportProblems = {
+    /**
+     * File
+     *
+     * 党员花名册 .xlsx
+     */
+    file: Blob | File;
+};
+
+/**
  * Body_members-set_member_photo
  */
 export type BodyMembersSetMemberPhoto = {
@@ -1036,7 +1048,7 @@ export type DuesBasisCreate = {
     /**
      * Effective Month
      *
-     * 自哪个月起适用（新收入开始的月份，DUES-01），如 2026-11
+     * 自哪个月起适用（新收入开始的月份），如 2026-11
      */
     effective_month: string;
     /**
@@ -1173,7 +1185,7 @@ export type DuesCalculateIn = {
     /**
      * Organization Id
      *
-     * 按哪个党组织的规定扣除（DUES-01 扣除项）；不填按平台默认规定
+     * 按哪个党组织的规定扣除；不填按平台默认规定
      */
     organization_id?: number | null;
 };
@@ -1204,7 +1216,7 @@ export type DuesCalculation = {
     /**
      * Deducted
      *
-     * 已扣除的项目（中文，DUES-01）
+     * 已扣除的项目（中文）
      */
     deducted?: Array<string>;
     /**
@@ -1235,7 +1247,7 @@ export type DuesPolicyRead = {
     /**
      * Deduction Keys
      *
-     * 同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键，DUES-01）
+     * 同一扣除项目的代码，顺序与 deductions 相同（计算时 deductions 字段的键）
      */
     deduction_keys: Array<string>;
     /**
@@ -1637,11 +1649,25 @@ export type ImportResult = {
      */
     dry_run: boolean;
     /**
+     * Good Rows
+     *
+     * 没有问题的行数
+     */
+    good_rows: number;
+    /**
+     * Problem Rows
+     *
+     * 有问题的行数
+     */
+    problem_rows: number;
+    /**
      * Problems
      */
     problems: Array<ImportProblem>;
     /**
      * Rows
+     *
+     * 数据行数
      */
     rows: number;
     /**
@@ -2072,7 +2098,7 @@ export type MeetingComplianceRow = {
     /**
      * Short Notice
      *
-     * 其中通知时间不足的次数（MTG-03）
+     * 其中通知时间不足的次数
      */
     short_notice: number;
     type: MeetingType;
@@ -2109,7 +2135,7 @@ export type MeetingCreate = {
     /**
      * Late Reason
      *
-     * 补录原因：开始时间已过的会议须填写（LEDG-03）
+     * 补录原因：开始时间已过的会议须填写
      */
     late_reason?: string | null;
     /**
@@ -2298,7 +2324,7 @@ export type MeetingRead = {
     /**
      * To Deliver
      *
-     * 无账号的年老体弱党员：议程和决议须由专人送达（MEM-04）
+     * 无账号的年老体弱党员：议程和决议须由专人送达
      */
     to_deliver: Array<string>;
     type: MeetingType;
@@ -3526,7 +3552,7 @@ export type PaymentCreate = {
     /**
      * Organization Id
      *
-     * 收缴党组织，默认党员所在组织；流动党员可在流入地党组织交纳（DUES-05）
+     * 收缴党组织，默认党员所在组织；流动党员可在流入地党组织交纳
      */
     organization_id?: number | null;
     /**
@@ -3544,7 +3570,7 @@ export type PaymentCreate = {
     /**
      * Reason
      *
-     * 补交原因：补交6个月以前的党费时必填，记入说明并留痕（DUES-06）
+     * 补交原因：补交6个月以前的党费时必填，记入说明并留痕
      */
     reason?: string | null;
     /**
@@ -3594,7 +3620,7 @@ export type PaymentRead = {
     /**
      * Back Payment
      *
-     * 补交超过6个月，请支部关注（DUES-06）
+     * 补交超过6个月，请支部关注
      */
     back_payment: boolean;
     /**
@@ -3638,7 +3664,7 @@ export type PaymentRead = {
     /**
      * Older Unpaid
      *
-     * 所交月份之前仍未交足的月份（登记时提醒收缴人，DUES-08）；读取记录时为空
+     * 所交月份之前仍未交足的月份（登记时提醒收缴人）；读取记录时为空
      */
     older_unpaid?: Array<string>;
     /**
@@ -3674,7 +3700,7 @@ export type PaymentRead = {
     /**
      * Remit Required
      *
-     * 一次自愿多交1000元以上，须全额上缴中央（DUES-07）
+     * 一次自愿多交1000元以上，须全额上缴中央
      */
     remit_required: boolean;
     /**
@@ -3698,7 +3724,7 @@ export type PaymentRead = {
     /**
      * Warning
      *
-     * 登记时的提醒：交了后面的月份，前面的月份仍未交足（DUES-08）
+     * 登记时的提醒：交了后面的月份，前面的月份仍未交足
      */
     warning?: string | null;
 };
@@ -4156,7 +4182,7 @@ export type ResolutionCreate = {
     /**
      * Emergency
      *
-     * 紧急情况下不足半数作出的重大决定（MTG-06）
+     * 紧急情况下不足半数作出的重大决定
      */
     emergency?: boolean;
     /**
@@ -4416,7 +4442,7 @@ export type TermCreate = {
     /**
      * Term Years
      *
-     * 任期年限；默认按 ORG-04
+     * 任期年限
      */
     term_years?: number | null;
 };
@@ -10657,6 +10683,65 @@ export type MembersImportMembersResponses = {
 };
 
 export type MembersImportMembersResponse = MembersImportMembersResponses[keyof MembersImportMembersResponses];
+
+export type MembersImportProblemsData = {
+    body: BodyMembersImportProblems;
+    path?: never;
+    query?: never;
+    url: '/api/v1/members/import-problems';
+};
+
+export type MembersImportProblemsErrors = {
+    /**
+     * 请求有误
+     */
+    400: Problem;
+    /**
+     * 未登录或登录已失效
+     */
+    401: Problem;
+    /**
+     * 无权执行此操作
+     */
+    403: Problem;
+    /**
+     * 对象不存在或无权访问
+     */
+    404: Problem;
+    /**
+     * 与现有数据冲突
+     */
+    409: Problem;
+    /**
+     * 数据已被他人修改（If-Match 不符）
+     */
+    412: Problem;
+    /**
+     * 请求内容过大
+     */
+    413: Problem;
+    /**
+     * 提交的数据不符合要求
+     */
+    422: Problem;
+    /**
+     * 缺少 If-Match 请求头
+     */
+    428: Problem;
+    /**
+     * 请求过于频繁
+     */
+    429: Problem;
+};
+
+export type MembersImportProblemsError = MembersImportProblemsErrors[keyof MembersImportProblemsErrors];
+
+export type MembersImportProblemsResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
 
 export type MembersImportTemplateData = {
     body?: never;

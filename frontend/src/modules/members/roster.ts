@@ -190,3 +190,15 @@ export function anniversaryYears(joinedOn: string | null | undefined, birthday: 
   const n = Number(birthday.slice(0, 4)) - Number(joinedOn.slice(0, 4))
   return Number.isFinite(n) && n > 0 ? n : null
 }
+
+type Translate = (key: string, named: Record<string, unknown>) => string
+
+/**
+ * 党龄 as shown (issue 18 item 10): whole years since conversion (the backend's
+ * `party_standing_years`, national.md §3.1); a formal member in the first year reads '不满1年',
+ * never '0 年'; a probationary member has none ('—').
+ */
+export function standingText(t: Translate, kind: string, years: number, key: 'member.years' | 'roster.years' = 'member.years'): string {
+  if (kind !== 'formal') return '—'
+  return years < 1 ? t('member.underOneYear', {}) : t(key, { n: years })
+}
