@@ -6,7 +6,8 @@ The vocabulary is derived from the source: the syntax tree of every module is re
 (a parameter named `action` or `entity`, given by keyword or by position), and the StrEnums of
 `models/enums.py` are enumerated. The result must equal the committed
 `frontend/src/locales/backend-vocabulary.json`, which `src/__tests__/labels.spec.ts` checks
-against the SPA's label tables (`src/locales/enums.ts`): a new action, entity or enum value fails
+against the SPA's label tables (and the labels the exports print, `audit/labels.py`, against the
+SPA's wording) (`src/locales/enums.ts`): a new action, entity or enum value fails
 here until the file is regenerated (`DANGJIAN_WRITE_VOCABULARY=1 .venv/bin/pytest
 tests/backend/test_labels.py`), and fails there until it has a Chinese label."""
 
@@ -21,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import dangjian
+from dangjian.audit.labels import action_label, entity_label
 from dangjian.authz.principal import PrincipalKind
 from dangjian.models import enums
 
@@ -132,6 +134,12 @@ def vocabulary() -> dict[str, object]:
     return {
         "auditAction": sorted(actions),
         "auditEntity": sorted(entities),
+        # What the backend's exports print (audit/labels.py): labels.spec.ts checks it is the
+        # SPA's wording, so the audit log reads the same on screen and in its .xlsx export.
+        "exportLabels": {
+            "auditAction": {a: action_label(a) for a in sorted(actions)},
+            "auditEntity": {e: entity_label(e) for e in sorted(entities)},
+        },
         "enums": {group: sorted(e) for e, group in sorted(ENUM_GROUPS.items(), key=lambda x: x[1])},
     }
 

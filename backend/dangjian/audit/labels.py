@@ -1,6 +1,9 @@
 """Chinese labels of audit actions and entities for exports — the wording of the SPA's
 labels (frontend/src/locales/enums.ts `auditAction`, `auditEntity`); an action without one is
-composed from its verb and entity there too, and otherwise shown as it is."""
+composed from its verb and entity there too, and otherwise shown as it is. The two must read the
+same: tests/backend/test_labels.py writes what this module prints into
+frontend/src/locales/backend-vocabulary.json, and src/__tests__/labels.spec.ts compares it with
+the SPA's tables."""
 
 from __future__ import annotations
 
@@ -105,6 +108,15 @@ ENTITY_LABELS: dict[str, str] = {
     "dues_exemption": "党费减免",
     "dues_register": "党费收缴登记册",
     "dues_payment": "党费收缴",
+    "dues_payments": "党费收缴记录",
+    "dues_arrears": "欠交党费名单",
+    "client_address": "来源地址",
+    "meeting": "会议",
+    "meeting_ledger": "会议记录簿",
+    "member_export": "花名册导出",
+    "member_import": "花名册导入",
+    "notification": "消息",
+    "resolution": "决议",
     "member_statistics": "党员统计",
     "meeting_compliance": "三会一课情况",
     "audit_log": "审计日志",

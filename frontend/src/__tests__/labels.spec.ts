@@ -30,6 +30,15 @@ describe('labels for what the backend stores', () => {
     }
   })
 
+  it('exports print the audit log in the words the audit page shows', () => {
+    for (const group of ['auditAction', 'auditEntity'] as const) {
+      const printed = vocabulary.exportLabels[group] as Record<string, string>
+      expect(Object.keys(printed).length).toBe(vocabulary[group].length)
+      const differing = Object.entries(printed).filter(([raw, label]) => label !== enumLabel(group, raw))
+      expect(differing, `backend/dangjian/audit/labels.py ${group}`).toEqual([])
+    }
+  })
+
   it('labels every value of every stored enum in Chinese', () => {
     const groups = vocabulary.enums as Record<string, string[]>
     for (const [group, values] of Object.entries(groups)) {

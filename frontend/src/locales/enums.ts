@@ -183,6 +183,11 @@ export const enumLabels = {
     member_import: { 'zh-CN': '花名册导入', en: 'Roster import' },
     notification: { 'zh-CN': '消息', en: 'Message' },
     resolution: { 'zh-CN': '决议', en: 'Resolution' },
+    dues_payments: { 'zh-CN': '党费收缴记录', en: 'Dues payment records' },
+    dues_arrears: { 'zh-CN': '欠交党费名单', en: 'Dues arrears list' },
+    member_statistics: { 'zh-CN': '党员统计', en: 'Member statistics' },
+    meeting_compliance: { 'zh-CN': '三会一课情况', en: '“Three meetings, one lesson” overview' },
+    audit_log: { 'zh-CN': '审计日志', en: 'Audit log' },
   },
   // ---- the roster (backend/dangjian/members/enums.py, national.md §3.1, §3.3) ----
   gender: {
