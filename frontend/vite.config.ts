@@ -11,8 +11,9 @@ const apiTarget = process.env.DANGJIAN_API_URL ?? 'http://127.0.0.1:8000'
 export default defineConfig({
   plugins: [
     vue(),
-    // `import { ElButton } from 'element-plus'` also imports the button's style sheet (no global CSS)
-    ElementPlus({}),
+    // `import { ElButton } from 'element-plus'` also imports the button's style sheet (no global CSS);
+    // not under Vitest, which runs element-plus from node_modules where a .css import cannot load
+    ...(process.env.VITEST ? [] : [ElementPlus({})]),
     // dist/ holds each file also as .br and .gz: the backend answers with them by Accept-Encoding
     precompress(),
   ],

@@ -86,7 +86,9 @@ async def test_ledg01_payments_export_follows_the_page_filters_and_is_formula_sa
     assert "filename*=UTF-8''" in r.headers["content-disposition"]
     ws = _sheet(r.content)
     assert ws.title == "党费收缴记录"
-    assert "导出小组" in ws["A1"].value and "zuzhi" in ws["A1"].value
+    # R: issue 18 — the exporter is named by name and post, never by login name
+    assert "导出小组" in ws["A1"].value and "东风社区组织委员" in ws["A1"].value
+    assert "zuzhi" not in ws["A1"].value
     assert [c.value for c in ws[2]] == [h for h, _ in PAYMENT_COLUMNS]
     rows = list(ws.iter_rows(min_row=3))
     assert len(rows) == 2

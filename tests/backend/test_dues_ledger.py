@@ -166,7 +166,11 @@ def test_dues08_arrears_count_to_the_previous_month() -> None:
     facts = MemberFacts(joined_on=date(2001, 7, 1), bases=[basis(2026, 1, "15.00")])
     a = arrears(facts, m(2026, 5))
     assert a == ledger.Arrears(
-        owed_months=4, owed_amount=D("60.00"), first_owed=m(2026, 1), consecutive=4
+        owed_months=4,
+        owed_amount=D("60.00"),
+        first_owed=m(2026, 1),
+        consecutive=4,
+        months=tuple(m(2026, k) for k in range(1, 5)),
     )
     facts.paid[m(2026, 4)] = D("15.00")
     a = arrears(facts, m(2026, 5))
