@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 
@@ -26,12 +26,15 @@ from dangjian.dues.schemas import (
     LedgerGrid,
     MemberStatement,
     MonthlyCollection,
+    NameQuery,
     PaymentCreate,
     PaymentRead,
     PaymentReverse,
+    PaymentYearQuery,
     PublishedSummary,
     RemindRequest,
     RemindResult,
+    RemitQuery,
     RemittanceUpdate,
     YearlyCollection,
 )
@@ -117,7 +120,6 @@ async def add_basis(
 
 OrgQuery = Annotated[int, Query(description="党组织（含下级）")]
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")]
-NameQuery = Annotated[str | None, Query(max_length=32, description="姓名（包含）")]
 
 
 def _year(year: int | None, today: date) -> int:
@@ -175,11 +177,8 @@ async def list_payments(
     page: PageDep,
     org_id: Annotated[int | None, Query(description="收缴党组织（含下级）")] = None,
     member_id: int | None = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100, description="交纳年度")] = None,
-    remit: Annotated[
-        Literal["pending", "remitted"] | None,
-        Query(description="须上缴中央的自愿多交：pending 待上缴 / remitted 已上缴"),
-    ] = None,
+    year: PaymentYearQuery = None,
+    remit: RemitQuery = None,
     kind: PaymentKind | None = None,
     q: NameQuery = None,
 ) -> Page[PaymentRead]:

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from fastapi import Query
 from pydantic import AfterValidator, BaseModel, Field
 
 from dangjian.core.schemas import MONTH_PATTERN as MONTH_PATTERN  # re-exported for the router
@@ -22,6 +23,14 @@ from dangjian.models.enums import (
 # Yuan with at most two decimals; up to 9 integer digits (rules.MAX_BASIS).
 MONEY_PATTERN = r"^\d{1,9}(\.\d{1,2})?$"
 _MONEY = re.compile(r"\d{1,9}(\.\d{1,2})?")
+
+# Query parameters of the 收缴记录 list and of its export (the same filters, declared once).
+NameQuery = Annotated[str | None, Query(max_length=32, description="党员姓名（包含）")]
+PaymentYearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="交纳年度")]
+RemitQuery = Annotated[
+    Literal["pending", "remitted"] | None,
+    Query(description="须上缴中央的自愿多交：pending 待上缴 / remitted 已上缴"),
+]
 
 
 def _money_text(value: str) -> str:

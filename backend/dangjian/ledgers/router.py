@@ -3,7 +3,7 @@ exports (LEDG-01)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -11,6 +11,7 @@ from dangjian.core.errors import PROBLEM_RESPONSES
 from dangjian.core.exports import XLSX, xlsx_response
 from dangjian.core.routing import TransactionalRoute
 from dangjian.deps import NowDep, PrincipalDep, SessionDep, TodayDep
+from dangjian.dues.schemas import NameQuery, PaymentYearQuery, RemitQuery
 from dangjian.ledgers import service as ledgers
 from dangjian.ledgers.service import LedgerBook
 from dangjian.models.enums import PaymentKind
@@ -75,13 +76,10 @@ async def dues_payments(
     principal: PrincipalDep,
     org_id: Annotated[int, Query(description="收缴党组织（含下级）")],
     now: NowDep,
-    year: Annotated[int | None, Query(ge=2000, le=2100, description="交纳年度")] = None,
-    remit: Annotated[
-        Literal["pending", "remitted"] | None,
-        Query(description="须上缴中央的自愿多交：pending 待上缴 / remitted 已上缴"),
-    ] = None,
+    year: PaymentYearQuery = None,
+    remit: RemitQuery = None,
     kind: PaymentKind | None = None,
-    q: Annotated[str | None, Query(max_length=32, description="党员姓名（包含）")] = None,
+    q: NameQuery = None,
 ) -> Response:
     """导出党费收缴记录（.xlsx；筛选条件与收缴记录页相同，新的在前）。"""
     content, filename = await ledgers.payments_export(

@@ -6766,7 +6766,7 @@ export type DuesLedgerGridData = {
         /**
          * Q
          *
-         * 姓名（包含）
+         * 党员姓名（包含）
          */
         q?: string | null;
         /**
@@ -6945,7 +6945,7 @@ export type DuesListPaymentsData = {
         /**
          * Q
          *
-         * 姓名（包含）
+         * 党员姓名（包含）
          */
         q?: string | null;
         /**
