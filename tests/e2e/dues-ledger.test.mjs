@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { api, apiToken, browserSuite, chooseOption, screenshot, signInToDashboard, SKIP } from './harness.mjs'
+import { api, apiToken, browserSuite, checkPrintable, chooseOption, idNumber, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
 
 const BRANCH = '第二党支部（和平里网格）'
@@ -17,15 +17,6 @@ const GROUP = '台账测试党小组'
 const MEMBER = '台账测试员'
 const PAYER = '张小明'
 const REASON = '交纳方式登记错误'
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-/** A valid citizen ID number (GB 11643) with a random sequence. */
-function idNumber() {
-  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
-  const first = `11010519750315${seq}`
-  const sum = [...first].reduce((s, c, i) => s + Number(c) * WEIGHTS[i], 0)
-  return first + '10X98765432'[sum % 11]
-}
 
 function findOrg(nodes, name) {
   for (const n of nodes) {
@@ -199,19 +190,7 @@ describe('党费台账：登记收缴、收据与冲正 in the browser', { skip:
     await page.goto(`${backend.base}/dues/payments/${payment.id}/receipt`)
     await page.locator('[data-testid=receipt-no]').filter({ hasText: receiptNo }).waitFor()
     assert.equal((await page.locator('[data-testid=receipt-words]').innerText()).trim(), '人民币玖拾元整')
-    await page.evaluate(() => {
-      window.__printed = 0
-      window.print = () => {
-        window.__printed += 1
-      }
-    })
-    await page.locator('[data-testid=print-button]').click()
-    assert.equal(await page.evaluate(() => window.__printed), 1)
-    await page.emulateMedia({ media: 'print' })
-    assert.equal(await page.locator('.aside').isVisible(), false, 'no side menu in print')
-    assert.equal(await page.locator('.header').isVisible(), false, 'no header in print')
-    assert.equal(await page.locator('[data-testid=print-button]').isVisible(), false, 'no buttons in print')
-    assert.ok(await page.locator('[data-testid=receipt]').isVisible())
+    await checkPrintable(page, page.locator('[data-testid=receipt]'))
     await screenshot(page, '92-dues-receipt-print')
     await page.emulateMedia({ media: 'screen' })
   })

@@ -9,42 +9,19 @@
  * Run: node --test tests/e2e/dues-usability.test.mjs   (after building the SPA)
  */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { api, apiToken, browserSuite, chooseOption, findByName, PYTHON, screenshot, signInToDashboard, SKIP } from './harness.mjs'
+import { api, apiToken, browserSuite, checkPrintable, chooseOption, findByName, idNumber, readXlsx, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
 const COMMUNITY = '东风社区党委'
 const BRANCH = '第二党支部（和平里网格）'
 const GROUP = '易用性测试党小组'
 const OWING = '欠交测试员'
 const NO_BASIS = '无基数测试员'
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-/** A valid citizen ID number (GB 11643) with a random sequence. */
-function idNumber() {
-  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
-  const first = `11010519700101${seq}`
-  const sum = [...first].reduce((s, c, i) => s + Number(c) * WEIGHTS[i], 0)
-  return first + '10X98765432'[sum % 11]
-}
 
 const monthLabel = (index) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`
-
-/** Every row of the first sheet of an .xlsx, opened with openpyxl (values; dates as text). */
-function readXlsx(path) {
-  const script = `
-import json, sys
-from openpyxl import load_workbook
-ws = load_workbook(sys.argv[1]).worksheets[0]
-print(json.dumps({"title": ws.title, "rows": [list(r) for r in ws.iter_rows(values_only=True)]}, default=str, ensure_ascii=False))
-`
-  const r = spawnSync(PYTHON, ['-c', script, path], { encoding: 'utf-8' })
-  assert.equal(r.status, 0, r.stderr)
-  return JSON.parse(r.stdout)
-}
 
 /**
  * Installed before the SPA loads: every answer of GET /dues/ledger is timed (performance.now()
@@ -320,18 +297,7 @@ describe('name search, 收缴记录 and 欠交党费 exports, the printable remi
     const text = years.map((y) => `${y}年${expected.filter(([yy]) => yy === y).map(([, mm]) => `${mm}月`).join('、')}`).join('，')
     assert.equal((await printed.locator('[data-testid=arrears-print-months]').innerText()).trim(), text)
     assert.equal((await printed.locator('[data-testid=arrears-print-amount]').innerText()).trim(), '90.00')
-    await page.evaluate(() => {
-      window.__printed = 0
-      window.print = () => {
-        window.__printed += 1
-      }
-    })
-    await page.locator('[data-testid=print-button]').click()
-    assert.equal(await page.evaluate(() => window.__printed), 1)
-    await page.emulateMedia({ media: 'print' })
-    assert.equal(await page.locator('.aside').isVisible(), false, 'no side menu in print')
-    assert.equal(await page.locator('[data-testid=print-button]').isVisible(), false, 'no buttons in print')
-    assert.ok(await section.isVisible())
+    await checkPrintable(page, section)
     await screenshot(page, '102-dues-arrears-print')
     await page.emulateMedia({ media: 'screen' })
   })

@@ -7,30 +7,16 @@
  * Run: node --test tests/e2e/everyday.test.mjs   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, browserSuite, chooseOption, findByName, PYTHON, screenshot, signInToDashboard, SKIP } from './harness.mjs'
+import { api, apiToken, browserSuite, checkPrintable, chooseOption, findByName, readXlsx, screenshot, signInToDashboard, SKIP } from './harness.mjs'
 
 const COMMUNITY = '东风社区党委'
 const GROUP = '第一党小组'
 const pad = (n) => String(n).padStart(2, '0')
 const pickerText = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
-
-/** The rows of the first sheet of a workbook, read with openpyxl. */
-function readXlsx(path) {
-  const script = `
-import json, sys
-from openpyxl import load_workbook
-ws = load_workbook(sys.argv[1]).worksheets[0]
-print(json.dumps([[c for c in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False, default=str))
-`
-  const r = spawnSync(PYTHON, ['-c', script, path], { encoding: 'utf-8' })
-  assert.equal(r.status, 0, r.stderr)
-  return JSON.parse(r.stdout)
-}
 
 describe('exports, printable minutes and the meeting form in the browser', { skip: SKIP }, () => {
   let backend
@@ -57,7 +43,7 @@ describe('exports, printable minutes and the meeting form in the browser', { ski
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()])
     const path = join(dir, name)
     await download.saveAs(path)
-    return { filename: download.suggestedFilename(), rows: readXlsx(path) }
+    return { filename: download.suggestedFilename(), rows: readXlsx(path).rows }
   }
 
   it('党员统计 exports what the page shows', async () => {
@@ -196,19 +182,7 @@ describe('exports, printable minutes and the meeting form in the browser', { ski
     const text = await sheetEl.innerText()
     assert.doesNotMatch(text, /secretary|（[a-z0-9_]+）/, 'no login names')
 
-    await page.evaluate(() => {
-      window.__printed = 0
-      window.print = () => {
-        window.__printed += 1
-      }
-    })
-    await page.locator('[data-testid=print-button]').click()
-    assert.equal(await page.evaluate(() => window.__printed), 1)
-    await page.emulateMedia({ media: 'print' })
-    assert.equal(await page.locator('.aside').isVisible(), false, 'no side menu in print')
-    assert.equal(await page.locator('.header').isVisible(), false, 'no header in print')
-    assert.equal(await page.locator('[data-testid=print-button]').isVisible(), false, 'no buttons in print')
-    assert.ok(await page.locator('[data-testid=minutes-present]').filter({ hasText: names[0] }).isVisible(), 'names are printed')
+    await checkPrintable(page, page.locator('[data-testid=minutes-present]').filter({ hasText: names[0] }))
     await screenshot(page, '97-meeting-minutes-print')
     await page.emulateMedia({ media: 'screen' })
   })

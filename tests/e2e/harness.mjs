@@ -295,6 +295,9 @@ export async function signOut(page) {
 /** Choose an option of an Element Plus select (optionally typing to filter/search first). */
 export async function chooseOption(page, trigger, optionText, typed) {
   await trigger.click()
+  // A click that lands while the picker is still loading its options opens nothing: click again.
+  const popper = page.locator('.el-popper:visible').last()
+  if (!(await popper.waitFor({ timeout: 3_000 }).then(() => true, () => false))) await trigger.click()
   if (typed !== undefined) await page.keyboard.type(typed, { delay: 30 })
   const option = page
     .locator('.el-popper:visible')
@@ -337,4 +340,61 @@ export function findByName(nodes, name) {
     if (hit) return hit
   }
   return null
+}
+
+// ---------------------------------------------------------------- shared checks of the suites
+
+function randomBirth() {
+  const pad = (n) => String(n).padStart(2, '0')
+  return `${1960 + Math.floor(Math.random() * 40)}${pad(1 + Math.floor(Math.random() * 12))}${pad(1 + Math.floor(Math.random() * 28))}`
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+/** A valid citizen ID number (GB 11643) born on `birth` (YYYYMMDD; default a random day of
+ * 1960–1999), with a random sequence. */
+export function idNumber(birth = randomBirth()) {
+  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
+  const first = `110105${birth}${seq}`
+  const sum = [...first].reduce((s, c, i) => s + Number(c) * ID_WEIGHTS[i], 0)
+  return first + '10X98765432'[sum % 11]
+}
+
+/** Run a Python snippet with the backend's virtualenv (openpyxl); its stdout parsed as JSON. */
+export function python(script, ...args) {
+  const r = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf-8' })
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`)
+  return JSON.parse(r.stdout)
+}
+
+const READ_XLSX = `
+import json, sys
+from openpyxl import load_workbook
+ws = load_workbook(sys.argv[1]).worksheets[0]
+print(json.dumps({"title": ws.title, "rows": [list(r) for r in ws.iter_rows(values_only=True)]}, default=str, ensure_ascii=False))
+`
+
+/** The first sheet of a downloaded .xlsx, opened with openpyxl: { title, rows } (values; dates as text). */
+export function readXlsx(path) {
+  return python(READ_XLSX, path)
+}
+
+/**
+ * A printable page (PrintPage) prints: 打印 calls window.print once, and in print media the
+ * application frame and the buttons are hidden while `content` stays visible.
+ */
+export async function checkPrintable(page, content) {
+  await page.evaluate(() => {
+    window.__printed = 0
+    window.print = () => {
+      window.__printed += 1
+    }
+  })
+  await page.locator('[data-testid=print-button]').click()
+  if ((await page.evaluate(() => window.__printed)) !== 1) throw new Error('打印 did not call window.print')
+  await page.emulateMedia({ media: 'print' })
+  for (const hidden of ['.aside', '.header', '[data-testid=print-button]']) {
+    if (await page.locator(hidden).first().isVisible()) throw new Error(`${hidden} is printed`)
+  }
+  if (!(await content.isVisible())) throw new Error('the content is not printed')
 }

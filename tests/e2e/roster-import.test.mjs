@@ -10,22 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, beforeEach, describe, it } from 'node:test'
-import { api, apiToken, browserSuite, chooseOption, PYTHON, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
+import { api, apiToken, browserSuite, chooseOption, idNumber, PYTHON, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
 
 const ORG = '第二党支部（和平里网格）'
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-/** A valid citizen ID number (GB 11643) with a random birth date and sequence. */
-function idNumber() {
-  const y = 1960 + Math.floor(Math.random() * 40)
-  const m = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')
-  const d = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')
-  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
-  const first = `110105${y}${m}${d}${seq}`
-  const sum = [...first].reduce((s, c, i) => s + Number(c) * WEIGHTS[i], 0)
-  return first + '10X98765432'[sum % 11]
-}
 
 /** Write one member row (by header) into a copy of the template. */
 function writeXlsx(template, out, values) {

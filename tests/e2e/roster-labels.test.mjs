@@ -11,34 +11,14 @@
  * Run: node --test tests/e2e/everyday.test.mjs   (after `npm --prefix frontend run build`)
  */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { api, apiToken, browserSuite, findByName, PYTHON, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
+import { api, apiToken, browserSuite, findByName, idNumber, python, screenshot, signInToDashboard, signOut, SKIP } from './harness.mjs'
 
 const ORG = '第二党支部（和平里网格）'
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const PHONE = { width: 390, height: 844 }
-
-/** A valid citizen ID number (GB 11643) with a random birth date and sequence. */
-function idNumber() {
-  const y = 1960 + Math.floor(Math.random() * 40)
-  const m = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')
-  const d = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')
-  const seq = String(Math.floor(Math.random() * 1000)).padStart(3, '0')
-  const first = `110105${y}${m}${d}${seq}`
-  const sum = [...first].reduce((s, c, i) => s + Number(c) * WEIGHTS[i], 0)
-  return first + '10X98765432'[sum % 11]
-}
-
-/** Run a Python snippet with the backend's openpyxl; its stdout parsed as JSON. */
-function python(script, ...args) {
-  const r = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf-8' })
-  assert.equal(r.status, 0, r.stderr)
-  return JSON.parse(r.stdout)
-}
 
 /** The template's 所在党组织 drop-down: what the list validation of that column offers. */
 const DROP_DOWN = `
