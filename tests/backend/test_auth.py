@@ -235,6 +235,25 @@ class TestRefresh:
         assert ok.status_code == 200 and ok.json()["refresh_token"] is None
         assert ok.cookies.get("dj_refresh") not in (None, r.cookies["dj_refresh"])
 
+    async def test_a_refused_cookie_refresh_clears_the_csrf_cookie(self, ctx: Ctx) -> None:
+        """Issue 18 item 10: with the CSRF cookie gone the SPA makes no refresh attempt on the
+        next cold page load, so a stale sign-in costs one 401, not one per load."""
+        r = await ctx.client.post(
+            LOGIN,
+            headers={"X-Token-Delivery": "cookie"},
+            data={"username": "zuzhi", "password": DEMO_PASSWORD},
+        )
+        csrf = r.cookies["dj_csrf"]
+        ctx.client.cookies.set("dj_refresh", "not-a-token-the-server-issued")
+        ctx.client.cookies.set("dj_csrf", csrf)
+        refused = await ctx.client.post("/api/v1/auth/refresh", headers={"X-CSRF-Token": csrf})
+        assert refused.status_code == 401 and refused.json()["code"] == "refresh_invalid"
+        cleared = refused.headers.get("set-cookie", "")
+        assert cleared.startswith("dj_csrf=") and "Max-Age=0" in cleared
+        # a body refresh (API callers) sets no cookie
+        body = await ctx.client.post("/api/v1/auth/refresh", json={"refresh_token": "nope"})
+        assert body.status_code == 401 and "set-cookie" not in body.headers
+
     async def test_stored_refresh_tokens_are_hashed(self, ctx: Ctx) -> None:
         refresh = (await login(ctx, "zuzhi")).json()["refresh_token"]
         async with ctx.db.sessionmaker() as s:

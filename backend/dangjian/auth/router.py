@@ -100,6 +100,13 @@ def _clear_cookies(response: Response, settings: Settings) -> None:
         response.delete_cookie(name, path="/", secure=settings.secure_cookies, samesite="strict")
 
 
+def _expired_csrf(settings: Settings) -> str:
+    """The Set-Cookie header that removes the CSRF cookie (as `_clear_cookies` removes it)."""
+    cleared = Response()
+    cleared.delete_cookie(CSRF_COOKIE, path="/", secure=settings.secure_cookies, samesite="strict")
+    return cleared.headers["set-cookie"]
+
+
 def _cookie_refresh_token(request: Request, settings: Settings, csrf: str | None) -> str | None:
     token = request.cookies.get(settings.refresh_cookie_name)
     if token is None:
@@ -163,9 +170,16 @@ async def refresh(
     """用刷新令牌换取新的访问令牌（令牌轮换；旧令牌被重复使用时注销整个会话）。"""
     body_token = body.refresh_token if body else None
     token = body_token or _cookie_refresh_token(request, settings, x_csrf_token)
-    if not token:
-        raise service.RefreshInvalid()
-    issued, user = await service.refresh(session, settings, token, ip)
+    try:
+        if not token:
+            raise service.RefreshInvalid()
+        issued, user = await service.refresh(session, settings, token, ip)
+    except service.RefreshInvalid as refused:
+        if body_token is None:
+            # A refused cookie refresh also ends the CSRF cookie: the SPA tries a refresh on load
+            # only while it has one, so a stale sign-in earns one 401, not one on every page load.
+            refused.headers = {**(refused.headers or {}), "Set-Cookie": _expired_csrf(settings)}
+        raise
     # answered the way it came: a cookie refresh gets a cookie, a body refresh a body
     return _deliver(
         response,
