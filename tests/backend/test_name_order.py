@@ -11,7 +11,7 @@ from conftest import Ctx, fresh_member
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dangjian.core.collation import pinyin
+from dangjian.core.collation import pinyin, pinyin_key
 from dangjian.members import rules
 from dangjian.models import Member
 
@@ -26,6 +26,19 @@ def test_pinyin_compiles_to_the_icu_collation_on_postgresql_only() -> None:
     assert 'members.name COLLATE "zh-x-icu"' in str(stmt.compile(dialect=postgresql.dialect()))
     plain = str(stmt.compile(dialect=sqlite.dialect()))
     assert "COLLATE" not in plain and "ORDER BY members.name, members.id" in plain
+
+
+def test_lists_sorted_in_python_use_pinyin_on_both_databases() -> None:
+    """Arrears, absence cases and the not-owing list are sorted in Python by `pinyin_key`."""
+    assert sorted(SURNAMES, key=pinyin_key) == PINYIN
+    # syllable by syllable, the tone number after it: ma2 (麻) < ma3 (马); san < yi
+    assert sorted(["张一", "张三", "马力", "麻力"], key=pinyin_key) == [
+        "麻力",
+        "马力",
+        "张三",
+        "张一",
+    ]
+    assert pinyin_key("王A") == ("wang2", "A")  # other characters stay as they are
 
 
 async def test_the_roster_lists_names_in_pinyin_order(ctx: Ctx) -> None:

@@ -17,7 +17,7 @@ from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.core.calendar import index_of, month_index, month_label
-from dangjian.core.collation import pinyin
+from dangjian.core.collation import pinyin, pinyin_key
 from dangjian.core.pagination import paginate_rows
 from dangjian.core.schemas import PageParams
 from dangjian.dues import ledger, rules
@@ -270,7 +270,7 @@ async def _arrears_rows(
                 a,
             )
         )
-    out.sort(key=lambda x: (-x[0].owed_months, x[0].name, x[0].member_id))
+    out.sort(key=lambda x: (-x[0].owed_months, pinyin_key(x[0].name), x[0].member_id))
     return out
 
 
@@ -346,5 +346,5 @@ async def remind(
     return RemindResult(
         sent=sent,
         without_account=without,
-        not_owing=sorted(names[m] for m in wanted - listed if m in names),
+        not_owing=sorted((names[m] for m in wanted - listed if m in names), key=pinyin_key),
     )

@@ -22,6 +22,7 @@ from dangjian.compliance.schemas import AbsenceCase, AbsenceReport
 from dangjian.compliance.service.common import _COUNTED, ATTENDED_N, _held_meeting, _stats_org
 from dangjian.core import clock
 from dangjian.core.calendar import index_of, month_index, month_label
+from dangjian.core.collation import pinyin_key
 from dangjian.meetings.rules import ABSENCE_LABELS, ABSENCE_THRESHOLDS, absence_level
 from dangjian.members.enums import EventType
 from dangjian.members.rules import ON_ROSTER
@@ -184,5 +185,5 @@ async def absences(
                 latest=month_label(run.last),
             )
         )
-    cases.sort(key=lambda c: (c.name, c.member_id))
+    cases.sort(key=lambda c: (pinyin_key(c.name), c.member_id))
     return AbsenceReport(org_id=org.id, on=today, rows=cases)

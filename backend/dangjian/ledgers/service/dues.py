@@ -18,7 +18,7 @@ from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
 from dangjian.core.calendar import index_of, month_index
-from dangjian.core.collation import pinyin
+from dangjian.core.collation import pinyin, pinyin_key
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Forbidden
 from dangjian.core.exports import workbook
@@ -239,7 +239,7 @@ async def arrears_export(
     with the months and the amount owed (the 自行脱党 cases named for the branch assembly)."""
     org = await _export_org(session, principal, org_id)
     report = await accounts.arrears_report(session, principal, org.id, today)
-    rows = sorted(report.rows, key=lambda r: (r.organization_name, r.name, r.member_id))
+    rows = sorted(report.rows, key=lambda r: (r.organization_name, pinyin_key(r.name), r.member_id))
     out: list[list[Any]] = [
         [
             n,
