@@ -21,7 +21,7 @@ from dangjian.authz.service import visible_organization
 from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
-from dangjian.core.exports import XLSX, workbook, xlsx_response
+from dangjian.core.exports import XLSX, export_heading, workbook, xlsx_response
 from dangjian.core.pagination import paginate
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import OutputModel, Page, PageDep, PageParams
@@ -212,10 +212,7 @@ async def export_audit(
         )
         if value
     )
-    heading = (
-        f"审计日志　{shown or '全部'}　导出人：{principal.label}"
-        f"　导出时间：{clock.local(now):%Y-%m-%d %H:%M}"
-    )
+    heading = export_heading("审计日志", shown or "全部", by=principal.label, at=now)
     # The workbook is written before the audit row is appended (the append holds the chain head
     # until the request commits).
     content = await run_cpu(

@@ -16,6 +16,7 @@ import io
 import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +27,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
+
+from dangjian.core import clock
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,6 +58,12 @@ def safe_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> li
 def append_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """Append one row of an export (normal or write-only worksheet) without formulas."""
     sheet.append(safe_row(sheet, values))
+
+
+def export_heading(*parts: str, by: str, at: datetime) -> str:
+    """The first line of every export: what it holds, then who exported it and when (platform
+    time), e.g. "党员统计　东风社区党委　导出人：张三（组织委员）　导出时间：2026-12-06 09:30"."""
+    return "　".join([*parts, f"导出人：{by}", f"导出时间：{clock.local(at):%Y-%m-%d %H:%M}"])
 
 
 def xlsx_response(content: bytes, filename: str, *, fallback: str = "export.xlsx") -> Response:

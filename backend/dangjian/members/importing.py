@@ -25,7 +25,7 @@ from dangjian.core.collation import pinyin
 from dangjian.core.cpu import run_cpu
 from dangjian.core.crypto import PersonalDataCipher
 from dangjian.core.errors import Forbidden, Unprocessable
-from dangjian.core.exports import workbook
+from dangjian.core.exports import export_heading, workbook
 from dangjian.members import xlsx
 from dangjian.members.enums import LABELS
 from dangjian.members.schemas import ImportProblem, ImportResult
@@ -197,10 +197,11 @@ async def problem_list(
     checked again (nothing is written), so the list is the server's, not what a browser says.
     Every cell goes through `core.exports` (typed-in values never become formulas)."""
     result = await import_roster(session, principal, cipher, content, dry_run=True)
-    at = clock.local(clock.now())
-    heading = (
-        f"党员花名册导入问题清单：共 {result.rows} 行，{result.good_rows} 行无误，"
-        f"{result.problem_rows} 行有问题（导出：{principal.label}，{at:%Y-%m-%d %H:%M}）"
+    heading = export_heading(
+        "党员花名册导入问题清单",
+        f"共 {result.rows} 行，{result.good_rows} 行无误，{result.problem_rows} 行有问题",
+        by=principal.label,
+        at=clock.now(),
     )
     rows = [[p.row, p.column, p.value, p.message] for p in result.problems]
     return await run_cpu(

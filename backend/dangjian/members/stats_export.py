@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dangjian.audit import service as audit
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
-from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
-from dangjian.core.exports import workbook
+from dangjian.core.exports import export_heading, workbook
 from dangjian.members import service
 from dangjian.members.enums import LABELS, EventType
 from dangjian.members.schemas import CountRow, MemberStatistics
@@ -107,9 +106,12 @@ async def export_statistics(
     stats = await service.statistics(session, principal, org_id, on)
     org = await visible_organization(session, principal, org_id)
     rows = statistics_rows(stats)
-    heading = (
-        f"党员统计　{org.name}（含下级）　统计日期：{on.isoformat()}"
-        f"　导出人：{principal.label}　导出时间：{clock.local(now):%Y-%m-%d %H:%M}"
+    heading = export_heading(
+        "党员统计",
+        f"{org.name}（含下级）",
+        f"统计日期：{on.isoformat()}",
+        by=principal.label,
+        at=now,
     )
     content = await run_cpu(workbook, rows, title="党员统计", heading=heading, columns=COLUMNS)
     await audit.record(

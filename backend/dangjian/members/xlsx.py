@@ -29,7 +29,12 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from dangjian.core import idcard
-from dangjian.core.exports import append_row, is_formula_like, without_full_gc_pauses
+from dangjian.core.exports import (
+    append_row,
+    export_heading,
+    is_formula_like,
+    without_full_gc_pauses,
+)
 from dangjian.members.enums import (
     ETHNICITIES,
     LABELS,
@@ -437,9 +442,7 @@ def _export(
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET)
     note = "（个人信息已脱敏）" if masked else "（含完整个人信息，请妥善保管）"
-    append_row(
-        ws, [f"{title}　导出人：{exported_by}　导出时间：{exported_at:%Y-%m-%d %H:%M}{note}"]
-    )
+    append_row(ws, [export_heading(title, by=exported_by, at=exported_at) + note])
     append_row(ws, HEADERS)
     for row in rows:
         append_row(ws, row)  # names, addresses and the like are text, never formulas

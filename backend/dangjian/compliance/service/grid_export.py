@@ -14,9 +14,8 @@ from dangjian.authz.principal import Principal
 from dangjian.compliance.schemas import Colour, MeetingComplianceRow
 from dangjian.compliance.service.common import _stats_org
 from dangjian.compliance.service.meeting_counts import meeting_compliance
-from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
-from dangjian.core.exports import workbook
+from dangjian.core.exports import export_heading, workbook
 from dangjian.meetings.enums import MEETING_TYPE_LABELS
 from dangjian.models.enums import MeetingType
 
@@ -91,9 +90,13 @@ async def export_grid(
     report = await meeting_compliance(session, principal, org_id, period, today)
     types, rows = grid_rows(report.rows)
     columns = [("党组织", 30), *((MEETING_TYPE_LABELS[t], 22) for t in types)]
-    heading = (
-        f"三会一课召开情况　{org.name}　{report.period}（{report.starts_on} 至 {report.ends_on}）"
-        f"　已开 / 应开　导出人：{principal.label}　导出时间：{clock.local(now):%Y-%m-%d %H:%M}"
+    heading = export_heading(
+        "三会一课召开情况",
+        org.name,
+        f"{report.period}（{report.starts_on} 至 {report.ends_on}）",
+        "已开 / 应开",
+        by=principal.label,
+        at=now,
     )
     content = await run_cpu(
         workbook, rows, title="三会一课", heading=heading, columns=columns, wrapped={"党组织"}

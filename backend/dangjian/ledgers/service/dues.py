@@ -16,12 +16,11 @@ from dangjian.audit import service as audit
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
-from dangjian.core import clock
 from dangjian.core.calendar import index_of, month_index
 from dangjian.core.collation import pinyin, pinyin_key
 from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Forbidden
-from dangjian.core.exports import workbook
+from dangjian.core.exports import export_heading, workbook
 from dangjian.dues import accounts, ledger, payments
 from dangjian.dues.accounts import roster_facts, roster_query
 from dangjian.dues.schemas import PaymentRead
@@ -52,7 +51,7 @@ async def _export_org(session: AsyncSession, principal: Principal, org_id: int) 
 
 
 def _heading(org: Organization, what: str, principal: Principal, now: datetime) -> str:
-    return f"{org.name} {what}（导出：{principal.label}，{clock.local(now):%Y-%m-%d %H:%M}）"
+    return export_heading(org.name, what, by=principal.label, at=now)
 
 
 async def dues_register(

@@ -20,7 +20,7 @@ from dangjian.authz.service import require, visible_organization
 from dangjian.compliance.service import attendance_class, within
 from dangjian.core import clock
 from dangjian.core.cpu import run_cpu
-from dangjian.core.exports import workbook
+from dangjian.core.exports import export_heading, workbook
 from dangjian.meetings.enums import HELD_STATUSES
 from dangjian.models import AgendaItem, Meeting, MeetingAttendee, Organization, Resolution
 from dangjian.models.enums import AgendaStatus, AttendeeRole, MeetingType, VoteRule
@@ -177,10 +177,7 @@ async def meeting_ledger(
     ]
     title = BOOK_TITLES[book]
     note = f"（{hidden} 次保密会议的议题和决议未显示）" if hidden else ""
-    heading = (
-        f"{title}　{org.name}　{year}年　导出人：{principal.label}"
-        f"　导出时间：{clock.local(now):%Y-%m-%d %H:%M}{note}"
-    )
+    heading = export_heading(title, org.name, f"{year}年", by=principal.label, at=now) + note
     content = await run_cpu(
         workbook, rows, title=title, heading=heading, columns=COLUMNS, wrapped=WRAPPED
     )
