@@ -286,9 +286,19 @@ export async function signInToDashboard(page, base, username, password = DEMO_PA
 }
 
 export async function signOut(page) {
-  await page.locator('[data-testid=user-menu]').click()
-  await page.locator('[data-testid=logout]').click()
-  await page.locator('.el-message-box__btns .el-button--primary').click()
+  const confirm = page.locator('.el-message-box__btns .el-button--primary')
+  // Under load the menu item can be clicked while its dropdown is still opening (or closing)
+  // and no confirmation appears: open the menu and choose 退出登录 again.
+  for (let attempt = 0; ; attempt += 1) {
+    const logout = page.locator('[data-testid=logout]')
+    // The menu opens on click and a second click closes it: open it only when it is closed.
+    if (!(await logout.isVisible())) await page.locator('[data-testid=user-menu]').click()
+    await logout.waitFor()
+    await logout.dispatchEvent('click')
+    if (await confirm.waitFor({ timeout: 3_000 }).then(() => true, () => false)) break
+    if (attempt === 2) throw new Error('退出登录: no confirmation box after three attempts')
+  }
+  await confirm.click()
   await page.locator('input[name=username]').waitFor()
 }
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dangjian.audit import service as audit
+from dangjian.audit.exports import export_book
 from dangjian.audit.labels import action_label, entity_label
 from dangjian.audit.service import security_action_clause
 from dangjian.authz.capabilities import Cap, is_root_path
@@ -19,9 +19,8 @@ from dangjian.authz.paths import subtree
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core import clock
-from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import PROBLEM_RESPONSES, Unprocessable
-from dangjian.core.exports import XLSX, export_heading, workbook, xlsx_response
+from dangjian.core.exports import XLSX, export_heading, xlsx_response
 from dangjian.core.pagination import paginate
 from dangjian.core.routing import TransactionalRoute
 from dangjian.core.schemas import OutputModel, Page, PageDep, PageParams
@@ -213,20 +212,15 @@ async def export_audit(
         if value
     )
     heading = export_heading("审计日志", shown or "全部", by=principal.label, at=now)
-    # The workbook is written before the audit row is appended (the append holds the chain head
-    # until the request commits).
-    content = await run_cpu(
-        workbook,
+    read_paths = principal.paths_with(Cap.audit_read)
+    content = await export_book(
+        session,
+        principal,
         rows,
         title="审计日志",
         heading=heading,
         columns=EXPORT_COLUMNS,
         wrapped=EXPORT_WRAPPED,
-    )
-    read_paths = principal.paths_with(Cap.audit_read)
-    await audit.record(
-        session,
-        actor=principal,
         action="audit.export",
         entity="audit_log",
         entity_id=org.id if org else None,

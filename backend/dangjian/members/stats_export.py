@@ -9,11 +9,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dangjian.audit import service as audit
+from dangjian.audit.exports import export_book
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
-from dangjian.core.cpu import run_cpu
-from dangjian.core.exports import export_heading, workbook
+from dangjian.core.exports import export_heading
 from dangjian.members import service
 from dangjian.members.enums import LABELS, EventType
 from dangjian.members.schemas import CountRow, MemberStatistics
@@ -113,10 +112,13 @@ async def export_statistics(
         by=principal.label,
         at=now,
     )
-    content = await run_cpu(workbook, rows, title="党员统计", heading=heading, columns=COLUMNS)
-    await audit.record(
+    content = await export_book(
         session,
-        actor=principal,
+        principal,
+        rows,
+        title="党员统计",
+        heading=heading,
+        columns=COLUMNS,
         action="stats.export",
         entity="member_statistics",
         entity_id=org.id,

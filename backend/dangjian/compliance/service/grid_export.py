@@ -9,13 +9,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dangjian.audit import service as audit
+from dangjian.audit.exports import export_book
 from dangjian.authz.principal import Principal
 from dangjian.compliance.schemas import Colour, MeetingComplianceRow
 from dangjian.compliance.service.common import _stats_org
 from dangjian.compliance.service.meeting_counts import meeting_compliance
-from dangjian.core.cpu import run_cpu
-from dangjian.core.exports import export_heading, workbook
+from dangjian.core.exports import export_heading
 from dangjian.meetings.enums import MEETING_TYPE_LABELS
 from dangjian.models.enums import MeetingType
 
@@ -98,12 +97,14 @@ async def export_grid(
         by=principal.label,
         at=now,
     )
-    content = await run_cpu(
-        workbook, rows, title="三会一课", heading=heading, columns=columns, wrapped={"党组织"}
-    )
-    await audit.record(
+    content = await export_book(
         session,
-        actor=principal,
+        principal,
+        rows,
+        title="三会一课",
+        heading=heading,
+        columns=columns,
+        wrapped={"党组织"},
         action="compliance.export",
         entity="meeting_compliance",
         entity_id=org.id,

@@ -12,15 +12,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dangjian.audit import service as audit
+from dangjian.audit.exports import export_book
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import visible_organization
 from dangjian.core.calendar import index_of, month_index
 from dangjian.core.collation import pinyin, pinyin_key
-from dangjian.core.cpu import run_cpu
 from dangjian.core.errors import Forbidden
-from dangjian.core.exports import export_heading, workbook
+from dangjian.core.exports import export_heading
 from dangjian.dues import accounts, ledger, payments
 from dangjian.dues.accounts import roster_facts, roster_query
 from dangjian.dues.schemas import PaymentRead
@@ -87,10 +86,13 @@ async def dues_register(
         )
     title = "党费收缴登记册"
     heading = _heading(org, f"{year}年{title}", principal, now)
-    content = await run_cpu(workbook, out, title=title, heading=heading, columns=REGISTER_COLUMNS)
-    await audit.record(
+    content = await export_book(
         session,
-        actor=principal,
+        principal,
+        out,
+        title=title,
+        heading=heading,
+        columns=REGISTER_COLUMNS,
         action="ledger.export",
         entity="dues_register",
         entity_id=org.id,
@@ -196,17 +198,14 @@ async def payments_export(
     ]
     title = "党费收缴记录"
     what = f"{year}年{title}" if year else title
-    content = await run_cpu(
-        workbook,
+    content = await export_book(
+        session,
+        principal,
         out,
         title=title,
         heading=_heading(org, what, principal, now),
         columns=PAYMENT_COLUMNS,
         wrapped={"所交月份", "备注"},
-    )
-    await audit.record(
-        session,
-        actor=principal,
         action="ledger.export",
         entity="dues_payments",
         entity_id=org.id,
@@ -255,17 +254,14 @@ async def arrears_export(
     ]
     title = "欠交党费提醒名单"
     as_of = f"{int(report.as_of[:4])}年{int(report.as_of[5:7])}月"
-    content = await run_cpu(
-        workbook,
+    content = await export_book(
+        session,
+        principal,
         out,
         title=title,
         heading=_heading(org, f"{title}（统计至{as_of}）", principal, now),
         columns=ARREARS_COLUMNS,
         wrapped={"欠交月份", "情况"},
-    )
-    await audit.record(
-        session,
-        actor=principal,
         action="ledger.export",
         entity="dues_arrears",
         entity_id=org.id,

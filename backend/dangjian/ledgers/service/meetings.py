@@ -13,14 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dangjian.audit import service as audit
+from dangjian.audit.exports import export_book
 from dangjian.authz.capabilities import Cap
 from dangjian.authz.principal import Principal
 from dangjian.authz.service import require, visible_organization
 from dangjian.compliance.service import attendance_class, within
 from dangjian.core import clock
-from dangjian.core.cpu import run_cpu
-from dangjian.core.exports import export_heading, workbook
+from dangjian.core.exports import export_heading
 from dangjian.meetings.enums import HELD_STATUSES
 from dangjian.models import AgendaItem, Meeting, MeetingAttendee, Organization, Resolution
 from dangjian.models.enums import AgendaStatus, AttendeeRole, MeetingType, VoteRule
@@ -178,12 +177,14 @@ async def meeting_ledger(
     title = BOOK_TITLES[book]
     note = f"（{hidden} 次保密会议的议题和决议未显示）" if hidden else ""
     heading = export_heading(title, org.name, f"{year}年", by=principal.label, at=now) + note
-    content = await run_cpu(
-        workbook, rows, title=title, heading=heading, columns=COLUMNS, wrapped=WRAPPED
-    )
-    await audit.record(
+    content = await export_book(
         session,
-        actor=principal,
+        principal,
+        rows,
+        title=title,
+        heading=heading,
+        columns=COLUMNS,
+        wrapped=WRAPPED,
         action="ledger.export",
         entity="meeting_ledger",
         entity_id=org.id,
